@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+/** floe-agent: the command line of a Floe location's agent. */
+import { resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { AGENT_VERSION } from '../version.js';
+import { DEFAULT_LISTEN } from '../config.js';
+import { runInit } from './commands/init.js';
+import { runStart } from './commands/start.js';
+import { runStatus } from './commands/status.js';
+import { fail } from './output.js';
+
+const dataOption = () => new Option('--data <dir>', 'the agent data directory').makeOptionMandatory();
+const jsonOption = () => new Option('--json', 'print one JSON document on stdout');
+
+const program = new Command('floe-agent')
+  .description('Floe agent: owns a backup server\'s drives, loaders, media, jobs and catalog, and serves the Floe console over TLS')
+  .version(AGENT_VERSION)
+  .showHelpAfterError();
+
+program
+  .command('init')
+  .description('create a data directory: configuration, a self-signed TLS certificate and an admin token (printed once)')
+  .addOption(dataOption())
+  .requiredOption('--name <name>', 'the location name shown in the console')
+  .option('--listen <host:port>', 'address to serve on', DEFAULT_LISTEN)
+  .addOption(jsonOption())
+  .action((options: { data: string; name: string; listen: string; json?: boolean }) =>
+    runInit({ dataDir: resolve(options.data), name: options.name, listen: options.listen, json: options.json === true }),
+  );
+
+program
+  .command('start')
+  .description('run the agent in the foreground (HTTPS/WSS only); logs are JSON lines on stderr and in DIR/logs/agent.log')
+  .addOption(dataOption())
+  .action((options: { data: string }) => runStart(resolve(options.data)));
+
+program
+  .command('status')
+  .description('report whether the agent of DIR runs and where (exit 0 running, 3 not running)')
+  .addOption(dataOption())
+  .addOption(jsonOption())
+  .action((options: { data: string; json?: boolean }) => runStatus(resolve(options.data), options.json === true));
+
+program.parseAsync(process.argv).catch(fail);

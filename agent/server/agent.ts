@@ -1,0 +1,100 @@
+/**
+ * A running floe-agent: socket.io over HTTPS/WSS only, tokens checked once per connection, then
+ * `location:hello` and a full `snapshot` to every console that connects.
+ */
+import { createServer, type Server as HttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { Server } from 'socket.io';
+import { PROTOCOL_VERSION } from '../../shared/protocol/version.js';
+import type { LocationIdentity } from '../../shared/protocol/catalog.js';
+import { readConfig, type Listen } from '../config.js';
+import { dataDirPaths } from '../data-dir.js';
+import type { Logger } from '../log.js';
+import { removeRunFile, writeRunFile } from '../run-file.js';
+import { readSecretFile } from '../secure-files.js';
+import { certificateFingerprint } from '../tls.js';
+import { TokenStore } from '../tokens.js';
+import { AGENT_VERSION } from '../version.js';
+import { authMiddleware } from './auth.js';
+import { registerSnapshotHandlers } from './handlers/snapshot.js';
+import { LocationState } from './location-state.js';
+import type { AgentServer, AgentSocket } from './types.js';
+
+/** socket.io's own cap on one message; larger frames are refused by the server. */
+export const MAX_MESSAGE_BYTES = 1_000_000;
+
+export interface AgentOptions {
+  readonly dataDir: string;
+  readonly logger: Logger;
+  readonly clock?: () => Date;
+  /** Overrides the configured listen address (tests use port 0). */
+  readonly listen?: Listen;
+}
+
+export interface RunningAgent {
+  readonly host: string;
+  readonly port: number;
+  readonly identity: LocationIdentity;
+  close(): Promise<void>;
+}
+
+export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
+  const clock = options.clock ?? (() => new Date());
+  const { logger } = options;
+  const paths = dataDirPaths(options.dataDir);
+  const config = readConfig(paths.config);
+  const tls = { key: readSecretFile(paths.tlsKey), cert: readSecretFile(paths.tlsCert) };
+  const tokens = new TokenStore(paths.tokens);
+  const listen = options.listen ?? config.listen;
+  const fingerprint = certificateFingerprint(tls.cert);
+  const identity: LocationIdentity = {
+    name: config.name,
+    agentId: config.agentId,
+    version: AGENT_VERSION,
+    host: listen.host,
+    fingerprint,
+  };
+  const state = new LocationState(identity, clock(), clock);
+
+  const https: HttpsServer = createServer({ key: tls.key, cert: tls.cert, minVersion: 'TLSv1.2' });
+  const io: AgentServer = new Server(https, {
+    transports: ['websocket'],
+    serveClient: false,
+    maxHttpBufferSize: MAX_MESSAGE_BYTES,
+    connectTimeout: 10_000,
+  });
+  io.use(authMiddleware(tokens, logger));
+  io.on('connection', (socket: AgentSocket) => {
+    logger.info({ remote: socket.handshake.address, token: socket.data.tokenId, role: socket.data.role }, 'console connected');
+    registerSnapshotHandlers(socket, logger, state);
+    socket.on('disconnect', (reason) => logger.info({ remote: socket.handshake.address, reason }, 'console disconnected'));
+    socket.emit('location:hello', { protocol: PROTOCOL_VERSION, identity, role: socket.data.role, now: clock().toISOString() });
+    socket.emit('snapshot', state.snapshot());
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    https.once('error', reject);
+    https.listen(listen.port, listen.host, () => {
+      https.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (https.address() as AddressInfo).port;
+  writeRunFile(paths.runFile, { pid: process.pid, host: listen.host, port, fingerprint, startedAt: clock().toISOString() });
+  logger.info({ host: listen.host, port, fingerprint, name: config.name }, 'agent listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    host: listen.host,
+    port,
+    identity,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        removeRunFile(paths.runFile, process.pid);
+        io.close(() => resolve());
+        https.closeAllConnections();
+      }).then(() => logger.info('agent stopped'));
+      return closing;
+    },
+  };
+}

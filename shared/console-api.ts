@@ -1,0 +1,79 @@
+/**
+ * The ConsoleApi contract: Promise-returning calls (renderer → main) and pushed topics
+ * (main → renderer). Main implements it; the Electron preload and the web bridge expose exactly
+ * these names. Arguments are validated in main: the renderer is untrusted.
+ */
+import { z } from 'zod';
+import { fingerprintSchema, locationNameSchema, errorSchema } from './protocol/catalog.js';
+import { fleetViewSchema, hostSchema, locationViewSchema, portSchema } from './fleet.js';
+
+export const probeArgsSchema = z.object({ host: hostSchema, port: portSchema }).strict();
+export const probeResultSchema = z.object({
+  fingerprint: fingerprintSchema,
+  /** The certificate's subject common name (the agent's name as it claims it, unverified). */
+  subject: z.string(),
+  validTo: z.string(),
+  /** Set when a registered location already pins this fingerprint. */
+  knownAs: z.string().nullable(),
+});
+export type ProbeResult = z.infer<typeof probeResultSchema>;
+
+export const addLocationArgsSchema = z
+  .object({
+    name: locationNameSchema,
+    host: hostSchema,
+    port: portSchema,
+    token: z.string().min(1).max(512),
+    fingerprint: fingerprintSchema,
+  })
+  .strict();
+export type AddLocationArgs = z.infer<typeof addLocationArgsSchema>;
+
+export const removeLocationArgsSchema = z.object({ id: z.uuid() }).strict();
+
+/** The calls: name → argument schema and result schema. */
+export const consoleCalls = {
+  getFleet: { args: z.object({}).strict(), result: fleetViewSchema },
+  probeLocation: { args: probeArgsSchema, result: probeResultSchema },
+  addLocation: { args: addLocationArgsSchema, result: locationViewSchema },
+  removeLocation: { args: removeLocationArgsSchema, result: z.object({ removed: z.boolean() }) },
+} as const;
+
+/** The pushed topics: name → payload schema. */
+export const consoleTopics = {
+  fleet: fleetViewSchema,
+} as const;
+
+export type ConsoleCallName = keyof typeof consoleCalls;
+export type ConsoleTopicName = keyof typeof consoleTopics;
+export const CONSOLE_CALL_NAMES = Object.keys(consoleCalls) as ConsoleCallName[];
+export const CONSOLE_TOPIC_NAMES = Object.keys(consoleTopics) as ConsoleTopicName[];
+
+export type CallArgs<K extends ConsoleCallName> = z.input<(typeof consoleCalls)[K]['args']>;
+export type CallResult<K extends ConsoleCallName> = z.infer<(typeof consoleCalls)[K]['result']>;
+export type TopicPayload<K extends ConsoleTopicName> = z.infer<(typeof consoleTopics)[K]>;
+
+/** What the renderer sees: one function per call, plus a subscription per topic. */
+export type ConsoleApi = {
+  [K in ConsoleCallName]: (args: CallArgs<K>) => Promise<CallResult<K>>;
+} & {
+  subscribe<K extends ConsoleTopicName>(topic: K, listener: (payload: TopicPayload<K>) => void): () => void;
+};
+
+/** What main implements: the calls (already validated) and a topic source. */
+export type ConsoleService = {
+  [K in ConsoleCallName]: (args: z.infer<(typeof consoleCalls)[K]['args']>) => Promise<CallResult<K>>;
+} & {
+  onTopic<K extends ConsoleTopicName>(topic: K, listener: (payload: TopicPayload<K>) => void): () => void;
+};
+
+/** How a call's outcome crosses IPC or the web socket: an ack, never a thrown object. */
+export const callOutcomeSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), data: z.unknown() }),
+  z.object({ ok: z.literal(false), error: errorSchema }),
+]);
+export type CallOutcome = z.infer<typeof callOutcomeSchema>;
+
+/** Channel names, derived from the call and topic names (IPC and web socket use the same). */
+export const callChannel = (name: ConsoleCallName): string => `floe:call:${name}`;
+export const topicChannel = (name: ConsoleTopicName): string => `floe:topic:${name}`;

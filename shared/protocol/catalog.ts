@@ -1,0 +1,103 @@
+/**
+ * The agent protocol: the single source of every wire shape between the console and floe-agent.
+ * Both ends validate what they receive against these schemas; the socket.io event maps in
+ * `events.ts` are inferred from them.
+ */
+import { z } from 'zod';
+import { ERROR_CODES } from '../errors.js';
+
+const MAX_NAME = 64;
+const MAX_TEXT = 256;
+
+/** `SHA256:` followed by 32 upper-case hex bytes separated by colons (as `openssl x509 -fingerprint -sha256` prints). */
+export const FINGERPRINT_PATTERN = /^SHA256:(?:[0-9A-F]{2}:){31}[0-9A-F]{2}$/;
+export const fingerprintSchema = z.string().regex(FINGERPRINT_PATTERN, 'expected SHA256:AA:BB:… (32 hex bytes)');
+
+/** A location (agent) name: letters, digits, dot, dash, underscore; starts with a letter or digit. */
+export const locationNameSchema = z
+  .string()
+  .min(1)
+  .max(MAX_NAME)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'use letters, digits, ".", "-" or "_"');
+
+export const errorSchema = z.object({
+  code: z.enum(ERROR_CODES),
+  message: z.string().max(2048),
+});
+export type WireError = z.infer<typeof errorSchema>;
+
+/** Every ack is `{ ok: true, data } | { ok: false, error }`. */
+export function ackSchema<T extends z.ZodType>(data: T) {
+  return z.discriminatedUnion('ok', [
+    z.object({ ok: z.literal(true), data }),
+    z.object({ ok: z.literal(false), error: errorSchema }),
+  ]);
+}
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: WireError };
+
+/** What the console sends in the socket.io handshake `auth` field. */
+export const handshakeAuthSchema = z.object({
+  token: z.string().min(1).max(512),
+  protocol: z.number().int().nonnegative(),
+  /** The last `seq` the console has applied, so the agent can replay the gap. */
+  lastSeq: z.number().int().nonnegative().optional(),
+});
+export type HandshakeAuth = z.infer<typeof handshakeAuthSchema>;
+
+/** The `data` of a refused handshake, delivered to the client as `connect_error.data`. */
+export const connectErrorDataSchema = z.object({
+  code: z.enum(ERROR_CODES),
+  message: z.string().max(2048),
+  /** Set on VERSION_MISMATCH: the protocol version the agent speaks. */
+  agentProtocol: z.number().int().nonnegative().optional(),
+});
+export type ConnectErrorData = z.infer<typeof connectErrorDataSchema>;
+
+export const locationIdentitySchema = z.object({
+  name: locationNameSchema,
+  agentId: z.uuid(),
+  version: z.string().min(1).max(MAX_NAME),
+  host: z.string().min(1).max(MAX_TEXT),
+  fingerprint: fingerprintSchema,
+});
+export type LocationIdentity = z.infer<typeof locationIdentitySchema>;
+
+export const roleSchema = z.enum(['admin', 'monitor']);
+export type Role = z.infer<typeof roleSchema>;
+
+/** `location:hello` — the first event after a successful handshake. */
+export const helloSchema = z.object({
+  protocol: z.number().int().nonnegative(),
+  identity: locationIdentitySchema,
+  /** The role the presented token carries. */
+  role: roleSchema,
+  /** Agent's clock, ISO 8601, so the console can show skew. */
+  now: z.iso.datetime(),
+});
+export type Hello = z.infer<typeof helloSchema>;
+
+/** `snapshot` — the location's full state; later deltas carry higher `seq` values. */
+export const snapshotSchema = z.object({
+  seq: z.number().int().nonnegative(),
+  takenAt: z.iso.datetime(),
+  identity: locationIdentitySchema,
+  startedAt: z.iso.datetime(),
+});
+export type Snapshot = z.infer<typeof snapshotSchema>;
+
+/**
+ * The catalog: one entry per event. `serverToClient` events are pushed by the agent;
+ * `clientToServer` events are commands from the console, answered by an ack.
+ */
+export const agentProtocol = {
+  serverToClient: {
+    'location:hello': helloSchema,
+    snapshot: snapshotSchema,
+  },
+  clientToServer: {
+    'snapshot:request': { args: z.object({}).strict(), ack: snapshotSchema },
+  },
+} as const;
+
+export type ServerEventName = keyof typeof agentProtocol.serverToClient;
+export type ClientCommandName = keyof typeof agentProtocol.clientToServer;
