@@ -32,7 +32,8 @@ program
   .command('start')
   .description('run the agent in the foreground (HTTPS/WSS only); logs are JSON lines on stderr and in DIR/logs/agent.log')
   .addOption(dataOption())
-  .action((options: { data: string }) => runStart(resolve(options.data)));
+  .option('--listen <host:port>', 'serve on this address instead of the configured one')
+  .action((options: { data: string; listen?: string }) => runStart(resolve(options.data), options.listen));
 
 program
   .command('status')

@@ -35,6 +35,8 @@ export interface RunningAgent {
   readonly host: string;
   readonly port: number;
   readonly identity: LocationIdentity;
+  /** Consoles connected right now. */
+  connectionCount(): number;
   close(): Promise<void>;
 }
 
@@ -88,6 +90,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     host: listen.host,
     port,
     identity,
+    connectionCount: () => io.of('/').sockets.size,
     close() {
       closing ??= new Promise<void>((resolve) => {
         removeRunFile(paths.runFile, process.pid);

@@ -1,0 +1,144 @@
+/**
+ * One AgentLink per registered location: a socket.io-client connection over WSS only, the agent's
+ * certificate pinned by fingerprint, the token in the handshake `auth`, and jittered reconnects.
+ * It reports link events; it never throws at its owner.
+ */
+import { io, type Socket } from 'socket.io-client';
+import { connectErrorDataSchema, helloSchema, snapshotSchema, type Snapshot } from '../../shared/protocol/catalog.js';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/protocol/events.js';
+import { PROTOCOL_VERSION } from '../../shared/protocol/version.js';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
+import type { Disposable } from './disposable.js';
+import type { LinkEvent } from './link-status.js';
+import { PinnedAgent } from './pinning.js';
+
+export interface AgentLinkOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly fingerprint: string;
+  readonly token: string;
+  readonly onEvent: (event: LinkEvent) => void;
+  readonly onSnapshot?: (snapshot: Snapshot) => void;
+  readonly backoff?: BackoffOptions;
+  readonly connectTimeoutMs?: number;
+  /** The protocol version this console speaks (tests override it to provoke a mismatch). */
+  readonly protocol?: number;
+  readonly clock?: () => Date;
+  readonly random?: () => number;
+}
+
+type AgentSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export class AgentLink implements Disposable {
+  private socket: AgentSocket | undefined;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private attempt = 0;
+  private lastSeq: number | undefined;
+  private disposed = false;
+  private readonly pinned: PinnedAgent;
+
+  constructor(private readonly options: AgentLinkOptions) {
+    this.pinned = new PinnedAgent(options.fingerprint);
+  }
+
+  start(): void {
+    if (!this.disposed && !this.socket) this.connect();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    this.closeSocket();
+    this.pinned.destroy();
+  }
+
+  private now(): string {
+    return (this.options.clock?.() ?? new Date()).toISOString();
+  }
+
+  private connect(): void {
+    const { host, port, token } = this.options;
+    const urlHost = host.includes(':') ? `[${host}]` : host;
+    const socket: AgentSocket = io(`https://${urlHost}:${port}`, {
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      timeout: this.options.connectTimeoutMs ?? 10_000,
+      agent: this.pinned as unknown as string,
+      auth: { token, protocol: this.options.protocol ?? PROTOCOL_VERSION, ...(this.lastSeq === undefined ? {} : { lastSeq: this.lastSeq }) },
+    });
+    this.socket = socket;
+
+    socket.on('connect_error', (error: Error & { data?: unknown }) => {
+      const mismatch = this.pinned.takeMismatch();
+      if (mismatch) {
+        this.emit({ type: 'refused', reason: 'cert', detail: `the agent presented ${mismatch}, not the pinned ${this.options.fingerprint}` });
+      } else {
+        const refusal = connectErrorDataSchema.safeParse(error.data);
+        if (refusal.success && refusal.data.code === 'VERSION_MISMATCH') {
+          this.emit({ type: 'refused', reason: 'version', detail: refusal.data.message });
+        } else if (refusal.success && (refusal.data.code === 'AUTH_FAILED' || refusal.data.code === 'AUTH_REQUIRED')) {
+          this.emit({ type: 'refused', reason: 'auth', detail: refusal.data.message });
+        } else {
+          this.emit({ type: 'unreachable', detail: `cannot connect to ${host}:${port}: ${describe(error)}` });
+        }
+      }
+      this.scheduleRetry();
+    });
+    socket.on('location:hello', (payload) => {
+      const hello = helloSchema.safeParse(payload);
+      if (!hello.success) {
+        this.emit({ type: 'refused', reason: 'version', detail: `the agent's hello is not protocol ${PROTOCOL_VERSION}: ${hello.error.issues[0]?.message ?? 'invalid'}` });
+        this.scheduleRetry();
+        return;
+      }
+      if (hello.data.protocol !== (this.options.protocol ?? PROTOCOL_VERSION)) {
+        this.emit({ type: 'refused', reason: 'version', detail: `the agent speaks protocol ${hello.data.protocol}, this console ${PROTOCOL_VERSION}` });
+        this.scheduleRetry();
+        return;
+      }
+      this.attempt = 0;
+      this.emit({ type: 'online', at: this.now(), hello: hello.data });
+    });
+    socket.on('snapshot', (payload) => {
+      const snapshot = snapshotSchema.safeParse(payload);
+      if (!snapshot.success) return;
+      this.lastSeq = snapshot.data.seq;
+      this.emit({ type: 'heard', at: this.now() });
+      this.options.onSnapshot?.(snapshot.data);
+    });
+    socket.on('disconnect', (reason) => {
+      this.emit({ type: 'lost', at: this.now(), detail: `connection lost (${reason})` });
+      this.scheduleRetry();
+    });
+  }
+
+  private emit(event: LinkEvent): void {
+    if (!this.disposed) this.options.onEvent(event);
+  }
+
+  private closeSocket(): void {
+    const socket = this.socket;
+    this.socket = undefined;
+    if (!socket) return;
+    socket.removeAllListeners();
+    socket.disconnect();
+  }
+
+  private scheduleRetry(): void {
+    this.closeSocket();
+    if (this.disposed || this.retryTimer) return;
+    const delay = backoffDelay(this.attempt, this.options.backoff ?? DEFAULT_BACKOFF, this.options.random);
+    this.attempt += 1;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      if (!this.disposed) this.connect();
+    }, delay);
+  }
+}
+
+function describe(error: Error & { description?: unknown }): string {
+  const inner = error.description as { error?: { code?: string; message?: string }; message?: string } | undefined;
+  return inner?.error?.code ?? inner?.error?.message ?? inner?.message ?? error.message;
+}

@@ -1,0 +1,119 @@
+/**
+ * The console core: registry, one AgentLink per location and the fleet state, behind the
+ * ConsoleService contract. Plain Node: the Electron shell, the web host and tests all run it.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ConsoleService, ConsoleTopicName, TopicPayload } from '../../shared/console-api.js';
+import { FloeError } from '../../shared/errors.js';
+import { AgentLink } from './agent-link.js';
+import type { BackoffOptions } from './backoff.js';
+import { coalesce } from './coalesce.js';
+import { DisposableStore, type Disposable } from './disposable.js';
+import { FleetState } from './fleet-state.js';
+import { probeCertificate } from './pinning.js';
+import { LocationRegistry, type Registration } from './registry.js';
+import { FileSecretStore, type SecretStore } from './secret-store.js';
+
+export interface ConsoleCoreOptions {
+  readonly configDir: string;
+  /** Defaults to `tokens.json` (0600) in the config directory. */
+  readonly secrets?: SecretStore;
+  readonly backoff?: BackoffOptions;
+  readonly connectTimeoutMs?: number;
+  readonly probeTimeoutMs?: number;
+  /** Minimum interval between two pushes of one topic (default 100 ms: about 10 per second). */
+  readonly pushIntervalMs?: number;
+  readonly clock?: () => Date;
+  /** Protocol version to speak (tests only). */
+  readonly protocol?: number;
+}
+
+export interface ConsoleCore extends Disposable {
+  readonly service: ConsoleService;
+  readonly fleet: FleetState;
+}
+
+export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
+  mkdirSync(options.configDir, { recursive: true, mode: 0o700 });
+  const clock = options.clock ?? (() => new Date());
+  const registry = new LocationRegistry(join(options.configDir, 'locations.json'));
+  const secrets = options.secrets ?? new FileSecretStore(join(options.configDir, 'tokens.json'));
+  const fleet = new FleetState();
+  const links = new Map<string, AgentLink>();
+  const lifetime = new DisposableStore();
+
+  const openLink = (registration: Registration, token: string): void => {
+    fleet.add(registration);
+    const link = new AgentLink({
+      host: registration.host,
+      port: registration.port,
+      fingerprint: registration.fingerprint,
+      token,
+      clock,
+      ...(options.backoff ? { backoff: options.backoff } : {}),
+      ...(options.connectTimeoutMs ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
+      ...(options.protocol === undefined ? {} : { protocol: options.protocol }),
+      onEvent: (event) => fleet.apply(registration.id, event),
+    });
+    links.set(registration.id, link);
+    link.start();
+  };
+
+  for (const registration of registry.list()) {
+    const token = secrets.get(registration.id);
+    if (token) openLink(registration, token);
+    else {
+      fleet.add(registration);
+      fleet.apply(registration.id, { type: 'refused', reason: 'auth', detail: 'no token is stored for this location; remove it and add it again' });
+    }
+  }
+
+  const service: ConsoleService = {
+    async getFleet() {
+      return fleet.view();
+    },
+    async probeLocation({ host, port }) {
+      const cert = await probeCertificate(host, port, options.probeTimeoutMs);
+      return { ...cert, knownAs: registry.findByFingerprint(cert.fingerprint)?.name ?? null };
+    },
+    async addLocation({ name, host, port, token, fingerprint }) {
+      const registration: Registration = { id: randomUUID(), name, host, port, fingerprint, addedAt: clock().toISOString() };
+      registry.add(registration);
+      secrets.set(registration.id, token);
+      openLink(registration, token);
+      const view = fleet.location(registration.id);
+      if (!view) throw new FloeError('INTERNAL', 'the location was added but is missing from the fleet state');
+      return view;
+    },
+    async removeLocation({ id }) {
+      links.get(id)?.dispose();
+      links.delete(id);
+      const removed = registry.remove(id);
+      secrets.delete(id);
+      fleet.remove(id);
+      return { removed };
+    },
+    onTopic<K extends ConsoleTopicName>(topic: K, listener: (payload: TopicPayload<K>) => void) {
+      const subscription = new DisposableStore();
+      if (topic === 'fleet') {
+        const pusher = subscription.add(coalesce(options.pushIntervalMs ?? 100, listener as (payload: TopicPayload<'fleet'>) => void));
+        subscription.add(fleet.onChange((view) => pusher.push(view)));
+      }
+      lifetime.add(subscription);
+      return () => subscription.dispose();
+    },
+  };
+
+  return {
+    service,
+    fleet,
+    dispose() {
+      lifetime.dispose();
+      for (const link of links.values()) link.dispose();
+      links.clear();
+    },
+  };
+}
+

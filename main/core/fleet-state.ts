@@ -1,0 +1,80 @@
+/**
+ * The fleet state: every registered location with its link status. Main owns this truth; the
+ * renderer gets a replica through the `fleet` topic. Problems sort first, then by name.
+ */
+import { isProblemStatus, type FleetView, type LocationView } from '../../shared/fleet.js';
+import { toDisposable, type Disposable } from './disposable.js';
+import { applyLinkEvent, INITIAL_LINK_STATUS, type LinkEvent, type LinkStatus } from './link-status.js';
+import type { Registration } from './registry.js';
+
+interface Entry {
+  readonly registration: Registration;
+  readonly link: LinkStatus;
+}
+
+export class FleetState {
+  private entries = new Map<string, Entry>();
+  private readonly listeners = new Set<(view: FleetView) => void>();
+
+  add(registration: Registration): void {
+    this.entries = new Map(this.entries).set(registration.id, { registration, link: INITIAL_LINK_STATUS });
+    this.changed();
+  }
+
+  remove(id: string): void {
+    if (!this.entries.has(id)) return;
+    const next = new Map(this.entries);
+    next.delete(id);
+    this.entries = next;
+    this.changed();
+  }
+
+  apply(id: string, event: LinkEvent): void {
+    const entry = this.entries.get(id);
+    if (!entry) return;
+    const link = applyLinkEvent(entry.link, event);
+    if (link === entry.link) return;
+    this.entries = new Map(this.entries).set(id, { ...entry, link });
+    this.changed();
+  }
+
+  location(id: string): LocationView | undefined {
+    const entry = this.entries.get(id);
+    return entry ? toView(entry) : undefined;
+  }
+
+  view(): FleetView {
+    const locations = [...this.entries.values()].map(toView).sort(problemsFirst);
+    return { locations };
+  }
+
+  onChange(listener: (view: FleetView) => void): Disposable {
+    this.listeners.add(listener);
+    return toDisposable(() => this.listeners.delete(listener));
+  }
+
+  private changed(): void {
+    if (this.listeners.size === 0) return;
+    const view = this.view();
+    for (const listener of this.listeners) listener(view);
+  }
+}
+
+function toView({ registration, link }: Entry): LocationView {
+  return {
+    id: registration.id,
+    name: registration.name,
+    host: registration.host,
+    port: registration.port,
+    fingerprint: registration.fingerprint,
+    status: link.status,
+    detail: link.detail,
+    lastSeen: link.lastSeen,
+    agent: link.agent,
+  };
+}
+
+function problemsFirst(a: LocationView, b: LocationView): number {
+  const rank = (view: LocationView): number => (isProblemStatus(view.status) ? 0 : 1);
+  return rank(a) - rank(b) || a.name.localeCompare(b.name);
+}
