@@ -1,0 +1,78 @@
+import { expect, test, type Page } from '@playwright/test';
+import { startE2eAgent, startWebHost, stopProcess, ROOT, type E2eAgent } from './fleet-fixture';
+import type { ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+
+// The tests share one fleet and build on each other: the second relies on the first's locations.
+test.describe.configure({ mode: 'serial' });
+
+let agents: E2eAgent[] = [];
+let host: { url: string; process: ChildProcess };
+
+test.beforeAll(async () => {
+  agents = [await startE2eAgent('hq-berlin'), await startE2eAgent('branch-lyon')];
+  host = await startWebHost();
+});
+
+test.afterAll(async () => {
+  await Promise.all([...agents.map((agent) => stopProcess(agent.process)), host ? stopProcess(host.process) : undefined]);
+});
+
+async function addLocation(page: Page, agent: E2eAgent): Promise<void> {
+  await page.getByRole('button', { name: 'Add location' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add location' });
+  await dialog.getByLabel('Name').fill(agent.name);
+  await dialog.getByLabel('Host').fill('127.0.0.1');
+  await dialog.getByLabel('Port').fill(String(agent.port));
+  await dialog.getByLabel('Token').fill(agent.token);
+  await dialog.getByRole('button', { name: 'Connect' }).click();
+  await expect(dialog.getByText(agent.fingerprint)).toBeVisible();
+  await dialog.getByRole('button', { name: 'Trust and add' }).click();
+  await expect(dialog).toBeHidden();
+}
+
+const row = (page: Page, name: string) => page.getByRole('listitem', { name });
+
+test('add two locations through the dialog, see both Online, stop one and see Offline', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  await page.goto(host.url);
+  await expect(page.getByText('No locations yet')).toBeVisible();
+
+  const [berlin, lyon] = agents as [E2eAgent, E2eAgent];
+  await addLocation(page, berlin);
+  await addLocation(page, lyon);
+  await expect(row(page, 'hq-berlin').getByText('Online', { exact: true })).toBeVisible();
+  await expect(row(page, 'branch-lyon').getByText('Online', { exact: true })).toBeVisible();
+  await expect(page.getByText('2 locations · 2 online')).toBeVisible();
+
+  await stopProcess(lyon.process, 'SIGKILL');
+  await expect(row(page, 'branch-lyon').getByText('Offline', { exact: true })).toBeVisible();
+  await expect(row(page, 'branch-lyon')).toContainText('last seen');
+  await expect(row(page, 'hq-berlin').getByText('Online', { exact: true })).toBeVisible();
+  await page.screenshot({ path: join(ROOT, 'test-results/e2e/fleet-one-offline.png'), fullPage: true });
+  expect(errors).toEqual([]);
+});
+
+test('a second location with the same certificate is refused with the name of the first', async ({ page }) => {
+  await page.goto(host.url);
+  const [berlin] = agents as [E2eAgent];
+  await expect(row(page, 'hq-berlin')).toBeVisible();
+  await page.getByRole('button', { name: 'Add location' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add location' });
+  await dialog.getByLabel('Name').fill('berlin-again');
+  await dialog.getByLabel('Host').fill('127.0.0.1');
+  await dialog.getByLabel('Port').fill(String(berlin.port));
+  await dialog.getByLabel('Token').fill(berlin.token);
+  await dialog.getByRole('button', { name: 'Connect' }).click();
+  await expect(dialog.getByText('already registered as “hq-berlin”')).toBeVisible();
+  await expect(dialog.getByRole('button', { name: 'Trust and add' })).toBeDisabled();
+});
+
+test('a page without the session token is refused and says so', async ({ page }) => {
+  await page.goto(new URL(host.url).origin + '/');
+  await expect(page.getByRole('alert')).toContainText('session token');
+});
