@@ -23,7 +23,7 @@ export const DEFAULT_LISTEN = '0.0.0.0:7443';
 
 /** Parses `HOST:PORT` (IPv6 as `[::1]:7443`). Port 0 picks a free port at start. */
 export function parseListen(text: string): Listen {
-  const match = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(text);
+  const match = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(text);
   const host = match?.[1] ?? match?.[2];
   const port = Number(match?.[3]);
   if (!match || host === undefined || !Number.isInteger(port) || port > 65535) {

@@ -1,0 +1,79 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { backoffDelay } from '../../main/core/backoff.js';
+import { coalesce } from '../../main/core/coalesce.js';
+import { dispatchCall } from '../../main/core/dispatch.js';
+import { FloeError } from '../../shared/errors.js';
+import type { ConsoleService } from '../../shared/console-api.js';
+
+describe('backoff', () => {
+  const options = { minMs: 500, maxMs: 30_000, jitter: 0.5 };
+  it('doubles from the minimum up to the cap', () => {
+    expect([0, 1, 2, 3, 10].map((attempt) => backoffDelay(attempt, options, () => 0))).toEqual([500, 1000, 2000, 4000, 30_000]);
+  });
+  it('removes up to the jitter share at random', () => {
+    expect(backoffDelay(2, options, () => 1)).toBe(1000);
+    expect(backoffDelay(2, options, () => 0.5)).toBe(1500);
+  });
+});
+
+describe('coalesce', () => {
+  afterEach(() => vi.useRealTimers());
+  it('emits the first value at once and then only the newest, once per interval', () => {
+    vi.useFakeTimers();
+    const seen: number[] = [];
+    const pusher = coalesce<number>(100, (n) => seen.push(n));
+    pusher.push(1);
+    pusher.push(2);
+    pusher.push(3);
+    expect(seen).toEqual([1]);
+    vi.advanceTimersByTime(100);
+    expect(seen).toEqual([1, 3]);
+    vi.advanceTimersByTime(1000);
+    expect(seen).toEqual([1, 3]);
+    pusher.push(4);
+    expect(seen).toEqual([1, 3, 4]);
+  });
+  it('drops what is pending when disposed', () => {
+    vi.useFakeTimers();
+    const seen: number[] = [];
+    const pusher = coalesce<number>(100, (n) => seen.push(n));
+    pusher.push(1);
+    pusher.push(2);
+    pusher.dispose();
+    vi.advanceTimersByTime(500);
+    expect(seen).toEqual([1]);
+  });
+});
+
+describe('dispatchCall', () => {
+  const service = {
+    getFleet: vi.fn(async () => ({ locations: [] })),
+    probeLocation: vi.fn(async () => {
+      throw new FloeError('UNREACHABLE', 'cannot reach 10.0.0.1:7443');
+    }),
+    addLocation: vi.fn(async () => {
+      throw new TypeError('boom');
+    }),
+    removeLocation: vi.fn(),
+    onTopic: vi.fn(),
+  } as unknown as ConsoleService;
+
+  it.each([['constructor'], ['__proto__'], ['toString'], ['onTopic'], [42], [undefined]])('refuses the unknown call %s', async (name) => {
+    expect(await dispatchCall(service, name, {})).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+  });
+  it('names the bad field', async () => {
+    expect(await dispatchCall(service, 'probeLocation', { host: 'a', port: 'x' })).toEqual({
+      ok: false,
+      error: { code: 'BAD_REQUEST', message: expect.stringContaining('port') },
+    });
+    expect(service.probeLocation).not.toHaveBeenCalled();
+  });
+  it('passes a FloeError through with its code, and wraps anything else as INTERNAL', async () => {
+    expect(await dispatchCall(service, 'probeLocation', { host: '10.0.0.1', port: 7443 })).toEqual({ ok: false, error: { code: 'UNREACHABLE', message: 'cannot reach 10.0.0.1:7443' } });
+    const fingerprint = `SHA256:${Array.from({ length: 32 }, () => 'AA').join(':')}`;
+    expect(await dispatchCall(service, 'addLocation', { name: 'a', host: 'h', port: 1, token: 't', fingerprint })).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+  });
+  it('returns data on success', async () => {
+    expect(await dispatchCall(service, 'getFleet', undefined)).toEqual({ ok: true, data: { locations: [] } });
+  });
+});
