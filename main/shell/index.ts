@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow } from 'electron';
+import { defaultConfigDir } from '../core/config-dir.js';
 import { createConsoleCore } from '../core/console-core.js';
 import { appSenderCheck, forwardTopics, registerConsoleIpc } from './ipc.js';
 import { createMainWindow, hardenDefaultSession, hardenWebContents } from './window.js';
@@ -17,7 +18,7 @@ app.on('web-contents-created', (_event, contents) => hardenWebContents(contents,
 
 void app.whenReady().then(() => {
   hardenDefaultSession();
-  const core = createConsoleCore({ configDir: app.getPath('userData') });
+  const core = createConsoleCore({ configDir: defaultConfigDir(app.getPath('appData')) });
   let window: BrowserWindow | undefined;
   const ipc = registerConsoleIpc(core.service, appSenderCheck(isAppUrl, () => window?.webContents));
 

@@ -1,19 +1,18 @@
 #!/usr/bin/env node
 /** `npm run serve`: the Floe console in a browser, served on loopback with a session token. */
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
+import { defaultConfigDir } from '../core/config-dir.js';
 import { createConsoleCore } from '../core/console-core.js';
 import { startWebHost } from './host.js';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
-const defaultConfigDir = process.env.FLOE_CONFIG_DIR ?? join(homedir(), '.config', 'floe-console');
 const defaultStaticDir = resolve(import.meta.dirname, '../../../out/renderer');
 
 const program = new Command('floe-console-web')
   .description('serve the Floe console to a browser on this machine')
-  .option('--config <dir>', 'console configuration directory (locations, tokens)', defaultConfigDir)
+  .option('--config <dir>', 'console configuration directory (locations, tokens)', defaultConfigDir())
   .option('--host <host>', 'address to listen on', '127.0.0.1')
   .option('--port <port>', 'port to listen on (0: any free port)', '0')
   .option('--allow-remote', 'allow a non-loopback --host (the session token then crosses the network in clear)')
