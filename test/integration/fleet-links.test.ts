@@ -35,7 +35,7 @@ describe('console core against real agents over TLS', () => {
     const viewA = await console.service.addLocation({ name: 'hq-berlin', host: '127.0.0.1', port: a.agent.port, token: a.token, fingerprint: probe.fingerprint });
     const viewB = await console.service.addLocation({ name: 'branch-lyon', host: '127.0.0.1', port: b.agent.port, token: b.token, fingerprint: b.fingerprint });
     await waitFor('both online', () => statusOf(console, viewA.id)?.status === 'online' && statusOf(console, viewB.id)?.status === 'online');
-    const fleet = await console.service.getFleet();
+    const fleet = await console.service.getFleet({});
     expect(fleet.locations.map((l) => [l.name, l.status, l.agent?.name])).toEqual([
       ['branch-lyon', 'online', 'branch-lyon'],
       ['hq-berlin', 'online', 'hq-berlin'],
@@ -98,7 +98,7 @@ describe('console core against real agents over TLS', () => {
     expect(a.agent.connectionCount()).toBe(1);
     expect(await console.service.removeLocation({ id: view.id })).toEqual({ removed: true });
     await waitFor('agent sees no console', () => a.agent.connectionCount() === 0);
-    expect((await console.service.getFleet()).locations).toEqual([]);
+    expect((await console.service.getFleet({})).locations).toEqual([]);
   });
 });
 

@@ -5,11 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io, type Socket } from 'socket.io-client';
 import { createConsoleCore, type ConsoleCore } from '../../main/core/console-core.js';
 import { startWebHost, WEB_API_PATH, type WebHost } from '../../main/web/host.js';
-import { callChannel, topicChannel, type FleetView } from '../../shared/console-api.js';
+import { callChannel, topicChannel } from '../../shared/console-api.js';
 import { initAgent, startInProcess, tempDir } from '../helpers/agents.js';
 import type { RunningAgent } from '../../agent/server/agent.js';
 import type { InitResult } from '../../agent/init.js';
-import type { FleetView as Fleet } from '../../shared/fleet.js';
+import type { FleetView } from '../../shared/fleet.js';
 
 let core: ConsoleCore;
 let host: WebHost;
@@ -76,7 +76,7 @@ describe('web host', () => {
   it('runs validated calls and pushes the fleet as it changes', async () => {
     const socket = browser();
     expect(await outcome(socket)).toBe('connected');
-    const pushes: Fleet[] = [];
+    const pushes: FleetView[] = [];
     socket.on(topicChannel('fleet'), (view: FleetView) => pushes.push(view));
 
     expect(await socket.emitWithAck(callChannel('getFleet'), {})).toEqual({ ok: true, data: { locations: [] } });

@@ -36,7 +36,7 @@ const electron = vi.hoisted(() => {
     handlers,
     windows,
     FakeContents,
-    openExternal: vi.fn(async () => undefined),
+    openExternal: vi.fn(async (_url: string) => undefined),
     module: {
       BrowserWindow,
       ipcMain: {
