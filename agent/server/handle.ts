@@ -1,5 +1,5 @@
 /**
- * Registers one command handler: validate → act → ack. Malformed arguments or a missing ack
+ * Registers one command handler: role → validate → act → ack. Malformed arguments or a missing ack
  * callback never throw out of the socket; the client gets `{ ok: false, error }` when it can.
  */
 import type { z } from 'zod';
@@ -25,6 +25,10 @@ export function handle<K extends ClientCommandName>(
       return;
     }
     const reply = ack as (response: Ack<Result<K>>) => void;
+    if (schema.role === 'admin' && socket.data.role !== 'admin') {
+      reply({ ok: false, error: { code: 'FORBIDDEN', message: `${name} needs an admin token; this connection uses a ${socket.data.role} token` } });
+      return;
+    }
     const parsed = schema.args.safeParse(rawArgs);
     if (!parsed.success) {
       reply({ ok: false, error: { code: 'BAD_REQUEST', message: `${name}: ${parsed.error.issues[0]?.message ?? 'invalid arguments'}` } });

@@ -5,6 +5,9 @@
  */
 import { z } from 'zod';
 import { ERROR_CODES } from '../errors.js';
+import { devicesChangeSchema, devicesStateSchema } from '../devices.js';
+import { command } from './command.js';
+import { deviceCommands } from './devices.js';
 
 const MAX_NAME = 64;
 const MAX_TEXT = 256;
@@ -76,26 +79,44 @@ export const helloSchema = z.object({
 });
 export type Hello = z.infer<typeof helloSchema>;
 
-/** `snapshot` — the location's full state; later deltas carry higher `seq` values. */
+/** `snapshot` — the location's full state as of `seq`; later deltas carry higher `seq` values. */
 export const snapshotSchema = z.object({
   seq: z.number().int().nonnegative(),
   takenAt: z.iso.datetime(),
   identity: locationIdentitySchema,
   startedAt: z.iso.datetime(),
+  devices: devicesStateSchema,
 });
 export type Snapshot = z.infer<typeof snapshotSchema>;
 
+/** One change to the location's state. Each domain adds its members. */
+export const changeSchema = z.discriminatedUnion('domain', [
+  z.object({ domain: z.literal('devices'), change: devicesChangeSchema }),
+]);
+export type Change = z.infer<typeof changeSchema>;
+
+/** `delta` — one change, numbered: `seq` is the snapshot's plus one, then one more per delta. */
+export const deltaSchema = z.object({
+  seq: z.number().int().positive(),
+  at: z.iso.datetime(),
+  change: changeSchema,
+});
+export type Delta = z.infer<typeof deltaSchema>;
+
 /**
  * The catalog: one entry per event. `serverToClient` events are pushed by the agent;
- * `clientToServer` events are commands from the console, answered by an ack.
+ * `clientToServer` events are commands from the console, answered by an ack, each with the
+ * least role allowed to run it.
  */
 export const agentProtocol = {
   serverToClient: {
     'location:hello': helloSchema,
     snapshot: snapshotSchema,
+    delta: deltaSchema,
   },
   clientToServer: {
-    'snapshot:request': { args: z.object({}).strict(), ack: snapshotSchema },
+    'snapshot:request': command(z.object({}).strict(), snapshotSchema, 'monitor'),
+    ...deviceCommands,
   },
 } as const;
 

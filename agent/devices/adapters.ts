@@ -1,0 +1,50 @@
+/**
+ * Device adapters: one interface per kind of hardware, so the device service drives a virtual tape
+ * library on disk and a real SCSI changer (mtx) the same way. Element numbers follow mtx: drives
+ * from 0, storage slots from 1, import/export slots after the last storage slot.
+ */
+import type { LoaderElement } from '../../shared/devices.js';
+
+export interface ChangerAdapter {
+  /** Reads every element (drives, storage and import/export slots) from the changer. */
+  status(): Promise<LoaderElement[]>;
+  /** Moves the cartridge in storage (or i/e) element `slot` into drive `drive`. */
+  load(slot: number, drive: number): Promise<void>;
+  /** Moves the cartridge in drive `drive` back to element `slot`. */
+  unload(drive: number, slot: number): Promise<void>;
+  /** Moves a cartridge between two slot elements (storage or import/export). */
+  transfer(from: number, to: number): Promise<void>;
+}
+
+/** What a cartridge says about itself in file 0. */
+export interface LabelRecord {
+  readonly label: string;
+  readonly pool: string;
+  readonly barcode: string | null;
+  readonly labeledAt: string;
+  /** The agent that wrote the label. */
+  readonly agentId: string;
+}
+
+/** Reading and writing the media in one drive (labels now; saveset files with the backup engine). */
+export interface DriveIo {
+  /** Makes the drive ready after a load (a tape drive rewinds; a VTL drive has nothing to do). */
+  ready(): Promise<void>;
+  /** Prepares the drive for an unload (a tape drive rewinds and ejects). */
+  release(): Promise<void>;
+  /** The label in file 0 of the loaded media, or null when it carries none. Throws when no media is loaded. */
+  readLabel(): Promise<LabelRecord | null>;
+  /** Writes the label as file 0, discarding everything on the media. */
+  writeLabel(label: LabelRecord): Promise<void>;
+}
+
+/** Errors that adapters throw carry a code and the command's own words. */
+export class DeviceError extends Error {
+  constructor(
+    readonly code: 'DEVICE_FAILED' | 'PARSE_FAILED' | 'NO_MEDIA',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DeviceError';
+  }
+}
