@@ -18,6 +18,7 @@ import { AGENT_VERSION } from '../version.js';
 import { authMiddleware } from './auth.js';
 import { registerSnapshotHandlers } from './handlers/snapshot.js';
 import { LocationState } from './location-state.js';
+import { Publisher } from './publisher.js';
 import type { AgentServer, AgentSocket } from './types.js';
 
 /** socket.io's own cap on one message; larger frames are refused by the server. */
@@ -56,7 +57,10 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     host: listen.host,
     fingerprint,
   };
-  const state = new LocationState(identity, clock(), clock);
+  const publisher = new Publisher(clock);
+  const state = new LocationState(identity, clock(), clock, publisher, {
+    devices: () => ({ loaders: [], drives: [], media: [], pools: [] }),
+  });
 
   const https: HttpsServer = createServer({ key: tls.key, cert: tls.cert, minVersion: 'TLSv1.2' });
   const io: AgentServer = new Server(https, {

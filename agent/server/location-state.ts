@@ -1,21 +1,29 @@
-/** The location's state as the console sees it: a snapshot with a monotonically increasing `seq`. */
+/** The location's state as the console sees it: a snapshot as of the publisher's current `seq`. */
+import type { DevicesState } from '../../shared/devices.js';
 import type { LocationIdentity, Snapshot } from '../../shared/protocol/catalog.js';
+import type { Publisher } from './publisher.js';
+
+/** Each domain contributes its section of the snapshot. */
+export interface SnapshotSections {
+  devices(): DevicesState;
+}
 
 export class LocationState {
-  private seq = 0;
-
   constructor(
     readonly identity: LocationIdentity,
     private readonly startedAt: Date,
     private readonly clock: () => Date,
+    private readonly publisher: Publisher,
+    private readonly sections: SnapshotSections,
   ) {}
 
   snapshot(): Snapshot {
     return {
-      seq: this.seq,
+      seq: this.publisher.currentSeq,
       takenAt: this.clock().toISOString(),
       identity: this.identity,
       startedAt: this.startedAt.toISOString(),
+      devices: this.sections.devices(),
     };
   }
 }
