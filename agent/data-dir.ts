@@ -12,6 +12,9 @@ export interface DataDirPaths {
   readonly cliToken: string;
   readonly runFile: string;
   readonly logsDir: string;
+  readonly catalog: string;
+  /** Virtual tape libraries, one directory each. */
+  readonly vtlDir: string;
 }
 
 export function dataDirPaths(root: string): DataDirPaths {
@@ -25,5 +28,7 @@ export function dataDirPaths(root: string): DataDirPaths {
     cliToken: join(root, 'cli-token'),
     runFile: join(root, 'agent.run.json'),
     logsDir: join(root, 'logs'),
+    catalog: join(root, 'catalog.db'),
+    vtlDir: join(root, 'vtl'),
   };
 }

@@ -136,6 +136,7 @@ export const devicesChangeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('loader-removed'), name: loaderNameSchema }),
   z.object({ kind: z.literal('drive'), drive: driveSchema }),
   z.object({ kind: z.literal('media'), media: mediaSchema }),
+  z.object({ kind: z.literal('media-removed'), label: mediaLabelSchema }),
   z.object({ kind: z.literal('pool'), pool: poolSchema }),
 ]);
 export type DevicesChange = z.infer<typeof devicesChangeSchema>;
@@ -155,6 +156,8 @@ export function applyDevicesChange(state: DevicesState, change: DevicesChange): 
       return { ...state, drives: upsert(state.drives, change.drive, (d) => d.loader === change.drive.loader && d.number === change.drive.number) };
     case 'media':
       return { ...state, media: upsert(state.media, change.media, (m) => m.label === change.media.label) };
+    case 'media-removed':
+      return { ...state, media: state.media.filter((m) => m.label !== change.label) };
     case 'pool':
       return { ...state, pools: upsert(state.pools, change.pool, (p) => p.name === change.pool.name) };
   }

@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   'NOT_FOUND',
   'CONFLICT',
   'BUSY',
+  'DEVICE_FAILED',
   'LICENSE',
   'UNREACHABLE',
   'TIMEOUT',

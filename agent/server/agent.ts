@@ -17,6 +17,11 @@ import { TokenStore } from '../tokens.js';
 import { AGENT_VERSION } from '../version.js';
 import { authMiddleware } from './auth.js';
 import { registerSnapshotHandlers } from './handlers/snapshot.js';
+import { registerDeviceHandlers } from './handlers/devices.js';
+import { openCatalog } from '../catalog/database.js';
+import { DeviceService } from '../devices/device-service.js';
+import type { AdapterFactory } from '../devices/loader-runtime.js';
+import type { AgentContext } from './context.js';
 import { LocationState } from './location-state.js';
 import { Publisher } from './publisher.js';
 import type { AgentServer, AgentSocket } from './types.js';
@@ -30,6 +35,8 @@ export interface AgentOptions {
   readonly clock?: () => Date;
   /** Overrides the configured listen address (tests use port 0). */
   readonly listen?: Listen;
+  /** Builds loader adapters (tests inject fakes of hardware; the default handles VTLs). */
+  readonly adapterFactory?: AdapterFactory;
 }
 
 export interface RunningAgent {
@@ -58,8 +65,11 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     fingerprint,
   };
   const publisher = new Publisher(clock);
+  const db = openCatalog(paths.catalog);
+  const context: AgentContext = { config, paths, db, logger, clock, publisher };
+  const devices = await DeviceService.open(context, options.adapterFactory);
   const state = new LocationState(identity, clock(), clock, publisher, {
-    devices: () => ({ loaders: [], drives: [], media: [], pools: [] }),
+    devices: () => devices.state(),
   });
 
   const https: HttpsServer = createServer({ key: tls.key, cert: tls.cert, minVersion: 'TLSv1.2' });
@@ -73,10 +83,13 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   io.on('connection', (socket: AgentSocket) => {
     logger.info({ remote: socket.handshake.address, token: socket.data.tokenId, role: socket.data.role }, 'console connected');
     registerSnapshotHandlers(socket, logger, state);
+    registerDeviceHandlers(socket, logger, devices);
     socket.on('disconnect', (reason) => logger.info({ remote: socket.handshake.address, reason }, 'console disconnected'));
     socket.emit('location:hello', { protocol: PROTOCOL_VERSION, identity, role: socket.data.role, now: clock().toISOString() });
     socket.emit('snapshot', state.snapshot());
   });
+
+  publisher.subscribe((delta) => io.emit('delta', delta));
 
   await new Promise<void>((resolve, reject) => {
     https.once('error', reject);
@@ -100,7 +113,10 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
         removeRunFile(paths.runFile, process.pid);
         io.close(() => resolve());
         https.closeAllConnections();
-      }).then(() => logger.info('agent stopped'));
+      }).then(() => {
+        db.close();
+        logger.info('agent stopped');
+      });
       return closing;
     },
   };

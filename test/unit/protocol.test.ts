@@ -18,7 +18,7 @@ const hello: Hello = { protocol: PROTOCOL_VERSION, identity, role: 'admin', now:
 describe('agent protocol schemas', () => {
   it('accept a well-formed hello and snapshot', () => {
     expect(helloSchema.parse(hello)).toEqual(hello);
-    const snapshot = { seq: 3, takenAt: hello.now, identity, startedAt: hello.now };
+    const snapshot = { seq: 3, takenAt: hello.now, identity, startedAt: hello.now, devices: { loaders: [], drives: [], media: [], pools: [] } };
     expect(snapshotSchema.parse(snapshot)).toEqual(snapshot);
   });
 
@@ -36,7 +36,7 @@ describe('agent protocol schemas', () => {
   });
 
   it('rejects a snapshot with a negative or fractional seq', () => {
-    const base = { takenAt: hello.now, identity, startedAt: hello.now };
+    const base = { takenAt: hello.now, identity, startedAt: hello.now, devices: { loaders: [], drives: [], media: [], pools: [] } };
     expect(snapshotSchema.safeParse({ ...base, seq: -1 }).success).toBe(false);
     expect(snapshotSchema.safeParse({ ...base, seq: 1.5 }).success).toBe(false);
   });
