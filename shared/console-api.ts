@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { fingerprintSchema, locationNameSchema, errorSchema } from './protocol/catalog.js';
 import { fleetViewSchema, hostSchema, locationViewSchema, portSchema } from './fleet.js';
+import { devicesStateSchema } from './devices.js';
 
 export const probeArgsSchema = z.object({ host: hostSchema, port: portSchema }).strict();
 export const probeResultSchema = z.object({
@@ -31,12 +32,21 @@ export type AddLocationArgs = z.infer<typeof addLocationArgsSchema>;
 
 export const removeLocationArgsSchema = z.object({ id: z.uuid() }).strict();
 
+/** One location's replicated state (null until its first snapshot arrived). */
+export const locationDetailSchema = z.object({
+  id: z.uuid(),
+  seq: z.number().int().nonnegative().nullable(),
+  devices: devicesStateSchema.nullable(),
+});
+export type LocationDetail = z.infer<typeof locationDetailSchema>;
+
 /** The calls: name → argument schema and result schema. */
 export const consoleCalls = {
   getFleet: { args: z.object({}).strict(), result: fleetViewSchema },
   probeLocation: { args: probeArgsSchema, result: probeResultSchema },
   addLocation: { args: addLocationArgsSchema, result: locationViewSchema },
   removeLocation: { args: removeLocationArgsSchema, result: z.object({ removed: z.boolean() }) },
+  getLocationDetail: { args: z.object({ id: z.uuid() }).strict(), result: locationDetailSchema },
 } as const;
 
 /** The pushed topics: name → payload schema. */

@@ -7,6 +7,7 @@ import { DEFAULT_LISTEN } from '../config.js';
 import { runInit } from './commands/init.js';
 import { runStart } from './commands/start.js';
 import { runStatus } from './commands/status.js';
+import { registerDeviceCommands } from './commands/devices.js';
 import { fail } from './output.js';
 
 const dataOption = () => new Option('--data <dir>', 'the agent data directory').makeOptionMandatory();
@@ -41,5 +42,7 @@ program
   .addOption(dataOption())
   .addOption(jsonOption())
   .action((options: { data: string; json?: boolean }) => runStatus(resolve(options.data), options.json === true));
+
+registerDeviceCommands(program);
 
 program.parseAsync(process.argv).catch(fail);

@@ -4,7 +4,7 @@
  * It reports link events; it never throws at its owner.
  */
 import { io, type Socket } from 'socket.io-client';
-import { connectErrorDataSchema, helloSchema, snapshotSchema, type Snapshot } from '../../shared/protocol/catalog.js';
+import { connectErrorDataSchema, deltaSchema, helloSchema, snapshotSchema, type Delta, type Snapshot } from '../../shared/protocol/catalog.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/protocol/events.js';
 import { PROTOCOL_VERSION } from '../../shared/protocol/version.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
@@ -19,6 +19,8 @@ export interface AgentLinkOptions {
   readonly token: string;
   readonly onEvent: (event: LinkEvent) => void;
   readonly onSnapshot?: (snapshot: Snapshot) => void;
+  /** A delta; return false when it does not follow the last state, and the link fetches a snapshot. */
+  readonly onDelta?: (delta: Delta) => boolean;
   readonly backoff?: BackoffOptions;
   readonly connectTimeoutMs?: number;
   /** The protocol version this console speaks (tests override it to provoke a mismatch). */
@@ -108,10 +110,35 @@ export class AgentLink implements Disposable {
       this.emit({ type: 'heard', at: this.now() });
       this.options.onSnapshot?.(snapshot.data);
     });
+    socket.on('delta', (payload) => {
+      const delta = deltaSchema.safeParse(payload);
+      if (!delta.success) return;
+      this.lastSeq = delta.data.seq;
+      this.emit({ type: 'heard', at: this.now() });
+      if (this.options.onDelta && !this.options.onDelta(delta.data)) this.requestSnapshot();
+    });
     socket.on('disconnect', (reason) => {
       this.emit({ type: 'lost', at: this.now(), detail: `connection lost (${reason})` });
       this.scheduleRetry();
     });
+  }
+
+  /** Asks the agent for a full snapshot (after a gap in the deltas). */
+  requestSnapshot(): void {
+    const socket = this.socket;
+    if (!socket?.connected) return;
+    void socket
+      .timeout(30_000)
+      .emitWithAck('snapshot:request', {})
+      .then((ack: unknown) => {
+        const reply = ack as { ok?: boolean; data?: unknown };
+        const snapshot = snapshotSchema.safeParse(reply.data);
+        if (reply.ok && snapshot.success) {
+          this.lastSeq = snapshot.data.seq;
+          this.options.onSnapshot?.(snapshot.data);
+        }
+      })
+      .catch(() => undefined);
   }
 
   private emit(event: LinkEvent): void {

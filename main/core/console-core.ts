@@ -14,6 +14,7 @@ import { DisposableStore, type Disposable } from './disposable.js';
 import { FleetState } from './fleet-state.js';
 import { probeCertificate } from './pinning.js';
 import { LocationRegistry, type Registration } from './registry.js';
+import { LocationReplica } from './location-replica.js';
 import { FileSecretStore, type SecretStore } from './secret-store.js';
 
 export interface ConsoleCoreOptions {
@@ -35,6 +36,7 @@ export interface ConsoleCore extends Disposable {
   readonly fleet: FleetState;
 }
 
+
 export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
   mkdirSync(options.configDir, { recursive: true, mode: 0o700 });
   const clock = options.clock ?? (() => new Date());
@@ -42,10 +44,13 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
   const secrets = options.secrets ?? new FileSecretStore(join(options.configDir, 'tokens.json'));
   const fleet = new FleetState();
   const links = new Map<string, AgentLink>();
+  const replicas = new Map<string, LocationReplica>();
   const lifetime = new DisposableStore();
 
   const openLink = (registration: Registration, token: string): void => {
     fleet.add(registration);
+    const replica = new LocationReplica();
+    replicas.set(registration.id, replica);
     const link = new AgentLink({
       host: registration.host,
       port: registration.port,
@@ -56,6 +61,8 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
       ...(options.connectTimeoutMs ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
       ...(options.protocol === undefined ? {} : { protocol: options.protocol }),
       onEvent: (event) => fleet.apply(registration.id, event),
+      onSnapshot: (snapshot) => replica.applySnapshot(snapshot),
+      onDelta: (delta) => replica.applyDelta(delta) !== 'gap',
     });
     links.set(registration.id, link);
     link.start();
@@ -87,9 +94,15 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
       if (!view) throw new FloeError('INTERNAL', 'the location was added but is missing from the fleet state');
       return view;
     },
+    async getLocationDetail({ id }) {
+      if (!registry.get(id)) throw new FloeError('NOT_FOUND', 'no such location; it may have been removed');
+      const state = replicas.get(id)?.state ?? null;
+      return { id, seq: state?.seq ?? null, devices: state?.devices ?? null };
+    },
     async removeLocation({ id }) {
       links.get(id)?.dispose();
       links.delete(id);
+      replicas.delete(id);
       const removed = registry.remove(id);
       secrets.delete(id);
       fleet.remove(id);

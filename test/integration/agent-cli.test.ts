@@ -1,21 +1,9 @@
 /** floe-agent as an administrator runs it: the real CLI in a child process, from source. */
-import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { REPO_ROOT, spawnAgent, tempDir, type SpawnedAgent } from '../helpers/agents.js';
-
-const run = promisify(execFile);
-async function floeAgent(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'agent/cli/main.ts'), ...args], { cwd: REPO_ROOT });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+import { spawnAgent, tempDir, type SpawnedAgent } from '../helpers/agents.js';
+import { floeAgent } from '../helpers/cli.js';
 
 describe('floe-agent CLI', () => {
   const running: SpawnedAgent[] = [];

@@ -55,7 +55,7 @@ vi.mock('electron', () => electron.module);
 
 const { createMainWindow, hardenWebContents, secureWebPreferences } = await import('../../main/shell/window.js');
 const { appSenderCheck, forwardTopics, registerConsoleIpc } = await import('../../main/shell/ipc.js');
-const { callChannel, topicChannel } = await import('../../shared/console-api.js');
+const { callChannel, topicChannel, CONSOLE_CALL_NAMES } = await import('../../shared/console-api.js');
 type ConsoleService = import('../../shared/console-api.js').ConsoleService;
 
 const APP_URL = 'file:///opt/floe/out/renderer/index.html';
@@ -155,7 +155,7 @@ describe('typed IPC', () => {
 
   it('registers one handler per call and removes them all on dispose', () => {
     const ipc = registerConsoleIpc(service, check);
-    expect([...electron.handlers.keys()].sort()).toEqual(['addLocation', 'getFleet', 'probeLocation', 'removeLocation'].map((n) => callChannel(n as 'getFleet')));
+    expect([...electron.handlers.keys()].sort()).toEqual(CONSOLE_CALL_NAMES.map(callChannel).sort());
     ipc.dispose();
     expect(electron.handlers.size).toBe(0);
   });

@@ -1,0 +1,43 @@
+/**
+ * The console's copy of one location's state: the last snapshot with every delta applied in `seq`
+ * order. A duplicate is ignored; a gap means something was missed, so the caller asks for a
+ * fresh snapshot instead of guessing.
+ */
+import { applyDevicesChange, type DevicesState } from '../../shared/devices.js';
+import type { Delta, Snapshot } from '../../shared/protocol/catalog.js';
+
+export interface ReplicaState {
+  readonly seq: number;
+  readonly devices: DevicesState;
+}
+
+export type DeltaOutcome = 'applied' | 'duplicate' | 'gap' | 'no-snapshot';
+
+
+export class LocationReplica {
+  private current: ReplicaState | null = null;
+
+  get state(): ReplicaState | null {
+    return this.current;
+  }
+
+  applySnapshot(snapshot: Snapshot): void {
+    this.current = { seq: snapshot.seq, devices: snapshot.devices };
+  }
+
+  applyDelta(delta: Delta): DeltaOutcome {
+    const current = this.current;
+    if (!current) return 'no-snapshot';
+    if (delta.seq <= current.seq) return 'duplicate';
+    if (delta.seq !== current.seq + 1) return 'gap';
+    const { change } = delta;
+    const devices = change.domain === 'devices' ? applyDevicesChange(current.devices, change.change) : current.devices;
+    this.current = { seq: delta.seq, devices };
+    return 'applied';
+  }
+
+  reset(): void {
+    this.current = null;
+  }
+}
+
