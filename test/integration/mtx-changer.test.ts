@@ -1,6 +1,6 @@
 // The mtx changer and the tape drive adapters against fakes of the hardware we lack (test/tools):
 // the command flow, argv, parsing and error handling are the real code.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DeviceError, type LabelRecord } from '../../agent/devices/adapters.js';
@@ -21,6 +21,7 @@ beforeEach(() => {
 });
 afterEach(() => {
   for (const key of ENV_KEYS) delete process.env[key];
+  rmSync(dir, { recursive: true, force: true });
 });
 
 async function rejection(promise: Promise<unknown>): Promise<DeviceError> {
