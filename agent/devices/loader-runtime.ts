@@ -10,6 +10,9 @@ import type { LoaderRow } from './store.js';
 import { VtlChanger } from './vtl/vtl-changer.js';
 import { VtlDrive } from './vtl/vtl-drive.js';
 import { driveDir } from './vtl/layout.js';
+import { MtxChanger } from './mtx/mtx-changer.js';
+import { TapeDrive } from './tape/tape-drive.js';
+import { z } from 'zod';
 
 export interface DriveRuntime {
   state: DriveState;
@@ -47,10 +50,30 @@ export function vtlAdapters(root: string): LoaderAdapters {
   };
 }
 
-export const defaultAdapterFactory: AdapterFactory = (row, vtlRoot) => {
-  if (row.kind === 'vtl') return vtlAdapters(join(vtlRoot, row.name));
-  throw new Error(`loader ${row.name}: mtx changers are not supported by this build`);
-};
+const mtxConfigSchema = z.object({
+  device: z.string().min(1),
+  tapeDrives: z.array(z.string().min(1)).min(1),
+  mtxCommand: z.string().min(1),
+  mtCommand: z.string().min(1),
+});
+
+/** A real SCSI changer through `mtx`, its drives through `mt` and their device files. */
+export function mtxAdapters(config: z.infer<typeof mtxConfigSchema>): LoaderAdapters {
+  return {
+    changer: new MtxChanger({ device: config.device, mtxCommand: config.mtxCommand }),
+    drives: config.tapeDrives.map((device) => new TapeDrive({ device, mtCommand: config.mtCommand })),
+    driveKind: 'tape',
+    driveDevices: config.tapeDrives,
+    device: config.device,
+    slots: 0,
+    ieSlots: 0,
+    // A tape drive does not report its cartridge's capacity; the pool's media type decides later.
+    defaultCapacity: 0,
+  };
+}
+
+export const defaultAdapterFactory: AdapterFactory = (row, vtlRoot) =>
+  row.kind === 'vtl' ? vtlAdapters(join(vtlRoot, row.name)) : mtxAdapters(mtxConfigSchema.parse(row.config));
 
 export class LoaderRuntime {
   elements: LoaderElement[] = [];
@@ -100,8 +123,9 @@ export class LoaderRuntime {
       kind: this.kind,
       device: this.adapters.device,
       drives: this.adapters.drives.length,
-      slots: this.adapters.slots,
-      ieSlots: this.adapters.ieSlots,
+      // A changer tells its slot counts in its status; before the first read, the configuration does.
+      slots: this.elements.length > 0 ? this.elements.filter((element) => element.kind === 'slot').length : this.adapters.slots,
+      ieSlots: this.elements.length > 0 ? this.elements.filter((element) => element.kind === 'ie').length : this.adapters.ieSlots,
       elements: this.elements,
       inventoryAt: this.inventoryAt,
       mismatches: this.mismatches,

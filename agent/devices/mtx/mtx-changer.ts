@@ -5,7 +5,7 @@
 import type { LoaderElement } from '../../../shared/devices.js';
 import { DeviceError, type ChangerAdapter } from '../adapters.js';
 import { parseMtxStatus, type MtxStatus } from './parse-status.js';
-import { runTool } from './run-tool.js';
+import { runTool } from '../run-tool.js';
 
 export interface MtxChangerOptions {
   /** The changer's generic SCSI device, e.g. /dev/sg3 or /dev/tape/by-id/scsi-…-changer. */

@@ -4,7 +4,7 @@
  */
 import { open } from 'node:fs/promises';
 import { DeviceError, type DriveIo, type LabelRecord } from '../adapters.js';
-import { runTool } from '../mtx/run-tool.js';
+import { runTool } from '../run-tool.js';
 import { decodeLabelBlock, encodeLabelBlock, LABEL_BLOCK_SIZE } from './label-block.js';
 import { hasTape, parseMtStatus, type MtStatus } from './mt-status.js';
 

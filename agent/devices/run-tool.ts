@@ -3,7 +3,7 @@
  * DeviceError('DEVICE_FAILED') whose message names the command and the tool's own first words.
  */
 import { execFile, type ExecFileException } from 'node:child_process';
-import { DeviceError } from '../adapters.js';
+import { DeviceError } from './adapters.js';
 
 export interface ToolRun {
   readonly command: string;
