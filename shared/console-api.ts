@@ -52,6 +52,8 @@ export const consoleCalls = {
 /** The pushed topics: name → payload schema. */
 export const consoleTopics = {
   fleet: fleetViewSchema,
+  /** One location's replicated state, pushed when it changes (coalesced per location). */
+  location: locationDetailSchema,
 } as const;
 
 export type ConsoleCallName = keyof typeof consoleCalls;

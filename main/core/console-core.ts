@@ -5,11 +5,11 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ConsoleService, ConsoleTopicName, TopicPayload } from '../../shared/console-api.js';
+import type { ConsoleService, ConsoleTopicName, LocationDetail, TopicPayload } from '../../shared/console-api.js';
 import { FloeError } from '../../shared/errors.js';
 import { AgentLink } from './agent-link.js';
 import type { BackoffOptions } from './backoff.js';
-import { coalesce } from './coalesce.js';
+import { coalesce, type Coalescer } from './coalesce.js';
 import { DisposableStore, type Disposable } from './disposable.js';
 import { FleetState } from './fleet-state.js';
 import { probeCertificate } from './pinning.js';
@@ -45,6 +45,14 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
   const fleet = new FleetState();
   const links = new Map<string, AgentLink>();
   const replicas = new Map<string, LocationReplica>();
+  const replicaListeners = new Set<(id: string) => void>();
+  const replicaChanged = (id: string): void => {
+    for (const listener of replicaListeners) listener(id);
+  };
+  const detailOf = (id: string): LocationDetail => {
+    const state = replicas.get(id)?.state ?? null;
+    return { id, seq: state?.seq ?? null, devices: state?.devices ?? null };
+  };
   const lifetime = new DisposableStore();
 
   const openLink = (registration: Registration, token: string): void => {
@@ -61,8 +69,15 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
       ...(options.connectTimeoutMs ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
       ...(options.protocol === undefined ? {} : { protocol: options.protocol }),
       onEvent: (event) => fleet.apply(registration.id, event),
-      onSnapshot: (snapshot) => replica.applySnapshot(snapshot),
-      onDelta: (delta) => replica.applyDelta(delta) !== 'gap',
+      onSnapshot: (snapshot) => {
+        replica.applySnapshot(snapshot);
+        replicaChanged(registration.id);
+      },
+      onDelta: (delta) => {
+        const outcome = replica.applyDelta(delta);
+        if (outcome === 'applied') replicaChanged(registration.id);
+        return outcome !== 'gap';
+      },
     });
     links.set(registration.id, link);
     link.start();
@@ -96,8 +111,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     },
     async getLocationDetail({ id }) {
       if (!registry.get(id)) throw new FloeError('NOT_FOUND', 'no such location; it may have been removed');
-      const state = replicas.get(id)?.state ?? null;
-      return { id, seq: state?.seq ?? null, devices: state?.devices ?? null };
+      return detailOf(id);
     },
     async removeLocation({ id }) {
       links.get(id)?.dispose();
@@ -113,6 +127,20 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
       if (topic === 'fleet') {
         const pusher = subscription.add(coalesce(options.pushIntervalMs ?? 100, listener as (payload: TopicPayload<'fleet'>) => void));
         subscription.add(fleet.onChange((view) => pusher.push(view)));
+      }
+      if (topic === 'location') {
+        const pushers = new Map<string, Coalescer<LocationDetail>>();
+        const emit = listener as (payload: TopicPayload<'location'>) => void;
+        const onChange = (id: string): void => {
+          let pusher = pushers.get(id);
+          if (!pusher) {
+            pusher = subscription.add(coalesce(options.pushIntervalMs ?? 100, emit));
+            pushers.set(id, pusher);
+          }
+          pusher.push(detailOf(id));
+        };
+        replicaListeners.add(onChange);
+        subscription.add({ dispose: () => replicaListeners.delete(onChange) });
       }
       lifetime.add(subscription);
       return () => subscription.dispose();

@@ -243,6 +243,9 @@ describe('device protocol', () => {
     const seqs: number[] = [];
     admin.on('delta', (delta: { seq: number }) => seqs.push(delta.seq));
     const detail = () => console.service.getLocationDetail({ id: view.id });
+    const pushed: Array<{ id: string; seq: number | null }> = [];
+    const unsubscribe = console.service.onTopic('location', (payload) => pushed.push(payload));
+    cleanups.push(unsubscribe);
 
     await ok(admin, 'loader:create', LIBRARY);
     await expect.poll(async () => (await detail()).devices?.loaders.map((l) => l.name)).toEqual(['lib1']);
@@ -257,5 +260,8 @@ describe('device protocol', () => {
     await expect.poll(async () => (await detail()).seq).toBe(truth.seq);
     expect((await detail()).devices).toEqual(truth.devices);
     expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => (seqs[0] ?? 0) + i));
+    await expect.poll(() => pushed.at(-1)?.seq).toBe(truth.seq);
+    expect(pushed.every((p) => p.id === view.id)).toBe(true);
+    expect(pushed.length).toBeLessThan(seqs.length); // coalesced, not one push per delta
   });
 });
