@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { fingerprintSchema, locationNameSchema, errorSchema } from './protocol/catalog.js';
 import { fleetViewSchema, hostSchema, locationViewSchema, portSchema } from './fleet.js';
 import { devicesStateSchema } from './devices.js';
+import { agentProtocol, type ClientCommandName } from './protocol/catalog.js';
 
 export const probeArgsSchema = z.object({ host: hostSchema, port: portSchema }).strict();
 export const probeResultSchema = z.object({
@@ -40,13 +41,29 @@ export const locationDetailSchema = z.object({
 });
 export type LocationDetail = z.infer<typeof locationDetailSchema>;
 
-/** The calls: name → argument schema and result schema. */
+/** A call forwarded to one location's agent: `{ id, args }` → the agent command's ack data. */
+function forwarded<K extends ClientCommandName>(command: K) {
+  const spec = agentProtocol.clientToServer[command];
+  return { args: z.object({ id: z.uuid(), args: spec.args as Commands[K]['args'] }).strict(), result: spec.ack as Commands[K]['ack'], command };
+}
+type Commands = typeof agentProtocol.clientToServer;
+
+/** The calls: name → argument schema and result schema (and, for forwarded calls, the agent command). */
 export const consoleCalls = {
   getFleet: { args: z.object({}).strict(), result: fleetViewSchema },
   probeLocation: { args: probeArgsSchema, result: probeResultSchema },
   addLocation: { args: addLocationArgsSchema, result: locationViewSchema },
   removeLocation: { args: removeLocationArgsSchema, result: z.object({ removed: z.boolean() }) },
   getLocationDetail: { args: z.object({ id: z.uuid() }).strict(), result: locationDetailSchema },
+  loaderInventory: forwarded('loader:inventory'),
+  loaderLoad: forwarded('loader:load'),
+  loaderUnload: forwarded('loader:unload'),
+  loaderTransfer: forwarded('loader:transfer'),
+  loaderImport: forwarded('loader:import'),
+  loaderExport: forwarded('loader:export'),
+  driveClean: forwarded('drive:clean'),
+  poolAdd: forwarded('pool:add'),
+  mediaLabel: forwarded('media:label'),
 } as const;
 
 /** The pushed topics: name → payload schema. */
@@ -57,6 +74,11 @@ export const consoleTopics = {
 } as const;
 
 export type ConsoleCallName = keyof typeof consoleCalls;
+/** The calls that are forwarded to an agent command. */
+export type ForwardedCallName = { [K in ConsoleCallName]: (typeof consoleCalls)[K] extends { command: ClientCommandName } ? K : never }[ConsoleCallName];
+export const FORWARDED_CALLS = Object.entries(consoleCalls).flatMap(([name, call]) => ('command' in call ? [[name, call.command] as const] : [])) as ReadonlyArray<
+  readonly [ForwardedCallName, ClientCommandName]
+>;
 export type ConsoleTopicName = keyof typeof consoleTopics;
 export const CONSOLE_CALL_NAMES = Object.keys(consoleCalls) as ConsoleCallName[];
 export const CONSOLE_TOPIC_NAMES = Object.keys(consoleTopics) as ConsoleTopicName[];

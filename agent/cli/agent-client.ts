@@ -5,17 +5,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { io, type Socket } from 'socket.io-client';
-import type { z } from 'zod';
-import { agentProtocol, ackSchema, type ClientCommandName } from '../../shared/protocol/catalog.js';
+import type { ClientCommandName } from '../../shared/protocol/catalog.js';
+import { commandResult, type CommandArgs, type CommandResult } from '../../shared/protocol/ack.js';
 import { PROTOCOL_VERSION } from '../../shared/protocol/version.js';
 import { FloeError } from '../../shared/errors.js';
 import { dataDirPaths } from '../data-dir.js';
 import { isProcessAlive, readRunFile } from '../run-file.js';
 import { readSecretFile } from '../secure-files.js';
 
-type Commands = typeof agentProtocol.clientToServer;
-export type CommandArgs<K extends ClientCommandName> = z.input<Commands[K]['args']>;
-export type CommandResult<K extends ClientCommandName> = z.infer<Commands[K]['ack']>;
 
 export interface AgentClient {
   call<K extends ClientCommandName>(name: K, args: CommandArgs<K>, timeoutMs?: number): Promise<CommandResult<K>>;
@@ -60,10 +57,7 @@ export async function connectToAgent(dataDir: string, connectTimeoutMs = 10_000)
       } catch {
         throw new FloeError('TIMEOUT', `${name}: the agent did not answer within ${Math.round(timeoutMs / 1000)} s`);
       }
-      const ack = ackSchema(agentProtocol.clientToServer[name].ack).safeParse(raw);
-      if (!ack.success) throw new FloeError('INTERNAL', `${name}: the agent sent a malformed answer`);
-      if (!ack.data.ok) throw new FloeError(ack.data.error.code, ack.data.error.message);
-      return ack.data.data as CommandResult<typeof name>;
+      return commandResult(name, raw);
     },
     onDelta(listener) {
       socket.on('delta', listener);

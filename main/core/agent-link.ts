@@ -7,6 +7,9 @@ import { io, type Socket } from 'socket.io-client';
 import { connectErrorDataSchema, deltaSchema, helloSchema, snapshotSchema, type Delta, type Snapshot } from '../../shared/protocol/catalog.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/protocol/events.js';
 import { PROTOCOL_VERSION } from '../../shared/protocol/version.js';
+import type { ClientCommandName } from '../../shared/protocol/catalog.js';
+import { commandResult, type CommandArgs, type CommandResult } from '../../shared/protocol/ack.js';
+import { FloeError } from '../../shared/errors.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 import type { Disposable } from './disposable.js';
 import type { LinkEvent } from './link-status.js';
@@ -121,6 +124,19 @@ export class AgentLink implements Disposable {
       this.emit({ type: 'lost', at: this.now(), detail: `connection lost (${reason})` });
       this.scheduleRetry();
     });
+  }
+
+  /** Runs a command on the agent; refused at once with UNREACHABLE when the link is not online. */
+  async command<K extends ClientCommandName>(name: K, args: CommandArgs<K>, timeoutMs = 120_000): Promise<CommandResult<K>> {
+    const socket = this.socket;
+    if (!socket?.connected) throw new FloeError('UNREACHABLE', `the location at ${this.options.host}:${this.options.port} is not connected; try again when it is Online`);
+    let raw: unknown;
+    try {
+      raw = await (socket as unknown as { timeout(ms: number): { emitWithAck(event: string, args: unknown): Promise<unknown> } }).timeout(timeoutMs).emitWithAck(name, args);
+    } catch {
+      throw new FloeError('TIMEOUT', `${name}: the agent did not answer within ${Math.round(timeoutMs / 1000)} s`);
+    }
+    return commandResult(name, raw);
   }
 
   /** Asks the agent for a full snapshot (after a gap in the deltas). */

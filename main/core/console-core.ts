@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ConsoleService, ConsoleTopicName, LocationDetail, TopicPayload } from '../../shared/console-api.js';
+import { FORWARDED_CALLS, type ConsoleService, type ConsoleTopicName, type ForwardedCallName, type LocationDetail, type TopicPayload } from '../../shared/console-api.js';
 import { FloeError } from '../../shared/errors.js';
 import { AgentLink } from './agent-link.js';
 import type { BackoffOptions } from './backoff.js';
@@ -92,7 +92,19 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     }
   }
 
+  const forwardedCalls = Object.fromEntries(
+    FORWARDED_CALLS.map(([call, command]) => [
+      call,
+      async ({ id, args }: { id: string; args: unknown }) => {
+        const link = links.get(id);
+        if (!link) throw new FloeError('NOT_FOUND', 'no such location; it may have been removed');
+        return link.command(command, args as never);
+      },
+    ]),
+  ) as Pick<ConsoleService, ForwardedCallName>;
+
   const service: ConsoleService = {
+    ...forwardedCalls,
     async getFleet() {
       return fleet.view();
     },

@@ -191,6 +191,26 @@ describe('virtual tape library', () => {
     ]);
   });
 
+  it('removes a loader only when nothing uses it', async () => {
+    const { openCatalog } = await import('../../agent/catalog/database.js');
+    const { DeviceService } = await import('../../agent/devices/device-service.js');
+    const { Publisher } = await import('../../agent/server/publisher.js');
+    const { silentLogger } = await import('../../agent/log.js');
+    const root = tempDir('devices');
+    const paths = dataDirPaths(root);
+    const db = openCatalog(paths.catalog);
+    cleanups.push(() => db.close());
+    const config = { name: 'hq', agentId: '6b0b5c2e-8c1c-4a8e-9d0a-3f3d2d9b1a10', listen: { host: '127.0.0.1', port: 0 }, createdAt: new Date().toISOString() };
+    const devices = await DeviceService.open({ config, paths, db, logger: silentLogger(), clock: () => new Date(), publisher: new Publisher(() => new Date()) });
+    await devices.createLoader({ ...LIBRARY, kind: 'vtl' });
+    const loading = devices.load('lib1', 1, 0);
+    await expect(devices.removeLoader('lib1')).rejects.toMatchObject({ code: 'BUSY', message: expect.stringMatching(/in use/) });
+    await loading;
+    await devices.removeLoader('lib1');
+    expect(devices.listLoaders()).toEqual([]);
+    expect(existsSync(join(paths.vtlDir, 'lib1', 'drive-0', 'FLO001@1'))).toBe(true); // the library's data stays
+  });
+
   it('cleans a drive with a CLN cartridge and counts its uses', async () => {
     const { init, agent } = await agentWith();
     const socket = await connect(init, agent.port);
@@ -263,5 +283,33 @@ describe('device protocol', () => {
     await expect.poll(() => pushed.at(-1)?.seq).toBe(truth.seq);
     expect(pushed.every((p) => p.id === view.id)).toBe(true);
     expect(pushed.length).toBeLessThan(seqs.length); // coalesced, not one push per delta
+  });
+});
+
+describe('device actions from the console', () => {
+  it('forwards validated calls to the agent and reports its refusals, the monitor role and offline locations', async () => {
+    const { dispatchCall } = await import('../../main/core/dispatch.js');
+    const init = await initAgent('hq-berlin');
+    const monitorToken = new TokenStore(dataDirPaths(init.dataDir).tokens).create('monitor', new Date()).token;
+    const agent = await startInProcess(init);
+    const console = createConsoleCore({ configDir: tempDir('console'), backoff: { minMs: 50, maxMs: 200, jitter: 0.5 } });
+    cleanups.push(() => console.dispose());
+    const admin = await console.service.addLocation({ name: 'hq-berlin', host: '127.0.0.1', port: agent.port, token: init.token, fingerprint: init.fingerprint });
+    const monitor = await createConsoleCore({ configDir: tempDir('console'), backoff: { minMs: 50, maxMs: 200, jitter: 0.5 } });
+    cleanups.push(() => monitor.dispose());
+    const watcher = await monitor.service.addLocation({ name: 'hq-berlin', host: '127.0.0.1', port: agent.port, token: monitorToken, fingerprint: init.fingerprint });
+    await waitFor('both online', () => console.fleet.location(admin.id)?.status === 'online' && monitor.fleet.location(watcher.id)?.status === 'online');
+
+    const socket = await connect(init, agent.port);
+    await ok(socket, 'loader:create', LIBRARY);
+    expect(await dispatchCall(console.service, 'loaderLoad', { id: admin.id, args: { loader: 'lib1', slot: 1, drive: 0 } })).toMatchObject({ ok: true, data: { barcode: 'FLO001' } });
+    expect(await dispatchCall(console.service, 'loaderLoad', { id: admin.id, args: { loader: 'lib1', slot: 1, drive: 0 } })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    expect(await dispatchCall(console.service, 'loaderLoad', { id: admin.id, args: { loader: 'lib1', slot: -1, drive: 0 } })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await dispatchCall(monitor.service, 'loaderUnload', { id: watcher.id, args: { loader: 'lib1', drive: 0 } })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await dispatchCall(monitor.service, 'loaderInventory', { id: watcher.id, args: { name: 'lib1', refresh: true } })).toMatchObject({ ok: true });
+
+    await agent.close();
+    await waitFor('offline', () => console.fleet.location(admin.id)?.status === 'offline');
+    expect(await dispatchCall(console.service, 'loaderUnload', { id: admin.id, args: { loader: 'lib1', drive: 0 } })).toMatchObject({ ok: false, error: { code: 'UNREACHABLE' } });
   });
 });
