@@ -23,8 +23,11 @@ export function normalizeAddress(address: string): string {
   const bare = address.split('%')[0] ?? address;
   if (isIP(bare) !== 6) return bare;
   const canonical = new URL(`http://[${bare}]/`).hostname.slice(1, -1);
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(canonical);
-  return mapped?.[1] ?? canonical;
+  // WHATWG URL spells IPv4-mapped addresses in hex (::ffff:a01:203); give them their IPv4 form.
+  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(canonical);
+  if (!mapped) return canonical;
+  const [high, low] = [parseInt(mapped[1] ?? '0', 16), parseInt(mapped[2] ?? '0', 16)];
+  return [high >> 8, high & 0xff, low >> 8, low & 0xff].join('.');
 }
 
 function describeIssue(issue: { path: PropertyKey[]; message: string }): string {
