@@ -13,7 +13,13 @@ const MIGRATIONS = [
    );`,
 ];
 
+/** The highest time seen is written at most this often (a restart may forget less than this). */
+const WRITE_EVERY_MS = 60_000;
+
 export class LicenseClockStore {
+  private highest: number | undefined;
+  private written = 0;
+
   constructor(private readonly db: CatalogDb) {
     ensureSchema(db, 'license', MIGRATIONS);
   }
@@ -27,9 +33,17 @@ export class LicenseClockStore {
 
   /** max(now, the highest time seen so far), remembering `now` when it is the highest. */
   effectiveNow(now: Date): Date {
-    this.firstStart(now);
-    this.db.prepare('UPDATE license_clock SET highest_seen_ms = MAX(highest_seen_ms, ?) WHERE id = 1').run(now.getTime());
-    const row = this.db.prepare('SELECT highest_seen_ms FROM license_clock WHERE id = 1').get() as { highest_seen_ms: number };
-    return new Date(row.highest_seen_ms);
+    if (this.highest === undefined) {
+      this.firstStart(now);
+      const row = this.db.prepare('SELECT highest_seen_ms FROM license_clock WHERE id = 1').get() as { highest_seen_ms: number };
+      this.highest = row.highest_seen_ms;
+      this.written = row.highest_seen_ms;
+    }
+    this.highest = Math.max(this.highest, now.getTime());
+    if (this.highest - this.written >= WRITE_EVERY_MS) {
+      this.db.prepare('UPDATE license_clock SET highest_seen_ms = MAX(highest_seen_ms, ?) WHERE id = 1').run(this.highest);
+      this.written = this.highest;
+    }
+    return new Date(this.highest);
   }
 }

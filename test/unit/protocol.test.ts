@@ -57,6 +57,10 @@ describe('agent protocol schemas', () => {
     const base = { takenAt: hello.now, identity, startedAt: hello.now, devices: { loaders: [], drives: [], media: [], pools: [] }, license };
     expect(snapshotSchema.safeParse({ ...base, seq: -1 }).success).toBe(false);
     expect(snapshotSchema.safeParse({ ...base, seq: 1.5 }).success).toBe(false);
+    expect(snapshotSchema.safeParse({ ...base, seq: 1 }).success).toBe(true);
+    const { license: _license, ...withoutLicense } = base;
+    expect(snapshotSchema.safeParse({ ...withoutLicense, seq: 1 }).success).toBe(false);
+    expect(snapshotSchema.safeParse({ ...base, seq: 1, license: { ...license, status: 'cracked' } }).success).toBe(false);
   });
 
   it('requires a token and a numeric protocol in the handshake', () => {
