@@ -61,7 +61,7 @@ export const licenseSchema = z
     /** The location (agent) name this license is bound to. */
     server: serverNameSchema,
     /** Optional binding to one of the machine's addresses. */
-    ip: z.union([z.ipv4(), z.ipv6()]).optional(),
+    ip: z.union([z.ipv4(), z.ipv6()], { error: 'not an IPv4 or IPv6 address' }).optional(),
     edition: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/, 'an edition is 1-64 letters, digits, spaces, ".", "-" or "_"'),
     modules: z.array(licenseModuleSchema).max(64),
     limits: licenseLimitsSchema,

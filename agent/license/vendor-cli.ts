@@ -25,7 +25,11 @@ function amount(text: string): number {
   return value;
 }
 
-const program = new Command('floe-license').description('Floe license tool: make a vendor key pair, issue signed licenses').version(AGENT_VERSION).showHelpAfterError();
+const program = new Command('floe-license')
+  .description('Floe license tool: make a vendor key pair, issue signed licenses')
+  .version(AGENT_VERSION)
+  // Usage errors as one line, like every other failure of this tool.
+  .configureOutput({ outputError: (text, write) => write(`floe-license: ${text.replace(/^error: /, '')}`) });
 
 program
   .command('keygen')

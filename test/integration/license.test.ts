@@ -127,6 +127,9 @@ describe('license through the CLIs', () => {
     const badDate = await floeLicense('issue', '--key', join(work, 'nope.pem'), '--server', 'hq', '--edition', 'e', '--modules', 'vtl', '--expires', 'soon', '--out', join(work, 'x.json'));
     expect(badDate.code).not.toBe(0);
     expect(badDate.stderr).toMatch(/^floe-license: --expires "soon" is not a date; use YYYY-MM-DD.*\n$/);
+    const badCount = await floeLicense('issue', '--key', join(work, 'nope.pem'), '--drives', 'many');
+    expect(badCount.code).not.toBe(0);
+    expect(badCount.stderr).toMatch(/^floe-license: option '--drives <n>' argument 'many' is invalid.*\n$/);
   });
 });
 
