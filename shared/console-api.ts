@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { fingerprintSchema, locationNameSchema, errorSchema } from './protocol/catalog.js';
 import { fleetViewSchema, hostSchema, locationViewSchema, portSchema } from './fleet.js';
 import { devicesStateSchema } from './devices.js';
+import { licenseStatusSchema } from './license.js';
 import { agentProtocol, type ClientCommandName } from './protocol/catalog.js';
 
 export const probeArgsSchema = z.object({ host: hostSchema, port: portSchema }).strict();
@@ -38,6 +39,7 @@ export const locationDetailSchema = z.object({
   id: z.uuid(),
   seq: z.number().int().nonnegative().nullable(),
   devices: devicesStateSchema.nullable(),
+  license: licenseStatusSchema.nullable(),
 });
 export type LocationDetail = z.infer<typeof locationDetailSchema>;
 

@@ -8,6 +8,7 @@ import { runInit } from './commands/init.js';
 import { runStart } from './commands/start.js';
 import { runStatus } from './commands/status.js';
 import { registerDeviceCommands } from './commands/devices.js';
+import { runLicenseInstall, runLicenseShow, runLicenseTrust } from './commands/license.js';
 import { fail } from './output.js';
 
 const dataOption = () => new Option('--data <dir>', 'the agent data directory').makeOptionMandatory();
@@ -44,5 +45,27 @@ program
   .action((options: { data: string; json?: boolean }) => runStatus(resolve(options.data), options.json === true));
 
 registerDeviceCommands(program);
+
+const license = program.command('license').description('the location\'s license: show it, install one, trust a vendor key (through the running agent)');
+license
+  .command('show')
+  .description('show the license status: trial, valid, expiring, expired or invalid, with limits and usage')
+  .addOption(dataOption())
+  .addOption(jsonOption())
+  .action((options: { data: string; json?: boolean }) => runLicenseShow(resolve(options.data), options.json === true));
+license
+  .command('install')
+  .description('install a license file; a refused license leaves the current one in force')
+  .argument('<file>', 'the license file from the vendor')
+  .addOption(dataOption())
+  .addOption(jsonOption())
+  .action((file: string, options: { data: string; json?: boolean }) => runLicenseInstall(resolve(options.data), file, options.json === true));
+license
+  .command('trust')
+  .description('trust a vendor public key (Ed25519 PEM) to sign licenses')
+  .argument('<public-key-file>', 'the vendor public key file')
+  .addOption(dataOption())
+  .addOption(jsonOption())
+  .action((file: string, options: { data: string; json?: boolean }) => runLicenseTrust(resolve(options.data), file, options.json === true));
 
 program.parseAsync(process.argv).catch(fail);

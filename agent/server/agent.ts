@@ -18,9 +18,11 @@ import { AGENT_VERSION } from '../version.js';
 import { authMiddleware } from './auth.js';
 import { registerSnapshotHandlers } from './handlers/snapshot.js';
 import { registerDeviceHandlers } from './handlers/devices.js';
+import { registerLicenseHandlers } from './handlers/license.js';
 import { openCatalog } from '../catalog/database.js';
 import { DeviceService } from '../devices/device-service.js';
 import type { AdapterFactory } from '../devices/loader-runtime.js';
+import { LicenseService } from '../license/service.js';
 import type { AgentContext } from './context.js';
 import { LocationState } from './location-state.js';
 import { Publisher } from './publisher.js';
@@ -37,6 +39,8 @@ export interface AgentOptions {
   readonly listen?: Listen;
   /** Builds loader adapters (tests inject fakes of hardware; the default handles VTLs). */
   readonly adapterFactory?: AdapterFactory;
+  /** How often the license status is recomputed (default hourly). */
+  readonly licenseCheckIntervalMs?: number;
 }
 
 export interface RunningAgent {
@@ -68,8 +72,11 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const db = openCatalog(paths.catalog);
   const context: AgentContext = { config, paths, db, logger, clock, publisher };
   const devices = await DeviceService.open(context, options.adapterFactory);
+  const license = new LicenseService(context, { usage: () => ({ drives: devices.listDrives().length, loaders: devices.listLoaders().length }) });
+  const licenseCheck = license.startPeriodicCheck(options.licenseCheckIntervalMs);
   const state = new LocationState(identity, clock(), clock, publisher, {
     devices: () => devices.state(),
+    license: () => license.status(),
   });
 
   const https: HttpsServer = createServer({ key: tls.key, cert: tls.cert, minVersion: 'TLSv1.2' });
@@ -84,6 +91,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     logger.info({ remote: socket.handshake.address, token: socket.data.tokenId, role: socket.data.role }, 'console connected');
     registerSnapshotHandlers(socket, logger, state);
     registerDeviceHandlers(socket, logger, devices);
+    registerLicenseHandlers(socket, logger, license);
     socket.on('disconnect', (reason) => logger.info({ remote: socket.handshake.address, reason }, 'console disconnected'));
     socket.emit('location:hello', { protocol: PROTOCOL_VERSION, identity, role: socket.data.role, now: clock().toISOString() });
     socket.emit('snapshot', state.snapshot());
@@ -111,6 +119,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     close() {
       closing ??= new Promise<void>((resolve) => {
         removeRunFile(paths.runFile, process.pid);
+        licenseCheck.dispose();
         io.close(() => resolve());
         https.closeAllConnections();
       }).then(() => {

@@ -1,11 +1,13 @@
 /** The location's state as the console sees it: a snapshot as of the publisher's current `seq`. */
 import type { DevicesState } from '../../shared/devices.js';
+import type { LicenseStatus } from '../../shared/license.js';
 import type { LocationIdentity, Snapshot } from '../../shared/protocol/catalog.js';
 import type { Publisher } from './publisher.js';
 
 /** Each domain contributes its section of the snapshot. */
 export interface SnapshotSections {
   devices(): DevicesState;
+  license(): LicenseStatus;
 }
 
 export class LocationState {
@@ -24,6 +26,7 @@ export class LocationState {
       identity: this.identity,
       startedAt: this.startedAt.toISOString(),
       devices: this.sections.devices(),
+      license: this.sections.license(),
     };
   }
 }

@@ -4,11 +4,13 @@
  * fresh snapshot instead of guessing.
  */
 import { applyDevicesChange, type DevicesState } from '../../shared/devices.js';
+import type { LicenseStatus } from '../../shared/license.js';
 import type { Delta, Snapshot } from '../../shared/protocol/catalog.js';
 
 export interface ReplicaState {
   readonly seq: number;
   readonly devices: DevicesState;
+  readonly license: LicenseStatus;
 }
 
 export type DeltaOutcome = 'applied' | 'duplicate' | 'gap' | 'no-snapshot';
@@ -22,7 +24,7 @@ export class LocationReplica {
   }
 
   applySnapshot(snapshot: Snapshot): void {
-    this.current = { seq: snapshot.seq, devices: snapshot.devices };
+    this.current = { seq: snapshot.seq, devices: snapshot.devices, license: snapshot.license };
   }
 
   applyDelta(delta: Delta): DeltaOutcome {
@@ -31,8 +33,14 @@ export class LocationReplica {
     if (delta.seq <= current.seq) return 'duplicate';
     if (delta.seq !== current.seq + 1) return 'gap';
     const { change } = delta;
-    const devices = change.domain === 'devices' ? applyDevicesChange(current.devices, change.change) : current.devices;
-    this.current = { seq: delta.seq, devices };
+    switch (change.domain) {
+      case 'devices':
+        this.current = { ...current, seq: delta.seq, devices: applyDevicesChange(current.devices, change.change) };
+        break;
+      case 'license':
+        this.current = { ...current, seq: delta.seq, license: change.change.status };
+        break;
+    }
     return 'applied';
   }
 

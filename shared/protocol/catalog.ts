@@ -6,8 +6,10 @@
 import { z } from 'zod';
 import { ERROR_CODES } from '../errors.js';
 import { devicesChangeSchema, devicesStateSchema } from '../devices.js';
+import { licenseChangeSchema, licenseStatusSchema } from '../license.js';
 import { command } from './command.js';
 import { deviceCommands } from './devices.js';
+import { licenseCommands } from './license.js';
 
 const MAX_NAME = 64;
 const MAX_TEXT = 256;
@@ -86,12 +88,14 @@ export const snapshotSchema = z.object({
   identity: locationIdentitySchema,
   startedAt: z.iso.datetime(),
   devices: devicesStateSchema,
+  license: licenseStatusSchema,
 });
 export type Snapshot = z.infer<typeof snapshotSchema>;
 
 /** One change to the location's state. Each domain adds its members. */
 export const changeSchema = z.discriminatedUnion('domain', [
   z.object({ domain: z.literal('devices'), change: devicesChangeSchema }),
+  z.object({ domain: z.literal('license'), change: licenseChangeSchema }),
 ]);
 export type Change = z.infer<typeof changeSchema>;
 
@@ -117,6 +121,7 @@ export const agentProtocol = {
   clientToServer: {
     'snapshot:request': command(z.object({}).strict(), snapshotSchema, 'monitor'),
     ...deviceCommands,
+    ...licenseCommands,
   },
 } as const;
 

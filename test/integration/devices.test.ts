@@ -199,7 +199,9 @@ describe('virtual tape library', () => {
     const root = tempDir('devices');
     const paths = dataDirPaths(root);
     const db = openCatalog(paths.catalog);
-    cleanups.push(() => db.close());
+    cleanups.push(() => {
+      db.close();
+    });
     const config = { name: 'hq', agentId: '6b0b5c2e-8c1c-4a8e-9d0a-3f3d2d9b1a10', listen: { host: '127.0.0.1', port: 0 }, createdAt: new Date().toISOString() };
     const devices = await DeviceService.open({ config, paths, db, logger: silentLogger(), clock: () => new Date(), publisher: new Publisher(() => new Date()) });
     await devices.createLoader({ ...LIBRARY, kind: 'vtl' });

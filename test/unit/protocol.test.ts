@@ -14,11 +14,29 @@ import { z } from 'zod';
 const FINGERPRINT = `SHA256:${Array.from({ length: 32 }, () => 'AB').join(':')}`;
 const identity = { name: 'hq-berlin', agentId: '6b0b5c2e-8c1c-4a8e-9d0a-3f3d2d9b1a10', version: '0.1.0', host: '127.0.0.1', fingerprint: FINGERPRINT };
 const hello: Hello = { protocol: PROTOCOL_VERSION, identity, role: 'admin', now: '2026-11-23T08:00:00.000Z' };
+const license = {
+  status: 'trial',
+  edition: 'trial',
+  modules: ['hooks', 'tape', 'vtl'],
+  limits: { drives: null, loaders: null, capacityTiB: null },
+  usage: { drives: 0, loaders: 0 },
+  licenseId: null,
+  licensee: null,
+  server: null,
+  ip: null,
+  issued: null,
+  expires: '2026-12-23T08:00:00.000Z',
+  supportExpires: null,
+  daysLeft: 30,
+  trialStartedAt: '2026-11-23T08:00:00.000Z',
+  lastCheck: '2026-11-23T08:00:00.000Z',
+  reason: 'trial: 30 days left',
+};
 
 describe('agent protocol schemas', () => {
   it('accept a well-formed hello and snapshot', () => {
     expect(helloSchema.parse(hello)).toEqual(hello);
-    const snapshot = { seq: 3, takenAt: hello.now, identity, startedAt: hello.now, devices: { loaders: [], drives: [], media: [], pools: [] } };
+    const snapshot = { seq: 3, takenAt: hello.now, identity, startedAt: hello.now, devices: { loaders: [], drives: [], media: [], pools: [] }, license };
     expect(snapshotSchema.parse(snapshot)).toEqual(snapshot);
   });
 
@@ -36,9 +54,13 @@ describe('agent protocol schemas', () => {
   });
 
   it('rejects a snapshot with a negative or fractional seq', () => {
-    const base = { takenAt: hello.now, identity, startedAt: hello.now, devices: { loaders: [], drives: [], media: [], pools: [] } };
+    const base = { takenAt: hello.now, identity, startedAt: hello.now, devices: { loaders: [], drives: [], media: [], pools: [] }, license };
     expect(snapshotSchema.safeParse({ ...base, seq: -1 }).success).toBe(false);
     expect(snapshotSchema.safeParse({ ...base, seq: 1.5 }).success).toBe(false);
+    expect(snapshotSchema.safeParse({ ...base, seq: 1 }).success).toBe(true);
+    const { license: _license, ...withoutLicense } = base;
+    expect(snapshotSchema.safeParse({ ...withoutLicense, seq: 1 }).success).toBe(false);
+    expect(snapshotSchema.safeParse({ ...base, seq: 1, license: { ...license, status: 'cracked' } }).success).toBe(false);
   });
 
   it('requires a token and a numeric protocol in the handshake', () => {

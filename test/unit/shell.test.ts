@@ -55,7 +55,7 @@ vi.mock('electron', () => electron.module);
 
 const { createMainWindow, hardenWebContents, secureWebPreferences } = await import('../../main/shell/window.js');
 const { appSenderCheck, forwardTopics, registerConsoleIpc } = await import('../../main/shell/ipc.js');
-const { callChannel, topicChannel, CONSOLE_CALL_NAMES } = await import('../../shared/console-api.js');
+const { callChannel, topicChannel, CONSOLE_CALL_NAMES, CONSOLE_TOPIC_NAMES } = await import('../../shared/console-api.js');
 type ConsoleService = import('../../shared/console-api.js').ConsoleService;
 
 const APP_URL = 'file:///opt/floe/out/renderer/index.html';
@@ -163,7 +163,7 @@ describe('typed IPC', () => {
   it('forwards topics to a live window only', () => {
     const contents = new electron.FakeContents();
     forwardTopics(service, contents as never);
-    expect(contents.sent).toEqual([[topicChannel('fleet'), { locations: [] }]]);
+    expect(contents.sent).toEqual(CONSOLE_TOPIC_NAMES.map((topic) => [topicChannel(topic), { locations: [] }]));
     const gone = new electron.FakeContents();
     gone.destroyed = true;
     forwardTopics(service, gone as never);
