@@ -97,6 +97,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     },
     onTopic<K extends ConsoleTopicName>(topic: K, listener: (payload: TopicPayload<K>) => void) {
       const subscription = new DisposableStore();
+      // 'uiCommand' is never emitted here: only the Electron shell's menu raises it (main/shell/ui-commands.ts).
       if (topic === 'fleet') {
         const pusher = subscription.add(coalesce(options.pushIntervalMs ?? 100, listener as (payload: TopicPayload<'fleet'>) => void));
         subscription.add(fleet.onChange((view) => pusher.push(view)));
