@@ -65,9 +65,15 @@ const electron = vi.hoisted(() => {
     enableSandbox: vi.fn(),
     whenReady: vi.fn(() => new Promise<void>(() => undefined)),
   };
+  const exposed = new Map<string, unknown>();
+  const rendererListeners = new Map<string, Set<(event: unknown, payload: unknown) => void>>();
+  const invoked: Array<[string, unknown]> = [];
   return {
     handlers,
     windows,
+    exposed,
+    rendererListeners,
+    invoked,
     FakeContents,
     sessionHooks,
     safeStorage,
@@ -85,6 +91,19 @@ const electron = vi.hoisted(() => {
       dialog: { showErrorBox: (title: string, content: string) => electron.showErrorBox(title, content) },
       safeStorage,
       Menu: { buildFromTemplate: (template: unknown) => template, setApplicationMenu: vi.fn() },
+      contextBridge: { exposeInMainWorld: (key: string, api: unknown) => exposed.set(key, api) },
+      ipcRenderer: {
+        invoke: async (channel: string, args: unknown) => {
+          invoked.push([channel, args]);
+          return channel.endsWith(':getFleet') ? { ok: true, data: { locations: [] } } : { ok: false, error: { code: 'BAD_REQUEST', message: 'removeLocation: id: Invalid UUID' } };
+        },
+        on: (channel: string, listener: (event: unknown, payload: unknown) => void) => {
+          const set = rendererListeners.get(channel) ?? new Set();
+          set.add(listener);
+          rendererListeners.set(channel, set);
+        },
+        off: (channel: string, listener: (event: unknown, payload: unknown) => void) => rendererListeners.get(channel)?.delete(listener),
+      },
       session: {
         defaultSession: {
           setPermissionRequestHandler: (handler: typeof sessionHooks.permissionRequest) => (sessionHooks.permissionRequest = handler),
@@ -478,5 +497,33 @@ describe('single instance', () => {
     expect(electron.app.quit).toHaveBeenCalledTimes(1);
     expect(electron.app.whenReady).not.toHaveBeenCalled();
     expect(electron.app.enableSandbox).not.toHaveBeenCalled();
+  });
+});
+
+describe('preload', () => {
+  it('exposes exactly the ConsoleApi calls and subscribe, nothing generic', async () => {
+    await import('../../main/preload/index.js');
+    expect([...electron.exposed.keys()]).toEqual(['floe']);
+    const api = electron.exposed.get('floe') as Record<string, unknown>;
+    expect(Object.keys(api).sort()).toEqual([...CONSOLE_CALL_NAMES, 'subscribe'].sort());
+    for (const value of Object.values(api)) expect(typeof value).toBe('function');
+  });
+
+  it('invokes one channel per call and turns a refusal back into a coded error', async () => {
+    const api = electron.exposed.get('floe') as import('../../shared/console-api.js').ConsoleApi;
+    await expect(api.getFleet({})).resolves.toEqual({ locations: [] });
+    await expect(api.removeLocation({ id: 'x' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    expect(electron.invoked.map(([channel]) => channel)).toEqual([callChannel('getFleet'), callChannel('removeLocation')]);
+  });
+
+  it('subscribes to known topics only, and unsubscribes', () => {
+    const api = electron.exposed.get('floe') as import('../../shared/console-api.js').ConsoleApi;
+    const listener = vi.fn();
+    const unsubscribe = api.subscribe('uiCommand', listener);
+    for (const handler of electron.rendererListeners.get(topicChannel('uiCommand')) ?? []) handler({}, { command: 'open-license-info' });
+    expect(listener).toHaveBeenCalledWith({ command: 'open-license-info' });
+    unsubscribe();
+    expect(electron.rendererListeners.get(topicChannel('uiCommand'))?.size).toBe(0);
+    expect(() => api.subscribe('ipc:raw' as never, listener)).toThrow(/unknown topic/);
   });
 });
