@@ -17,6 +17,8 @@ const appUrl = devServerUrl ?? pathToFileURL(rendererFile).href;
 const isAppUrl = (url: string): boolean => url === appUrl || url.startsWith(`${appUrl}#`) || url.startsWith(`${appUrl}?`);
 
 let window: BrowserWindow | undefined;
+/** Set once the app is ready: opens the main window (again, on macOS, after it was closed). */
+let openWindow: (() => void) | undefined;
 
 function start(): void {
   app.enableSandbox();
@@ -48,6 +50,7 @@ function start(): void {
       });
       void (devServerUrl ? opened.loadURL(devServerUrl) : opened.loadFile(rendererFile));
     };
+    openWindow = open;
     open();
 
     app.on('activate', () => {
@@ -63,5 +66,5 @@ function start(): void {
   });
 }
 
-// A second launch focuses the running console instead of opening another one.
-if (acquireSingleInstance(app, () => focusWindow(window))) start();
+// A second launch focuses the running console (or reopens its window) instead of starting another one.
+if (acquireSingleInstance(app, () => (window ? focusWindow(window) : openWindow?.()))) start();

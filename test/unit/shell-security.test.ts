@@ -35,8 +35,18 @@ const electron = vi.hoisted(() => {
     constructor(readonly options: Record<string, unknown>) {
       windows.push({ options });
     }
+    loaded: string | undefined;
     once() {
       return this;
+    }
+    on() {
+      return this;
+    }
+    async loadFile(file: string) {
+      this.loaded = file;
+    }
+    async loadURL(url: string) {
+      this.loaded = url;
     }
   }
   const sessionHooks: {
@@ -63,7 +73,10 @@ const electron = vi.hoisted(() => {
     quit: vi.fn(),
     on: vi.fn(),
     enableSandbox: vi.fn(),
-    whenReady: vi.fn(() => new Promise<void>(() => undefined)),
+    ready: false,
+    whenReady: vi.fn(() => (app.ready ? Promise.resolve() : new Promise<void>(() => undefined))),
+    getPath: vi.fn(() => '/nonexistent-app-data'),
+    isPackaged: true,
   };
   const exposed = new Map<string, unknown>();
   const rendererListeners = new Map<string, Set<(event: unknown, payload: unknown) => void>>();
@@ -90,7 +103,7 @@ const electron = vi.hoisted(() => {
       shell: { openExternal: (url: string) => electron.openExternal(url) },
       dialog: { showErrorBox: (title: string, content: string) => electron.showErrorBox(title, content) },
       safeStorage,
-      Menu: { buildFromTemplate: (template: unknown) => template, setApplicationMenu: vi.fn() },
+      Menu: { buildFromTemplate: (template: unknown) => template, setApplicationMenu: vi.fn((_menu: unknown) => undefined) },
       contextBridge: { exposeInMainWorld: (key: string, api: unknown) => exposed.set(key, api) },
       ipcRenderer: {
         invoke: async (channel: string, args: unknown) => {
@@ -120,7 +133,7 @@ const { createMainWindow, hardenDefaultSession, hardenWebContents } = await impo
 const { appSenderCheck, forwardTopics, registerConsoleIpc } = await import('../../main/shell/ipc.js');
 const { checkExternalUrl, openExternalSafely } = await import('../../main/shell/external-links.js');
 const { SafeStorageSecretStore, allowPlaintextFromEnv, decideTokenStorage } = await import('../../main/shell/safe-storage-store.js');
-const { acquireSingleInstance, openSecretStoreOrQuit, SECRET_STORE_ERROR_TITLE } = await import('../../main/shell/startup.js');
+const { acquireSingleInstance, focusWindow, openSecretStoreOrQuit, SECRET_STORE_ERROR_TITLE } = await import('../../main/shell/startup.js');
 const { buildMenuTemplate } = await import('../../main/shell/menu.js');
 const { createUiCommandSource, withUiCommands } = await import('../../main/shell/ui-commands.js');
 const { callChannel, CONSOLE_CALL_NAMES, topicChannel } = await import('../../shared/console-api.js');
@@ -490,6 +503,14 @@ describe('single instance', () => {
     expect(app.on).toHaveBeenCalledWith('second-instance', focus);
   });
 
+  it('focusWindow restores a minimised window and brings it to the front', () => {
+    const window = { isMinimized: vi.fn(() => true), restore: vi.fn(), show: vi.fn(), focus: vi.fn() };
+    focusWindow(window);
+    expect(window.restore).toHaveBeenCalled();
+    expect(window.focus).toHaveBeenCalled();
+    expect(() => focusWindow(undefined)).not.toThrow();
+  });
+
   it('the Electron entry quits and starts nothing when another console holds the lock', async () => {
     electron.app.lock = false;
     await import('../../main/shell/index.js');
@@ -525,5 +546,56 @@ describe('preload', () => {
     unsubscribe();
     expect(electron.rendererListeners.get(topicChannel('uiCommand'))?.size).toBe(0);
     expect(() => api.subscribe('ipc:raw' as never, listener)).toThrow(/unknown topic/);
+  });
+});
+
+describe('the Electron entry (main/shell/index.ts), wired with fakes', () => {
+  let configDir: string;
+  const previousConfigDir = process.env.FLOE_CONFIG_DIR;
+  const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+  beforeEach(() => {
+    configDir = mkdtempSync(join(tmpdir(), 'floe-entry-'));
+    process.env.FLOE_CONFIG_DIR = configDir;
+    vi.resetModules();
+    electron.app.lock = true;
+    electron.app.ready = true;
+    electron.app.quit.mockClear();
+    electron.app.on.mockClear();
+    electron.showErrorBox.mockClear();
+    electron.handlers.clear();
+    electron.windows.splice(0);
+    electron.safeStorage.available = true;
+  });
+  afterEach(() => {
+    process.env.FLOE_CONFIG_DIR = previousConfigDir;
+    if (previousConfigDir === undefined) delete process.env.FLOE_CONFIG_DIR;
+    rmSync(configDir, { recursive: true, force: true });
+  });
+  const appHandler = (event: string): (() => void) | undefined =>
+    electron.app.on.mock.calls.find((call: unknown[]) => call[0] === event)?.[1] as (() => void) | undefined;
+
+  it.runIf(process.platform === 'linux')('shows an error dialog and quits when only basic_text is available, opening no window', async () => {
+    electron.safeStorage.backend = 'basic_text';
+    await import('../../main/shell/index.js');
+    await flush();
+    expect(electron.showErrorBox).toHaveBeenCalledWith(SECRET_STORE_ERROR_TITLE, expect.stringContaining('FLOE_ALLOW_PLAINTEXT_TOKENS=1'));
+    expect(electron.app.quit).toHaveBeenCalledTimes(1);
+    expect(electron.windows).toHaveLength(0);
+    expect(electron.handlers.size).toBe(0);
+  });
+
+  it('opens one hardened window with the menu, every IPC handler and second-instance focus', async () => {
+    electron.safeStorage.backend = 'gnome_libsecret';
+    await import('../../main/shell/index.js');
+    await flush();
+    expect(electron.showErrorBox).not.toHaveBeenCalled();
+    expect(electron.windows).toHaveLength(1);
+    expect([...electron.handlers.keys()].sort()).toEqual(CONSOLE_CALL_NAMES.map(callChannel).sort());
+    const menu = vi.mocked(electron.module.Menu.setApplicationMenu).mock.calls.at(-1)?.[0] as MenuItem[];
+    // A packaged build: no developer tools in the menu.
+    expect(JSON.stringify(menu)).not.toContain('toggleDevTools');
+    expect(appHandler('second-instance')).toBeTypeOf('function');
+    expect(appHandler('web-contents-created')).toBeTypeOf('function');
+    appHandler('will-quit')?.();
   });
 });
