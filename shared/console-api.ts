@@ -68,11 +68,19 @@ export const consoleCalls = {
   mediaLabel: forwarded('media:label'),
 } as const;
 
+/** Commands the Electron shell's menu sends to the renderer (the browser raises them from keys). */
+export const UI_COMMANDS = ['open-license-info', 'open-remote-servers'] as const;
+export const uiCommandSchema = z.object({ command: z.enum(UI_COMMANDS) });
+export type UiCommand = z.infer<typeof uiCommandSchema>;
+export type UiCommandName = UiCommand['command'];
+
 /** The pushed topics: name → payload schema. */
 export const consoleTopics = {
   fleet: fleetViewSchema,
   /** One location's replicated state, pushed when it changes (coalesced per location). */
   location: locationDetailSchema,
+  /** Pushed by the Electron shell (menus); the console core never emits it. */
+  uiCommand: uiCommandSchema,
 } as const;
 
 export type ConsoleCallName = keyof typeof consoleCalls;

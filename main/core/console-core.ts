@@ -136,6 +136,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     },
     onTopic<K extends ConsoleTopicName>(topic: K, listener: (payload: TopicPayload<K>) => void) {
       const subscription = new DisposableStore();
+      // 'uiCommand' is never emitted here: only the Electron shell's menu raises it (main/shell/ui-commands.ts).
       if (topic === 'fleet') {
         const pusher = subscription.add(coalesce(options.pushIntervalMs ?? 100, listener as (payload: TopicPayload<'fleet'>) => void));
         subscription.add(fleet.onChange((view) => pusher.push(view)));
@@ -155,7 +156,10 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
         subscription.add({ dispose: () => replicaListeners.delete(onChange) });
       }
       lifetime.add(subscription);
-      return () => subscription.dispose();
+      return () => {
+        subscription.dispose();
+        lifetime.delete(subscription);
+      };
     },
   };
 

@@ -28,6 +28,11 @@ export class DisposableStore implements Disposable {
     return item;
   }
 
+  /** Forgets an item without disposing it (its owner disposed it already). */
+  delete(item: Disposable): void {
+    this.items.delete(item);
+  }
+
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;

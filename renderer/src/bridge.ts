@@ -39,5 +39,6 @@ export function startBridge(): void {
     });
   }
   api.subscribe('fleet', actions.fleetReceived);
+  api.subscribe('uiCommand', ({ command }) => actions.dialogRequested(command));
   if (window.floe) refresh();
 }

@@ -53,7 +53,7 @@ const electron = vi.hoisted(() => {
 });
 vi.mock('electron', () => electron.module);
 
-const { createMainWindow, hardenWebContents, secureWebPreferences } = await import('../../main/shell/window.js');
+const { createMainWindow, hardenWebContents } = await import('../../main/shell/window.js');
 const { appSenderCheck, forwardTopics, registerConsoleIpc } = await import('../../main/shell/ipc.js');
 const { callChannel, topicChannel, CONSOLE_CALL_NAMES, CONSOLE_TOPIC_NAMES } = await import('../../shared/console-api.js');
 type ConsoleService = import('../../shared/console-api.js').ConsoleService;
@@ -78,7 +78,6 @@ describe('window factory', () => {
       allowRunningInsecureContent: false,
       webviewTag: false,
     });
-    expect(secureWebPreferences('p')).toEqual({ ...prefs, preload: 'p' });
   });
 
   it('denies window.open and hands only allow-listed links to the system browser', () => {
@@ -113,8 +112,8 @@ describe('typed IPC', () => {
     probeLocation: vi.fn(),
     addLocation: vi.fn(),
     removeLocation: vi.fn(),
-    onTopic: vi.fn((_topic: string, listener: (payload: unknown) => void) => {
-      listener({ locations: [] });
+    onTopic: vi.fn((topic: string, listener: (payload: unknown) => void) => {
+      if (topic === 'fleet') listener({ locations: [] });
       return () => undefined;
     }),
   } as unknown as ConsoleService;
@@ -163,7 +162,8 @@ describe('typed IPC', () => {
   it('forwards topics to a live window only', () => {
     const contents = new electron.FakeContents();
     forwardTopics(service, contents as never);
-    expect(contents.sent).toEqual(CONSOLE_TOPIC_NAMES.map((topic) => [topicChannel(topic), { locations: [] }]));
+    expect(contents.sent).toEqual([[topicChannel('fleet'), { locations: [] }]]);
+    expect(vi.mocked(service.onTopic).mock.calls.map((call) => call[0]).sort()).toEqual([...CONSOLE_TOPIC_NAMES].sort());
     const gone = new electron.FakeContents();
     gone.destroyed = true;
     forwardTopics(service, gone as never);

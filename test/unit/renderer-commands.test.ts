@@ -1,0 +1,61 @@
+/** UI commands in the renderer: the bridge's one uiCommand subscription, Alt+L, and the store action. */
+import { describe, expect, it, vi } from 'vitest';
+
+const actions = vi.hoisted(() => ({ fleetReceived: vi.fn(), consoleLinkChanged: vi.fn(), dialogRequested: vi.fn() }));
+vi.mock('../../renderer/src/store/store', () => ({ storeActions: () => actions }));
+
+const { registerKeyboardShortcuts } = await import('../../renderer/src/keyboard.js');
+const { startBridge } = await import('../../renderer/src/bridge.js');
+type ConsoleApi = import('../../shared/console-api.js').ConsoleApi;
+
+function key(init: { code: string; altKey?: boolean; ctrlKey?: boolean; metaKey?: boolean; shiftKey?: boolean }): Event {
+  return Object.assign(new Event('keydown', { cancelable: true }), { altKey: false, ctrlKey: false, metaKey: false, shiftKey: false, repeat: false, ...init });
+}
+
+describe('keyboard shortcuts', () => {
+  it('Alt+L requests License info once per press, registered once', () => {
+    const target = new EventTarget();
+    const dispose = registerKeyboardShortcuts(target as unknown as Window);
+    expect(registerKeyboardShortcuts(target as unknown as Window)).toBe(dispose);
+    const altL = key({ code: 'KeyL', altKey: true });
+    target.dispatchEvent(altL);
+    expect(actions.dialogRequested.mock.calls).toEqual([['open-license-info']]);
+    expect(altL.defaultPrevented).toBe(true);
+    for (const other of [key({ code: 'KeyL' }), key({ code: 'KeyL', altKey: true, ctrlKey: true }), key({ code: 'KeyK', altKey: true })]) target.dispatchEvent(other);
+    expect(actions.dialogRequested).toHaveBeenCalledTimes(1);
+    dispose();
+    target.dispatchEvent(key({ code: 'KeyL', altKey: true }));
+    expect(actions.dialogRequested).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('bridge', () => {
+  it('subscribes once to uiCommand and turns each push into dialogRequested', () => {
+    actions.dialogRequested.mockClear();
+    const listeners = new Map<string, (payload: unknown) => void>();
+    const api = {
+      getFleet: vi.fn(async () => ({ locations: [] })),
+      subscribe: vi.fn((topic: string, listener: (payload: unknown) => void) => {
+        listeners.set(topic, listener);
+        return () => undefined;
+      }),
+    };
+    vi.stubGlobal('window', { floe: api as unknown as ConsoleApi });
+    startBridge();
+    startBridge();
+    expect(api.subscribe.mock.calls.map(([topic]) => topic)).toEqual(['fleet', 'uiCommand']);
+    listeners.get('uiCommand')?.({ command: 'open-remote-servers' });
+    expect(actions.dialogRequested).toHaveBeenCalledWith('open-remote-servers');
+    vi.unstubAllGlobals();
+  });
+});
+
+describe('store', () => {
+  it('records the requested dialog', async () => {
+    const { createStore } = await vi.importActual<typeof import('../../renderer/src/store/store.js')>('../../renderer/src/store/store');
+    const store = createStore();
+    expect(store.getState().requestedDialog).toBeNull();
+    store.getState().dialogRequested('open-license-info');
+    expect(store.getState().requestedDialog).toBe('open-license-info');
+  });
+});
