@@ -38,6 +38,25 @@ export interface DriveIo {
   writeLabel(label: LabelRecord): Promise<void>;
 }
 
+/** Saveset files on the loaded media (file 0 is the label; data files follow, numbered). */
+export interface DataIo {
+  /** Bytes the media can still take. */
+  remaining(): Promise<number>;
+  /** The number the next file written will get. */
+  nextFileNumber(): Promise<number>;
+  /** Opens file `number` for writing; `close` flushes it to stable storage. */
+  createFile(number: number, name: string): Promise<DataFileWriter>;
+  /** Reads file `number` (named `name`) from its start. */
+  readFile(number: number, name: string): Promise<NodeJS.ReadableStream & AsyncIterable<Buffer>>;
+  /** Removes an unfinished file (a cancelled or failed write). */
+  discardFile(number: number, name: string): Promise<void>;
+}
+
+export interface DataFileWriter {
+  write(data: Buffer): Promise<void>;
+  close(): Promise<void>;
+}
+
 /** Errors that adapters throw carry a code and the command's own words. */
 export class DeviceError extends Error {
   constructor(

@@ -8,7 +8,19 @@ import { FloeError } from '../../shared/errors.js';
 import { isCleaningBarcode, type DevicesChange, type DevicesState, type Drive, type Loader, type Media, type MediaLocation, type Pool } from '../../shared/devices.js';
 import type { LoaderCreate } from '../../shared/protocol/devices.js';
 import type { AgentContext } from '../server/context.js';
-import { DeviceError } from './adapters.js';
+import { DeviceError, type DataIo, type DriveIo } from './adapters.js';
+
+/** Media in a drive reserved for a job. */
+export interface Mount {
+  readonly loader: string;
+  readonly drive: number;
+  readonly label: string;
+  readonly io: DriveIo & DataIo;
+}
+
+function isDataIo(io: DriveIo): io is DriveIo & DataIo {
+  return 'createFile' in io && 'readFile' in io;
+}
 import { chooseLabel, makePool } from './labels.js';
 import { defaultAdapterFactory, findMismatches, LoaderRuntime, type AdapterFactory } from './loader-runtime.js';
 import { DeviceStore } from './store.js';
@@ -249,6 +261,95 @@ export class DeviceService {
       this.store.putMedia(media);
       this.publish({ kind: 'media', media });
       return media;
+    });
+  }
+
+  // ── jobs: media and drives for backups and restores ─────────────────────────────────────────
+
+  /** Labelled media of `pool` a backup can write to: appendable first (unless the pool always starts new media), then scratch. */
+  mediaForWrite(poolName: string, exclude: ReadonlySet<string>): Media[] {
+    const pool = this.store.pools().find((candidate) => candidate.name === poolName);
+    if (!pool) throw new FloeError('NOT_FOUND', `pool ${poolName} does not exist`);
+    const usable = this.store.media().filter((media) => media.pool === poolName && !exclude.has(media.label) && !media.writeProtected && media.location.kind !== 'outside');
+    const append = pool.allocation === 'continue' ? usable.filter((media) => media.state === 'append') : [];
+    const scratch = usable.filter((media) => media.state === 'scratch');
+    return [...append, ...scratch];
+  }
+
+  /**
+   * Puts media into a drive for a job and reserves the drive: the media's drive if it sits in an
+   * idle one, else a free drive of its loader. Null when no drive is free now (the job waits).
+   */
+  mount(job: string, label: string): Promise<Mount | null> {
+    const media = this.store.mediaByLabel(label);
+    if (!media || media.location.kind === 'outside') throw new FloeError('NOT_FOUND', `media ${label} is not in any loader; import it first`);
+    const runtime = this.runtime(media.location.loader);
+    const location = media.location;
+    return runtime.exclusive(async () => {
+      let drive: number;
+      if (location.kind === 'drive') {
+        drive = location.drive;
+        if (runtime.driveStates[drive]?.job) return null;
+      } else {
+        drive = runtime.driveStates.findIndex((state, n) => state.job === null && !runtime.element('drive', n)?.full);
+        if (drive < 0) return null;
+        await this.move(runtime, drive, 'loading', () => runtime.adapters.changer.load(location.element, drive), [location.element], [drive]);
+      }
+      const io = runtime.adapters.drives[drive];
+      if (!io || !isDataIo(io)) throw new FloeError('DEVICE_FAILED', `drive ${drive} of ${runtime.name} cannot read or write saveset data yet (tape data I/O is not implemented)`);
+      await io.ready();
+      const state = runtime.driveStates[drive];
+      if (state) Object.assign(state, { job, state: 'busy', progress: null, detail: null });
+      this.publishDrive(runtime, drive);
+      return { loader: runtime.name, drive, label, io };
+    });
+  }
+
+  /** Returns the media to its slot and frees the drive. */
+  unmount(mount: Mount): Promise<void> {
+    const runtime = this.runtime(mount.loader);
+    return runtime.exclusive(async () => {
+      const state = runtime.driveStates[mount.drive];
+      if (state) Object.assign(state, { job: null, state: 'idle', progress: null });
+      const element = runtime.element('drive', mount.drive);
+      if (!element?.full) return;
+      const target = this.homeOrFreeSlot(runtime, element.homeSlot);
+      await this.move(runtime, mount.drive, 'unloading', async () => {
+        await mount.io.release();
+        await runtime.adapters.changer.unload(mount.drive, target);
+      }, [target], [mount.drive]);
+    });
+  }
+
+  setDriveProgress(mount: Mount, progress: number | null): void {
+    const runtime = this.runtime(mount.loader);
+    const state = runtime.driveStates[mount.drive];
+    if (!state) return;
+    state.progress = progress === null ? null : Math.max(0, Math.min(1, progress));
+    this.publishDrive(runtime, mount.drive);
+  }
+
+  /** Records what a committed saveset wrote on a medium. Runs inside the catalog commit's transaction. */
+  recordWrite(label: string, bytes: number, full: boolean, backupDay: string, now: Date): void {
+    const media = this.store.mediaByLabel(label);
+    if (!media) return;
+    const pool = this.store.pools().find((candidate) => candidate.name === media.pool);
+    const lock = new Date(now.getTime() + (pool?.retentionDays ?? 0) * 86_400_000).toISOString();
+    const next: Media = {
+      ...media,
+      used: media.used + bytes,
+      state: full ? 'full' : 'append',
+      firstWriteDay: media.firstWriteDay ?? backupDay,
+      lockedUntil: media.lockedUntil && media.lockedUntil > lock ? media.lockedUntil : lock,
+    };
+    this.store.putMedia(next);
+    this.publish({ kind: 'media', media: next });
+  }
+
+  /** Calls `listener` after every device change (jobs waiting for media retry then). */
+  onChange(listener: () => void): () => void {
+    return this.ctx.publisher.subscribe((delta) => {
+      if (delta.change.domain === 'devices') listener();
     });
   }
 

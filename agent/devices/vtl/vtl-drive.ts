@@ -1,8 +1,9 @@
 /** Media I/O in one drive of a virtual tape library: file 0 is the label, as JSON. */
-import { existsSync, fsyncSync, openSync, closeSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createReadStream, existsSync, fsyncSync, openSync, closeSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { DeviceError, type DriveIo, type LabelRecord } from '../adapters.js';
+import { DeviceError, type DataFileWriter, type DataIo, type DriveIo, type LabelRecord } from '../adapters.js';
 import { writeFileAtomic } from '../../secure-files.js';
 import { CARTRIDGE_FILE, LABEL_FILE, WRITE_PROTECT_FILE } from './layout.js';
 import type { VtlChanger } from './vtl-changer.js';
@@ -15,7 +16,18 @@ const labelSchema = z.object({
   agentId: z.string().max(64),
 });
 
-export class VtlDrive implements DriveIo {
+const DATA_FILE = /^(\d{5})\.(.+)$/;
+
+function fsyncDir(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export class VtlDrive implements DriveIo, DataIo {
   constructor(
     private readonly changer: VtlChanger,
     readonly number: number,
@@ -53,12 +65,57 @@ export class VtlDrive implements DriveIo {
       if (name !== CARTRIDGE_FILE && name !== WRITE_PROTECT_FILE) rmSync(join(dir, name), { recursive: true, force: true });
     }
     writeFileAtomic(join(dir, LABEL_FILE), `${JSON.stringify(label)}\n`, 0o600);
-    const fd = openSync(dir, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    fsyncDir(dir);
+  }
+
+  private dataFiles(): Array<{ number: number; name: string; size: number }> {
+    const dir = this.cartridge();
+    return readdirSync(dir)
+      .map((name) => DATA_FILE.exec(name))
+      .filter((match): match is RegExpExecArray => match !== null && match[1] !== '00000')
+      .map((match) => ({ number: Number(match[1]), name: match[2] ?? '', size: statSync(join(dir, match[0])).size }));
+  }
+
+  async remaining(): Promise<number> {
+    const used = this.dataFiles().reduce((sum, file) => sum + file.size, 0);
+    return Math.max(0, this.capacity() - used);
+  }
+
+  async nextFileNumber(): Promise<number> {
+    return this.dataFiles().reduce((max, file) => Math.max(max, file.number), 0) + 1;
+  }
+
+  private filePath(number: number, name: string): string {
+    if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new DeviceError('DEVICE_FAILED', `bad media file name ${name}`);
+    return join(this.cartridge(), `${String(number).padStart(5, '0')}.${name}`);
+  }
+
+  async createFile(number: number, name: string): Promise<DataFileWriter> {
+    if (this.isWriteProtected()) throw new DeviceError('DEVICE_FAILED', `the cartridge in drive ${this.number} is write-protected`);
+    const path = this.filePath(number, name);
+    const handle = await open(path, 'wx', 0o600);
+    const dir = this.cartridge();
+    return {
+      async write(data) {
+        let offset = 0;
+        while (offset < data.length) offset += (await handle.write(data, offset)).bytesWritten;
+      },
+      async close() {
+        await handle.sync();
+        await handle.close();
+        fsyncDir(dir);
+      },
+    };
+  }
+
+  async readFile(number: number, name: string) {
+    const path = this.filePath(number, name);
+    if (!existsSync(path)) throw new DeviceError('NO_MEDIA', `file ${number} (${name}) is missing on the cartridge in drive ${this.number}`);
+    return createReadStream(path, { highWaterMark: 1024 * 1024 });
+  }
+
+  async discardFile(number: number, name: string): Promise<void> {
+    rmSync(this.filePath(number, name), { force: true });
   }
 
   /** Capacity of the loaded cartridge in bytes. */

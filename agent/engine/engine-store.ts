@@ -1,0 +1,242 @@
+/**
+ * The engine's part of the catalog (domain "engine"): tasks, jobs with their protocol, savesets
+ * with their chunks and file index. A saveset becomes visible only in `commitSaveset`, one
+ * transaction that is the last step of a backup; index rows wait in `staging_files` until then.
+ */
+import type { Job, JobLogLine, Saveset, Task } from '../../shared/engine.js';
+import { ensureSchema, type CatalogDb } from '../catalog/database.js';
+
+const MIGRATIONS = [
+  `CREATE TABLE tasks (name TEXT PRIMARY KEY, config TEXT NOT NULL, created_at TEXT NOT NULL);
+   CREATE TABLE jobs (id TEXT PRIMARY KEY, data TEXT NOT NULL, state TEXT NOT NULL, queued_at TEXT NOT NULL);
+   CREATE INDEX jobs_by_time ON jobs (queued_at);
+   CREATE TABLE job_log (job TEXT NOT NULL, seq INTEGER NOT NULL, at TEXT NOT NULL, level TEXT NOT NULL, text TEXT NOT NULL, PRIMARY KEY (job, seq));
+   CREATE TABLE savesets (
+     id TEXT PRIMARY KEY, task TEXT NOT NULL, type TEXT NOT NULL, status TEXT NOT NULL,
+     started TEXT NOT NULL, ended TEXT NOT NULL, backup_day TEXT NOT NULL, bytes INTEGER NOT NULL,
+     files INTEGER NOT NULL, compress TEXT NOT NULL, base TEXT, media TEXT NOT NULL
+   );
+   CREATE INDEX savesets_by_task ON savesets (task, started);
+   CREATE TABLE chunks (
+     saveset TEXT NOT NULL REFERENCES savesets(id) ON DELETE CASCADE, idx INTEGER NOT NULL,
+     label TEXT NOT NULL, file_number INTEGER NOT NULL, name TEXT NOT NULL, bytes INTEGER NOT NULL, sha256 TEXT NOT NULL,
+     PRIMARY KEY (saveset, idx)
+   );
+   CREATE TABLE files (
+     saveset TEXT NOT NULL, path TEXT NOT NULL, parent TEXT NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL,
+     size INTEGER NOT NULL, mtime REAL NOT NULL, ctime REAL NOT NULL, ino INTEGER NOT NULL, mode INTEGER NOT NULL,
+     uid INTEGER NOT NULL, gid INTEGER NOT NULL, checksum TEXT, link_target TEXT, deleted INTEGER NOT NULL,
+     PRIMARY KEY (saveset, path)
+   ) WITHOUT ROWID;
+   CREATE INDEX files_by_parent ON files (saveset, parent, name);
+   CREATE TABLE staging_files (
+     job TEXT NOT NULL, path TEXT NOT NULL, parent TEXT NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL,
+     size INTEGER NOT NULL, mtime REAL NOT NULL, ctime REAL NOT NULL, ino INTEGER NOT NULL, mode INTEGER NOT NULL,
+     uid INTEGER NOT NULL, gid INTEGER NOT NULL, checksum TEXT, link_target TEXT, deleted INTEGER NOT NULL,
+     PRIMARY KEY (job, path)
+   ) WITHOUT ROWID;`,
+];
+
+export interface ChunkRecord {
+  readonly index: number;
+  readonly label: string;
+  readonly fileNumber: number;
+  readonly name: string;
+  readonly bytes: number;
+  readonly sha256: string;
+}
+
+/** One row of the file index, as scanned and archived. */
+export interface IndexRow {
+  readonly path: string;
+  readonly type: 'file' | 'directory' | 'symlink' | 'hardlink' | 'other';
+  readonly size: number;
+  readonly mtime: number;
+  readonly ctime: number;
+  readonly ino: number;
+  readonly mode: number;
+  readonly uid: number;
+  readonly gid: number;
+  readonly checksum: string | null;
+  readonly linkTarget: string | null;
+  readonly deleted: boolean;
+}
+
+export interface IndexEntry extends IndexRow {
+  readonly name: string;
+}
+
+function split(path: string): { parent: string; name: string } {
+  const at = path.lastIndexOf('/');
+  if (at <= 0) return { parent: '/', name: path.slice(at + 1) || '/' };
+  return { parent: path.slice(0, at), name: path.slice(at + 1) };
+}
+
+type FileRow = { path: string; name: string; type: IndexRow['type']; size: number; mtime: number; ctime: number; ino: number; mode: number; uid: number; gid: number; checksum: string | null; link_target: string | null; deleted: number };
+
+function toEntry(row: FileRow): IndexEntry {
+  return { path: row.path, name: row.name, type: row.type, size: row.size, mtime: row.mtime, ctime: row.ctime, ino: row.ino, mode: row.mode, uid: row.uid, gid: row.gid, checksum: row.checksum, linkTarget: row.link_target, deleted: row.deleted === 1 };
+}
+
+export class EngineStore {
+  constructor(private readonly db: CatalogDb) {
+    ensureSchema(db, 'engine', MIGRATIONS);
+  }
+
+  // ── tasks ──
+  tasks(): Task[] {
+    return (this.db.prepare('SELECT config FROM tasks ORDER BY name').all() as Array<{ config: string }>).map((row) => JSON.parse(row.config) as Task);
+  }
+
+  task(name: string): Task | undefined {
+    const row = this.db.prepare('SELECT config FROM tasks WHERE name = ?').get(name) as { config: string } | undefined;
+    return row ? (JSON.parse(row.config) as Task) : undefined;
+  }
+
+  addTask(task: Task, now: Date): void {
+    this.db.prepare('INSERT INTO tasks (name, config, created_at) VALUES (?, ?, ?)').run(task.name, JSON.stringify(task), now.toISOString());
+  }
+
+  removeTask(name: string): boolean {
+    return this.db.prepare('DELETE FROM tasks WHERE name = ?').run(name).changes > 0;
+  }
+
+  // ── jobs ──
+  putJob(job: Job): void {
+    this.db
+      .prepare('INSERT INTO jobs (id, data, state, queued_at) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET data = excluded.data, state = excluded.state')
+      .run(job.id, JSON.stringify(job), job.state, job.queuedAt);
+  }
+
+  jobs(limit: number): Job[] {
+    return (this.db.prepare('SELECT data FROM jobs ORDER BY queued_at DESC LIMIT ?').all(limit) as Array<{ data: string }>).map((row) => JSON.parse(row.data) as Job);
+  }
+
+  job(id: string): Job | undefined {
+    const row = this.db.prepare('SELECT data FROM jobs WHERE id = ?').get(id) as { data: string } | undefined;
+    return row ? (JSON.parse(row.data) as Job) : undefined;
+  }
+
+  /** Jobs that were not final when the agent stopped. */
+  unfinishedJobs(): Job[] {
+    return (this.db.prepare("SELECT data FROM jobs WHERE state NOT IN ('successful', 'warning', 'error', 'cancelled')").all() as Array<{ data: string }>).map(
+      (row) => JSON.parse(row.data) as Job,
+    );
+  }
+
+  appendLog(job: string, line: JobLogLine): void {
+    this.db.prepare('INSERT INTO job_log (job, seq, at, level, text) VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM job_log WHERE job = ?), ?, ?, ?)').run(job, job, line.at, line.level, line.text);
+  }
+
+  log(job: string, afterSeq: number, limit: number): Array<JobLogLine & { seq: number }> {
+    return this.db.prepare('SELECT seq, at, level, text FROM job_log WHERE job = ? AND seq > ? ORDER BY seq LIMIT ?').all(job, afterSeq, limit) as Array<JobLogLine & { seq: number }>;
+  }
+
+  // ── file index staging ──
+  stageFiles(job: string, rows: readonly IndexRow[]): void {
+    const insert = this.db.prepare(
+      `INSERT OR REPLACE INTO staging_files (job, path, parent, name, type, size, mtime, ctime, ino, mode, uid, gid, checksum, link_target, deleted)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.db.transaction(() => {
+      for (const row of rows) {
+        const { parent, name } = split(row.path);
+        insert.run(job, row.path, parent, name, row.type, row.size, row.mtime, row.ctime, row.ino, row.mode, row.uid, row.gid, row.checksum, row.linkTarget, row.deleted ? 1 : 0);
+      }
+    })();
+  }
+
+  /** Sets the checksum of staged files as the archive stream reveals them. */
+  stageChecksums(job: string, sums: ReadonlyArray<readonly [string, string]>): void {
+    const update = this.db.prepare('UPDATE staging_files SET checksum = ? WHERE job = ? AND path = ?');
+    this.db.transaction(() => {
+      for (const [path, sum] of sums) update.run(sum, job, path);
+    })();
+  }
+
+  clearStaging(job?: string): void {
+    if (job === undefined) this.db.prepare('DELETE FROM staging_files').run();
+    else this.db.prepare('DELETE FROM staging_files WHERE job = ?').run(job);
+  }
+
+  // ── savesets ──
+  /** Makes a saveset visible: its row, its chunks and its file index, in one transaction. */
+  commitSaveset(job: string, saveset: Saveset, chunks: readonly ChunkRecord[]): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare('INSERT INTO savesets (id, task, type, status, started, ended, backup_day, bytes, files, compress, base, media) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(saveset.id, saveset.task, saveset.type, saveset.status, saveset.started, saveset.ended, saveset.backupDay, saveset.bytes, saveset.files, saveset.compress, saveset.base, JSON.stringify(saveset.media));
+      const chunk = this.db.prepare('INSERT INTO chunks (saveset, idx, label, file_number, name, bytes, sha256) VALUES (?, ?, ?, ?, ?, ?, ?)');
+      for (const c of chunks) chunk.run(saveset.id, c.index, c.label, c.fileNumber, c.name, c.bytes, c.sha256);
+      this.db
+        .prepare(
+          `INSERT INTO files (saveset, path, parent, name, type, size, mtime, ctime, ino, mode, uid, gid, checksum, link_target, deleted)
+           SELECT ?, path, parent, name, type, size, mtime, ctime, ino, mode, uid, gid, checksum, link_target, deleted FROM staging_files WHERE job = ?`,
+        )
+        .run(saveset.id, job);
+      this.db.prepare('DELETE FROM staging_files WHERE job = ?').run(job);
+    })();
+  }
+
+  savesets(task?: string): Saveset[] {
+    const rows = (task === undefined ? this.db.prepare('SELECT * FROM savesets ORDER BY started').all() : this.db.prepare('SELECT * FROM savesets WHERE task = ? ORDER BY started').all(task)) as SavesetRow[];
+    return rows.map(toSaveset);
+  }
+
+  saveset(id: string): Saveset | undefined {
+    const row = this.db.prepare('SELECT * FROM savesets WHERE id = ?').get(id) as SavesetRow | undefined;
+    return row ? toSaveset(row) : undefined;
+  }
+
+  chunks(saveset: string): ChunkRecord[] {
+    return (this.db.prepare('SELECT idx, label, file_number, name, bytes, sha256 FROM chunks WHERE saveset = ? ORDER BY idx').all(saveset) as Array<{ idx: number; label: string; file_number: number; name: string; bytes: number; sha256: string }>).map(
+      (row) => ({ index: row.idx, label: row.label, fileNumber: row.file_number, name: row.name, bytes: row.bytes, sha256: row.sha256 }),
+    );
+  }
+
+  /** The newest saveset of a task among `types`, started before `before` if given. */
+  latestSaveset(task: string, types: readonly string[]): Saveset | undefined {
+    const marks = types.map(() => '?').join(', ');
+    const row = this.db.prepare(`SELECT * FROM savesets WHERE task = ? AND type IN (${marks}) ORDER BY started DESC LIMIT 1`).get(task, ...types) as SavesetRow | undefined;
+    return row ? toSaveset(row) : undefined;
+  }
+
+  /** Every file row of one saveset (for change detection and chain resolution). */
+  *indexOf(saveset: string): Generator<IndexEntry> {
+    for (const row of this.db.prepare('SELECT * FROM files WHERE saveset = ?').iterate(saveset) as Iterable<FileRow>) yield toEntry(row);
+  }
+
+  /** A page of a directory's children, ordered by name, after `after`. */
+  children(saveset: string, dir: string, after: string, limit: number): IndexEntry[] {
+    return (this.db.prepare('SELECT * FROM files WHERE saveset = ? AND parent = ? AND name > ? ORDER BY name LIMIT ?').all(saveset, dir, after, limit) as FileRow[]).map(toEntry);
+  }
+
+  /** Files whose name contains `text` (case-insensitive), at most `limit`. */
+  search(saveset: string, text: string, limit: number): IndexEntry[] {
+    const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    return (this.db.prepare("SELECT * FROM files WHERE saveset = ? AND name LIKE ? ESCAPE '\\' ORDER BY path LIMIT ?").all(saveset, pattern, limit) as FileRow[]).map(toEntry);
+  }
+
+  fileCount(saveset: string): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM files WHERE saveset = ?').get(saveset) as { n: number }).n;
+  }
+}
+
+type SavesetRow = { id: string; task: string; type: Saveset['type']; status: Saveset['status']; started: string; ended: string; backup_day: string; bytes: number; files: number; compress: Saveset['compress']; base: string | null; media: string };
+
+function toSaveset(row: SavesetRow): Saveset {
+  return {
+    id: row.id,
+    task: row.task,
+    type: row.type,
+    status: row.status,
+    started: row.started,
+    ended: row.ended,
+    backupDay: row.backup_day,
+    bytes: row.bytes,
+    files: row.files,
+    compress: row.compress,
+    base: row.base,
+    media: JSON.parse(row.media) as string[],
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * Walks a task's sources and decides what a backup saves: everything for a full or a copy; for a
+ * differential or an incremental, what changed against the reference state (size, mtime, ctime
+ * or inode differ), plus every directory, plus a "deleted" record for each path that vanished.
+ * Never archive bits or the source's own flags.
+ */
+import { lstat, opendir, readlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { IndexRow } from './engine-store.js';
+import type { PathMatcher } from './glob.js';
+
+export type ReferenceState = ReadonlyMap<string, Pick<IndexRow, 'type' | 'size' | 'mtime' | 'ctime' | 'ino'>>;
+
+export interface ScanResult {
+  readonly rows: IndexRow[];
+  /** Paths to archive, absolute, in walk order (parents before children). */
+  readonly archive: string[];
+  readonly warnings: string[];
+}
+
+function changed(previous: ReferenceState extends ReadonlyMap<string, infer V> ? V : never, current: IndexRow): boolean {
+  return previous.type !== current.type || previous.size !== current.size || previous.mtime !== current.mtime || previous.ctime !== current.ctime || previous.ino !== current.ino;
+}
+
+async function rowOf(path: string): Promise<IndexRow> {
+  const stats = await lstat(path, { bigint: false });
+  const type: IndexRow['type'] = stats.isFile() ? 'file' : stats.isDirectory() ? 'directory' : stats.isSymbolicLink() ? 'symlink' : 'other';
+  return {
+    path,
+    type,
+    size: type === 'file' ? stats.size : 0,
+    mtime: stats.mtimeMs / 1000,
+    ctime: stats.ctimeMs / 1000,
+    ino: stats.ino,
+    mode: stats.mode & 0o7777,
+    uid: stats.uid,
+    gid: stats.gid,
+    checksum: null,
+    linkTarget: type === 'symlink' ? await readlink(path) : null,
+    deleted: false,
+  };
+}
+
+export async function scanSources(sources: readonly string[], exclude: PathMatcher, reference: ReferenceState | null, signal?: AbortSignal): Promise<ScanResult> {
+  const rows: IndexRow[] = [];
+  const archive: string[] = [];
+  const warnings: string[] = [];
+  const seen = new Set<string>();
+
+  const visit = async (path: string): Promise<void> => {
+    signal?.throwIfAborted();
+    if (seen.has(path) || exclude(path)) return;
+    seen.add(path);
+    let row: IndexRow;
+    try {
+      row = await rowOf(path);
+    } catch (error) {
+      warnings.push(`skipped ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      return;
+    }
+    const before = reference?.get(path);
+    if (reference === null || row.type === 'directory' || !before || changed(before, row)) {
+      rows.push(row);
+      archive.push(path);
+    }
+    if (row.type !== 'directory') return;
+    let dir;
+    try {
+      dir = await opendir(path, { bufferSize: 256 });
+    } catch (error) {
+      warnings.push(`cannot read directory ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      return;
+    }
+    const names: string[] = [];
+    for await (const entry of dir) names.push(entry.name);
+    names.sort();
+    for (const name of names) await visit(path === '/' ? `/${name}` : join(path, name));
+  };
+
+  for (const source of sources) await visit(source);
+  if (reference !== null) {
+    for (const [path, previous] of reference) {
+      if (seen.has(path) || !sources.some((source) => path === source || path.startsWith(`${source}/`))) continue;
+      rows.push({ path, type: previous.type, size: 0, mtime: 0, ctime: 0, ino: 0, mode: 0, uid: 0, gid: 0, checksum: null, linkTarget: null, deleted: true });
+    }
+  }
+  return { rows, archive, warnings };
+}
