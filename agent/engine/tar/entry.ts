@@ -33,7 +33,7 @@ export interface TarEntry {
   typeflag: string;
 }
 
-export type TarErrorCode = 'TAR_FORMAT' | 'LIMIT' | 'TAR_FAILED' | 'ABORTED';
+export type TarErrorCode = 'TAR_FORMAT' | 'LIMIT' | 'TAR_FAILED' | 'ABORTED' | 'BAD_PATH';
 
 /** Base of every error the tar engine raises. */
 export class TarError extends Error {
