@@ -35,8 +35,26 @@ export interface TarEntry {
 
 export type TarErrorCode = 'TAR_FORMAT' | 'LIMIT' | 'TAR_FAILED' | 'ABORTED' | 'BAD_PATH';
 
+/** What a restore did before it ended (also attached to the error when it failed). */
+export interface ExtractResult {
+  /** Members handed to tar for extraction. */
+  extracted: number;
+  /** Logical bytes of those members. */
+  bytes: number;
+  /** Members refused by the safety rules or caps, with the reason (at most 10,000 listed). */
+  skipped: Array<{ path: string; reason: string }>;
+  /** How many members were refused in all (may exceed skipped.length). */
+  skippedCount: number;
+  /** Members left out because `select` returned false (not listed). */
+  unselected: number;
+  /** tar's stderr lines. */
+  warnings: string[];
+}
+
 /** Base of every error the tar engine raises. */
 export class TarError extends Error {
+  /** For safeExtract failures: what had been restored (and skipped) before it stopped. */
+  result: ExtractResult | undefined;
   constructor(
     readonly code: TarErrorCode,
     message: string,
