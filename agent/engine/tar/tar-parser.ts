@@ -231,7 +231,9 @@ export class TarParser {
       const value = pax?.get(key);
       return value === undefined || value === '' ? this.globals.get(key) : value;
     };
-    const storedSize = paxInteger(get('size'), 'size', offset) ?? header.size;
+    const declaredSize = paxInteger(get('size'), 'size', offset) ?? header.size;
+    // As GNU tar 1.34 reads them: hard links and directories never carry data, whatever their size field says.
+    const storedSize = header.typeflag === '1' || header.typeflag === '5' ? 0 : declaredSize;
     const sparse =
       header.typeflag === 'S' || ['GNU.sparse.major', 'GNU.sparse.map', 'GNU.sparse.numblocks', 'GNU.sparse.realsize', 'GNU.sparse.size'].some((key) => get(key) !== undefined);
     const realSize = paxInteger(get('GNU.sparse.realsize'), 'GNU.sparse.realsize', offset) ?? paxInteger(get('GNU.sparse.size'), 'GNU.sparse.size', offset);
