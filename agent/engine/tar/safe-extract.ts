@@ -1,0 +1,161 @@
+/**
+ * Restores an untrusted tar stream into a target directory. Our parser reads the stream, the
+ * ExtractPolicy decides on each member, and only accepted members (their header blocks and data,
+ * byte-exact) are forwarded to GNU tar, which does the actual writing with its own protections on.
+ *
+ * GNU tar flags, and why:
+ *   --extract --file=- --directory=TARGET   read the filtered stream from stdin, write under TARGET
+ *   (no --absolute-names)                    tar keeps stripping '/' and refusing '..' itself too
+ *   (no --overwrite)                          new files are opened O_EXCL, so an existing symlink is
+ *                                             replaced, never written through
+ *   --no-overwrite-dir                        an existing directory (or symlink to one) keeps its
+ *                                             owner and mode
+ *   --delay-directory-restore                 directory modes/times are set at the end, so a 0500
+ *                                             directory in the archive does not block its contents
+ *   --numeric-owner                           backups store ids only (tar-create uses it too)
+ *   --same-owner | --no-same-owner            owners are restored only when running as root
+ *   --read-full-records --blocking-factor=20  we write the stream in arbitrary pieces; tar reblocks
+ * On any failure tar is stopped; what it had already written under TARGET stays there, and the
+ * error's `result` says what was restored and skipped until then.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { statSync } from 'node:fs';
+import type { Readable, Writable } from 'node:stream';
+import { TarError, TarToolError, type ExtractResult, type TarEntry } from './entry.js';
+import { DEFAULT_EXTRACT_LIMITS, ExtractPolicy, type ExtractLimits } from './extract-policy.js';
+import { DEFAULT_TAR, TAR_ENV, collectStderr, exitFailure, spawnFailure, stopChild } from './gnu-tar.js';
+import { BLOCK } from './tar-header.js';
+import { TarParser } from './tar-parser.js';
+
+export type { ExtractLimits } from './extract-policy.js';
+export { DEFAULT_EXTRACT_LIMITS } from './extract-policy.js';
+
+export interface SafeExtractOptions {
+  limits?: Partial<ExtractLimits>;
+  /** Restore only members for which this returns true (called with the normalised name, no leading "./"). */
+  select?: (path: string) => boolean;
+  tarCommand?: string;
+  signal?: AbortSignal;
+  /** Called for every member after its data passed, with whether it was handed to tar (added option). */
+  onEntry?: (entry: TarEntry, accepted: boolean) => void;
+  /** Hash file data while restoring (added option; default false; sha256 then reaches onEntry). */
+  hash?: boolean;
+}
+
+const MAX_LISTED_SKIPS = 10_000;
+
+export function tarExtractArgs(target: string): string[] {
+  const root = typeof process.getuid === 'function' && process.getuid() === 0;
+  return [
+    '--extract',
+    '--file=-',
+    `--directory=${target}`,
+    '--no-overwrite-dir',
+    '--delay-directory-restore',
+    '--numeric-owner',
+    root ? '--same-owner' : '--no-same-owner',
+    '--read-full-records',
+    '--blocking-factor=20',
+  ];
+}
+
+export async function safeExtract(input: Readable, target: string, options: SafeExtractOptions = {}): Promise<ExtractResult> {
+  if (!statSync(target, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new TarError('BAD_PATH', `the restore target ${target} is not an existing directory; create it first`);
+  }
+  const result: ExtractResult = { extracted: 0, bytes: 0, skipped: [], skippedCount: 0, unselected: 0, warnings: [] };
+  const policy = new ExtractPolicy(target, { ...DEFAULT_EXTRACT_LIMITS, ...options.limits }, options.select);
+  const command = options.tarCommand ?? DEFAULT_TAR;
+  const args = tarExtractArgs(target);
+  const child = spawn(command, args, { env: TAR_ENV, stdio: ['pipe', 'ignore', 'pipe'], windowsHide: true });
+  const stderr = collectStderr(child);
+  const closed = childClosed(child);
+  const stdin = child.stdin as Writable;
+  stdin.on('error', () => undefined); // EPIPE when tar stops early; its exit status says why
+  let failure: Error | null = null;
+  const onAbort = (): void => {
+    failure ??= new TarToolError('ABORTED', `the restore into ${target} was cancelled; tar was stopped (files restored so far stay in place)`);
+    stopChild(child);
+    input.destroy();
+  };
+  if (options.signal?.aborted) onAbort();
+  else options.signal?.addEventListener('abort', onAbort, { once: true });
+
+  let forwarding = false;
+  const parser = new TarParser(
+    {
+      member: (entry, raw) => {
+        const decision = policy.decide(entry);
+        forwarding = decision.accept;
+        if (decision.accept) {
+          result.extracted++;
+          result.bytes += entry.size;
+          for (const block of raw) stdin.write(block);
+        } else if (decision.reason === null) {
+          result.unselected++;
+        } else {
+          result.skippedCount++;
+          if (result.skipped.length < MAX_LISTED_SKIPS) result.skipped.push({ path: entry.path, reason: decision.reason });
+        }
+      },
+      data: (slice) => {
+        if (forwarding) stdin.write(slice);
+      },
+      entry: (entry) => options.onEntry?.(entry, forwarding),
+      global: (raw) => {
+        for (const block of raw) stdin.write(block);
+      },
+      end: () => {
+        stdin.write(Buffer.alloc(2 * BLOCK));
+      },
+    },
+    { hash: options.hash ?? false },
+  );
+
+  try {
+    for await (const chunk of input as AsyncIterable<Buffer>) {
+      if (failure) break;
+      stdin.cork();
+      parser.write(chunk);
+      stdin.uncork();
+      if (parser.finished) break;
+      if (stdin.writableNeedDrain) await Promise.race([once(stdin, 'drain'), closed]);
+      if (exited(child)) break;
+    }
+    if (!failure && !exited(child)) parser.end();
+  } catch (error) {
+    failure ??= error instanceof Error ? error : new Error(String(error));
+    stopChild(child);
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    stdin.end();
+  }
+  const exit = await closed;
+  result.warnings = stderr.lines;
+  if (!failure && exit.error) failure = spawnFailure(command, args, exit.error);
+  if (!failure && exit.code !== 0) {
+    failure = exitFailure(command, args, exit.code, exit.signal, stderr.lines, `check that ${target} is writable and has room, then run the restore again`);
+  }
+  if (failure) {
+    if (failure instanceof TarError) failure.result = result;
+    throw failure;
+  }
+  return result;
+}
+
+interface ChildEnd {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  error: NodeJS.ErrnoException | null;
+}
+
+function childClosed(child: ChildProcess): Promise<ChildEnd> {
+  let error: NodeJS.ErrnoException | null = null;
+  child.once('error', (spawnError: NodeJS.ErrnoException) => (error = spawnError));
+  return new Promise((resolve) => child.once('close', (code, signal) => resolve({ code, signal, error })));
+}
+
+function exited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
+}
