@@ -26,6 +26,11 @@ const MIGRATIONS = [
      created_at TEXT NOT NULL,
      last_fired_at TEXT
    );
+   CREATE TABLE schedule_missed (
+     schedule TEXT NOT NULL,
+     at TEXT NOT NULL,
+     PRIMARY KEY (schedule, at)
+   );
    CREATE TABLE schedule_settings (
      key TEXT PRIMARY KEY,
      value TEXT NOT NULL
@@ -132,6 +137,20 @@ export class ScheduleStore {
   lastFired(name: string): Date | null {
     const value = this.row(name)?.last_fired_at ?? null;
     return value === null ? null : new Date(value);
+  }
+
+  /** Records fire times missed while the agent was down, for the calendar (kept after the schedule is removed). */
+  recordMissed(name: string, times: readonly Date[]): void {
+    const insert = this.db.prepare('INSERT OR IGNORE INTO schedule_missed (schedule, at) VALUES (?, ?)');
+    this.db.transaction(() => {
+      for (const at of times) insert.run(name, at.toISOString());
+    })();
+  }
+
+  /** Missed fire times in [from, to), oldest first. */
+  missedBetween(from: Date, to: Date): Array<{ schedule: string; at: Date }> {
+    const rows = this.db.prepare('SELECT schedule, at FROM schedule_missed WHERE at >= ? AND at < ? ORDER BY at, schedule').all(from.toISOString(), to.toISOString()) as Array<{ schedule: string; at: string }>;
+    return rows.map((row) => ({ schedule: row.schedule, at: new Date(row.at) }));
   }
 
   backupDay(): BackupDayConfig {
