@@ -77,6 +77,8 @@ describe('schedule store', () => {
     first.store.recordAlive(new Date('2026-01-10T12:01:00Z'));
     first.store.recordAlive(new Date('2026-01-10T12:00:30Z')); // a clock stepped back does not move it back
     first.store.recordFired('nightly', new Date('2026-01-09T21:00:00Z'));
+    first.store.recordMissed('nightly', [new Date('2026-01-07T21:00:00Z'), new Date('2026-01-08T21:00:00Z')]);
+    first.store.recordMissed('nightly', [new Date('2026-01-08T21:00:00Z')]); // recorded once
     expect(first.store.setBackupDay({ boundary: '07:30', timezone: 'UTC' })).toEqual({ boundary: '07:30', timezone: 'UTC' });
     expect(refusal(() => first.store.setBackupDay({ boundary: '7:30', timezone: 'UTC' })).message).toMatch(/boundary: a time of day is HH:MM/);
     first.db.close();
@@ -86,6 +88,7 @@ describe('schedule store', () => {
     expect(second.store.lastAlive()?.toISOString()).toBe('2026-01-10T12:01:00.000Z');
     expect(second.store.lastFired('nightly')?.toISOString()).toBe('2026-01-09T21:00:00.000Z');
     expect(second.store.backupDay()).toEqual({ boundary: '07:30', timezone: 'UTC' });
+    expect(second.store.missedBetween(new Date('2026-01-08T00:00:00Z'), new Date('2026-01-10T00:00:00Z'))).toEqual([{ schedule: 'nightly', at: new Date('2026-01-08T21:00:00Z') }]);
     const version = second.db.prepare("SELECT version FROM schema_versions WHERE domain = 'schedules'").get() as { version: number };
     expect(version.version).toBe(1);
   });
