@@ -8,6 +8,7 @@ import { fingerprintSchema, locationNameSchema, errorSchema } from './protocol/c
 import { fleetViewSchema, hostSchema, locationViewSchema, portSchema } from './fleet.js';
 import { devicesStateSchema } from './devices.js';
 import { licenseStatusSchema } from './license.js';
+import { jobsStateSchema } from './engine.js';
 import { agentProtocol, type ClientCommandName } from './protocol/catalog.js';
 
 export const probeArgsSchema = z.object({ host: hostSchema, port: portSchema }).strict();
@@ -40,6 +41,7 @@ export const locationDetailSchema = z.object({
   seq: z.number().int().nonnegative().nullable(),
   devices: devicesStateSchema.nullable(),
   license: licenseStatusSchema.nullable(),
+  jobs: jobsStateSchema.nullable(),
 });
 export type LocationDetail = z.infer<typeof locationDetailSchema>;
 

@@ -88,3 +88,30 @@ export const fileRecordSchema = z.object({
   deleted: z.boolean(),
 });
 export type FileRecord = z.infer<typeof fileRecordSchema>;
+
+/** The jobs part of a location's snapshot: what runs or waits, and the latest finished ones. */
+export const jobsStateSchema = z.object({
+  active: z.array(jobSchema),
+  recent: z.array(jobSchema),
+});
+export type JobsState = z.infer<typeof jobsStateSchema>;
+export const RECENT_JOBS = 50;
+
+export const jobsChangeSchema = z.object({ job: jobSchema });
+export type JobsChange = z.infer<typeof jobsChangeSchema>;
+
+/** Applies a job change: active while not final, then first among the recent ones (bounded). */
+export function applyJobsChange(state: JobsState, change: JobsChange): JobsState {
+  const { job } = change;
+  const active = state.active.filter((candidate) => candidate.id !== job.id);
+  const recent = state.recent.filter((candidate) => candidate.id !== job.id);
+  if (FINAL_JOB_STATES.includes(job.state)) return { active, recent: [job, ...recent].slice(0, RECENT_JOBS) };
+  return { active: [...active, job], recent };
+}
+
+export const indexPageSchema = z.object({
+  entries: z.array(fileRecordSchema),
+  /** Pass as `after` for the next page; null on the last page. */
+  next: z.string().max(4096).nullable(),
+});
+export type IndexPage = z.infer<typeof indexPageSchema>;

@@ -8,6 +8,7 @@ import { runInit } from './commands/init.js';
 import { runStart } from './commands/start.js';
 import { runStatus } from './commands/status.js';
 import { registerDeviceCommands } from './commands/devices.js';
+import { registerEngineCommands } from './commands/engine.js';
 import { runLicenseInstall, runLicenseShow, runLicenseTrust } from './commands/license.js';
 import { fail } from './output.js';
 
@@ -45,6 +46,7 @@ program
   .action((options: { data: string; json?: boolean }) => runStatus(resolve(options.data), options.json === true));
 
 registerDeviceCommands(program);
+registerEngineCommands(program);
 
 const license = program.command('license').description('the location\'s license: show it, install one, trust a vendor key (through the running agent)');
 license

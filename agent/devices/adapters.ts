@@ -48,6 +48,8 @@ export interface DataIo {
   createFile(number: number, name: string): Promise<DataFileWriter>;
   /** Reads file `number` (named `name`) from its start. */
   readFile(number: number, name: string): Promise<NodeJS.ReadableStream & AsyncIterable<Buffer>>;
+  /** The size of file `number`, or null when it is not on the media. */
+  fileSize(number: number, name: string): Promise<number | null>;
   /** Removes an unfinished file (a cancelled or failed write). */
   discardFile(number: number, name: string): Promise<void>;
 }

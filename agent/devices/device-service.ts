@@ -329,10 +329,10 @@ export class DeviceService {
     this.publishDrive(runtime, mount.drive);
   }
 
-  /** Records what a committed saveset wrote on a medium. Runs inside the catalog commit's transaction. */
-  recordWrite(label: string, bytes: number, full: boolean, backupDay: string, now: Date): void {
+  /** Records what a committed saveset wrote on a medium; runs inside the catalog commit's transaction, so publish after it. */
+  recordWrite(label: string, bytes: number, full: boolean, backupDay: string, now: Date): Media | null {
     const media = this.store.mediaByLabel(label);
-    if (!media) return;
+    if (!media) return null;
     const pool = this.store.pools().find((candidate) => candidate.name === media.pool);
     const lock = new Date(now.getTime() + (pool?.retentionDays ?? 0) * 86_400_000).toISOString();
     const next: Media = {
@@ -343,7 +343,11 @@ export class DeviceService {
       lockedUntil: media.lockedUntil && media.lockedUntil > lock ? media.lockedUntil : lock,
     };
     this.store.putMedia(next);
-    this.publish({ kind: 'media', media: next });
+    return next;
+  }
+
+  publishMedia(media: ReadonlyArray<Media | null>): void {
+    for (const item of media) if (item) this.publish({ kind: 'media', media: item });
   }
 
   /** Calls `listener` after every device change (jobs waiting for media retry then). */

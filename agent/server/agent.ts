@@ -23,6 +23,10 @@ import { openCatalog } from '../catalog/database.js';
 import { DeviceService } from '../devices/device-service.js';
 import type { AdapterFactory } from '../devices/loader-runtime.js';
 import { LicenseService } from '../license/service.js';
+import { EngineService } from '../engine/engine-service.js';
+import { registerEngineHandlers } from './handlers/engine.js';
+import { ScheduleStore } from '../schedule/schedule-store.js';
+import { backupDayOf } from '../schedule/backup-day.js';
 import type { AgentContext } from './context.js';
 import { LocationState } from './location-state.js';
 import { Publisher } from './publisher.js';
@@ -39,6 +43,8 @@ export interface AgentOptions {
   readonly listen?: Listen;
   /** Builds loader adapters (tests inject fakes of hardware; the default handles VTLs). */
   readonly adapterFactory?: AdapterFactory;
+  /** How long a job waiting for media or a drive sleeps between checks (default 5 s). */
+  readonly jobRetryMs?: number;
   /** How often the license status is recomputed (default hourly). */
   readonly licenseCheckIntervalMs?: number;
 }
@@ -74,9 +80,14 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const devices = await DeviceService.open(context, options.adapterFactory);
   const license = new LicenseService(context, { usage: () => ({ drives: devices.listDrives().length, loaders: devices.listLoaders().length }) });
   const licenseCheck = license.startPeriodicCheck(options.licenseCheckIntervalMs);
+  const schedules = new ScheduleStore(db, { defaultTimezone: Intl.DateTimeFormat().resolvedOptions().timeZone });
+  const engine = new EngineService(context, devices, license, (instant) => backupDayOf(instant, schedules.backupDay()), {
+    ...(options.jobRetryMs === undefined ? {} : { retryMs: options.jobRetryMs }),
+  });
   const state = new LocationState(identity, clock(), clock, publisher, {
     devices: () => devices.state(),
     license: () => license.status(),
+    jobs: () => engine.jobs.state(),
   });
 
   const https: HttpsServer = createServer({ key: tls.key, cert: tls.cert, minVersion: 'TLSv1.2' });
@@ -92,6 +103,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     registerSnapshotHandlers(socket, logger, state);
     registerDeviceHandlers(socket, logger, devices);
     registerLicenseHandlers(socket, logger, license);
+    registerEngineHandlers(socket, logger, engine);
     socket.on('disconnect', (reason) => logger.info({ remote: socket.handshake.address, reason }, 'console disconnected'));
     socket.emit('location:hello', { protocol: PROTOCOL_VERSION, identity, role: socket.data.role, now: clock().toISOString() });
     socket.emit('snapshot', state.snapshot());
@@ -120,6 +132,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       closing ??= new Promise<void>((resolve) => {
         removeRunFile(paths.runFile, process.pid);
         licenseCheck.dispose();
+        engine.jobs.abortAll();
         io.close(() => resolve());
         https.closeAllConnections();
       }).then(() => {

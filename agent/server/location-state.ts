@@ -1,6 +1,7 @@
 /** The location's state as the console sees it: a snapshot as of the publisher's current `seq`. */
 import type { DevicesState } from '../../shared/devices.js';
 import type { LicenseStatus } from '../../shared/license.js';
+import type { JobsState } from '../../shared/engine.js';
 import type { LocationIdentity, Snapshot } from '../../shared/protocol/catalog.js';
 import type { Publisher } from './publisher.js';
 
@@ -8,6 +9,7 @@ import type { Publisher } from './publisher.js';
 export interface SnapshotSections {
   devices(): DevicesState;
   license(): LicenseStatus;
+  jobs(): JobsState;
 }
 
 export class LocationState {
@@ -27,6 +29,7 @@ export class LocationState {
       startedAt: this.startedAt.toISOString(),
       devices: this.sections.devices(),
       license: this.sections.license(),
+      jobs: this.sections.jobs(),
     };
   }
 }

@@ -5,12 +5,14 @@
  */
 import { applyDevicesChange, type DevicesState } from '../../shared/devices.js';
 import type { LicenseStatus } from '../../shared/license.js';
+import { applyJobsChange, type JobsState } from '../../shared/engine.js';
 import type { Delta, Snapshot } from '../../shared/protocol/catalog.js';
 
 export interface ReplicaState {
   readonly seq: number;
   readonly devices: DevicesState;
   readonly license: LicenseStatus;
+  readonly jobs: JobsState;
 }
 
 export type DeltaOutcome = 'applied' | 'duplicate' | 'gap' | 'no-snapshot';
@@ -24,7 +26,7 @@ export class LocationReplica {
   }
 
   applySnapshot(snapshot: Snapshot): void {
-    this.current = { seq: snapshot.seq, devices: snapshot.devices, license: snapshot.license };
+    this.current = { seq: snapshot.seq, devices: snapshot.devices, license: snapshot.license, jobs: snapshot.jobs };
   }
 
   applyDelta(delta: Delta): DeltaOutcome {
@@ -39,6 +41,9 @@ export class LocationReplica {
         break;
       case 'license':
         this.current = { ...current, seq: delta.seq, license: change.change.status };
+        break;
+      case 'jobs':
+        this.current = { ...current, seq: delta.seq, jobs: applyJobsChange(current.jobs, change.change) };
         break;
     }
     return 'applied';

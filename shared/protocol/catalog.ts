@@ -10,6 +10,8 @@ import { licenseChangeSchema, licenseStatusSchema } from '../license.js';
 import { command } from './command.js';
 import { deviceCommands } from './devices.js';
 import { licenseCommands } from './license.js';
+import { engineCommands } from './engine.js';
+import { jobsChangeSchema, jobsStateSchema } from '../engine.js';
 
 const MAX_NAME = 64;
 const MAX_TEXT = 256;
@@ -89,6 +91,7 @@ export const snapshotSchema = z.object({
   startedAt: z.iso.datetime(),
   devices: devicesStateSchema,
   license: licenseStatusSchema,
+  jobs: jobsStateSchema,
 });
 export type Snapshot = z.infer<typeof snapshotSchema>;
 
@@ -96,6 +99,7 @@ export type Snapshot = z.infer<typeof snapshotSchema>;
 export const changeSchema = z.discriminatedUnion('domain', [
   z.object({ domain: z.literal('devices'), change: devicesChangeSchema }),
   z.object({ domain: z.literal('license'), change: licenseChangeSchema }),
+  z.object({ domain: z.literal('jobs'), change: jobsChangeSchema }),
 ]);
 export type Change = z.infer<typeof changeSchema>;
 
@@ -122,6 +126,7 @@ export const agentProtocol = {
     'snapshot:request': command(z.object({}).strict(), snapshotSchema, 'monitor'),
     ...deviceCommands,
     ...licenseCommands,
+    ...engineCommands,
   },
 } as const;
 

@@ -114,6 +114,11 @@ export class VtlDrive implements DriveIo, DataIo {
     return createReadStream(path, { highWaterMark: 1024 * 1024 });
   }
 
+  async fileSize(number: number, name: string): Promise<number | null> {
+    const path = this.filePath(number, name);
+    return existsSync(path) ? statSync(path).size : null;
+  }
+
   async discardFile(number: number, name: string): Promise<void> {
     rmSync(this.filePath(number, name), { force: true });
   }

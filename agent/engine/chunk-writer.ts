@@ -1,0 +1,117 @@
+/**
+ * Writes one saveset stream onto media as numbered files ("chunks"), continuing on the next medium
+ * when one fills: `cat` of the chunks in order is the saveset's stream. Each chunk is flushed
+ * (fsync of the file and its directory) before the next begins.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import type { Mount } from '../devices/device-service.js';
+import type { DataFileWriter } from '../devices/adapters.js';
+import type { ChunkRecord } from './engine-store.js';
+
+/** Media with less room than this counts as full. */
+const MIN_ROOM = 64 * 1024;
+
+export interface MediaSource {
+  /** Media to write on, mounted in a drive (may wait for media). */
+  next(): Promise<Mount>;
+  /** The writer is done with this medium (`filled`: it has no room left). */
+  done(mount: Mount, filled: boolean): Promise<void>;
+}
+
+interface Open {
+  mount: Mount;
+  writer: DataFileWriter;
+  fileNumber: number;
+  name: string;
+  room: number;
+  bytes: number;
+  hash: Hash;
+}
+
+export class ChunkWriter {
+  private current: Open | null = null;
+  private readonly chunks: ChunkRecord[] = [];
+  /** Labels written, with the bytes each got and whether it filled. */
+  readonly media = new Map<string, { bytes: number; filled: boolean }>();
+
+  constructor(
+    private readonly saveset: string,
+    private readonly source: MediaSource,
+  ) {}
+
+  get mount(): Mount | null {
+    return this.current?.mount ?? null;
+  }
+
+  async write(data: Buffer): Promise<void> {
+    let offset = 0;
+    while (offset < data.length) {
+      const open = this.current ?? (await this.open());
+      const take = Math.min(open.room, data.length - offset);
+      const slice = data.subarray(offset, offset + take);
+      await open.writer.write(slice);
+      open.hash.update(slice);
+      open.bytes += take;
+      open.room -= take;
+      offset += take;
+      if (open.room === 0) await this.closeCurrent(true);
+    }
+  }
+
+  /** Closes the last chunk; the media stays mounted until `release`. */
+  async finish(): Promise<ChunkRecord[]> {
+    if (this.current) {
+      const open = this.current;
+      await open.writer.close();
+      this.record(open, false);
+    }
+    return this.chunks;
+  }
+
+  /** Returns the mounted medium (after finish, or after a failure). */
+  async release(): Promise<void> {
+    const open = this.current;
+    this.current = null;
+    if (open) await this.source.done(open.mount, false);
+  }
+
+  /** Removes the chunk being written (cancel or failure); finished chunks stay, invisible to the catalog. */
+  async discard(): Promise<void> {
+    const open = this.current;
+    if (!open) return;
+    await open.writer.close().catch(() => undefined);
+    await open.mount.io.discardFile(open.fileNumber, open.name).catch(() => undefined);
+  }
+
+  private async open(): Promise<Open> {
+    for (;;) {
+      const mount = await this.source.next();
+      const room = await mount.io.remaining();
+      if (room < MIN_ROOM) {
+        this.media.set(mount.label, { bytes: this.media.get(mount.label)?.bytes ?? 0, filled: true });
+        await this.source.done(mount, true);
+        continue;
+      }
+      const fileNumber = await mount.io.nextFileNumber();
+      const name = `${this.saveset}.c${String(this.chunks.length).padStart(3, '0')}`;
+      const writer = await mount.io.createFile(fileNumber, name);
+      this.current = { mount, writer, fileNumber, name, room, bytes: 0, hash: createHash('sha256') };
+      return this.current;
+    }
+  }
+
+  private record(open: Open, filled: boolean): void {
+    this.chunks.push({ index: this.chunks.length, label: open.mount.label, fileNumber: open.fileNumber, name: open.name, bytes: open.bytes, sha256: open.hash.digest('hex') });
+    const before = this.media.get(open.mount.label);
+    this.media.set(open.mount.label, { bytes: (before?.bytes ?? 0) + open.bytes, filled: filled || (before?.filled ?? false) });
+  }
+
+  private async closeCurrent(filled: boolean): Promise<void> {
+    const open = this.current;
+    if (!open) return;
+    await open.writer.close();
+    this.record(open, filled);
+    this.current = null;
+    await this.source.done(open.mount, filled);
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * Jobs of a location: every state change persisted and published as a delta; progress throttled;
+ * the job's protocol (what was saved, skipped and why) kept line by line; cancel by AbortSignal.
+ * Jobs still unfinished when the agent stopped are marked failed at the next start.
+ */
+import { randomBytes } from 'node:crypto';
+import { FloeError } from '../../shared/errors.js';
+import { FINAL_JOB_STATES, RECENT_JOBS, type BackupType, type Job, type JobLogLine, type JobsState } from '../../shared/engine.js';
+import type { AgentContext } from '../server/context.js';
+import type { EngineStore } from './engine-store.js';
+
+const PROGRESS_INTERVAL_MS = 500;
+
+export interface RunningJob {
+  readonly id: string;
+  readonly signal: AbortSignal;
+  /** Updates fields; state changes are published at once, progress at most twice a second. */
+  update(fields: Partial<Omit<Job, 'id' | 'kind'>>): void;
+  log(level: JobLogLine['level'], text: string): void;
+  readonly current: Job;
+}
+
+export class JobManager {
+  private readonly active = new Map<string, { job: Job; controller: AbortController; lastPublish: number }>();
+
+  constructor(
+    private readonly ctx: AgentContext,
+    private readonly store: EngineStore,
+    private readonly backupDayOf: (instant: Date) => string,
+  ) {
+    for (const job of store.unfinishedJobs()) {
+      const ended: Job = { ...job, state: 'error', endedAt: ctx.clock().toISOString(), message: 'the agent stopped while this job ran; nothing of it is visible in the catalog' };
+      store.putJob(ended);
+      store.appendLog(job.id, { at: ended.endedAt ?? '', level: 'error', text: ended.message ?? '' });
+    }
+    store.clearStaging();
+  }
+
+  state(): JobsState {
+    return { active: [...this.active.values()].map((entry) => entry.job), recent: this.store.jobs(RECENT_JOBS).filter((job) => FINAL_JOB_STATES.includes(job.state)) };
+  }
+
+  list(limit: number): Job[] {
+    const persisted = this.store.jobs(limit);
+    return persisted.map((job) => this.active.get(job.id)?.job ?? job);
+  }
+
+  get(id: string): Job {
+    const job = this.active.get(id)?.job ?? this.store.job(id);
+    if (!job) throw new FloeError('NOT_FOUND', `no job ${id}; see: floe-agent jobs`);
+    return job;
+  }
+
+  /** Creates a queued job and runs `work` for it; the job ends in the state `work` leaves or in error. */
+  start(kind: Job['kind'], fields: { task: string | null; type: BackupType | null }, work: (job: RunningJob) => Promise<void>): Job {
+    const now = this.ctx.clock();
+    const id = `${kind}-${now.toISOString().replace(/[-:.]/g, '').slice(0, 15)}Z-${randomBytes(3).toString('hex')}`;
+    const job: Job = {
+      id,
+      kind,
+      task: fields.task,
+      type: fields.type,
+      state: 'queued',
+      queuedAt: now.toISOString(),
+      startedAt: null,
+      endedAt: null,
+      backupDay: this.backupDayOf(now),
+      bytes: 0,
+      files: 0,
+      rate: 0,
+      currentFile: null,
+      saveset: null,
+      drive: null,
+      message: null,
+    };
+    const entry = { job, controller: new AbortController(), lastPublish: 0 };
+    this.active.set(id, entry);
+    this.persistAndPublish(job);
+    const running: RunningJob = {
+      id,
+      signal: entry.controller.signal,
+      get current() {
+        return entry.job;
+      },
+      update: (fields) => {
+        const stateChanged = fields.state !== undefined && fields.state !== entry.job.state;
+        entry.job = { ...entry.job, ...fields };
+        const now = Date.now();
+        if (stateChanged || now - entry.lastPublish >= PROGRESS_INTERVAL_MS) {
+          entry.lastPublish = now;
+          this.persistAndPublish(entry.job);
+        }
+      },
+      log: (level, text) => this.store.appendLog(id, { at: this.ctx.clock().toISOString(), level, text }),
+    };
+    void (async () => {
+      try {
+        await work(running);
+      } catch (error) {
+        const cancelled = entry.controller.signal.aborted;
+        const message = cancelled ? 'cancelled by the administrator' : error instanceof Error ? error.message : String(error);
+        running.log(cancelled ? 'warn' : 'error', message);
+        if (!cancelled) this.ctx.logger.error({ job: id, err: error }, 'job failed');
+        running.update({ state: cancelled ? 'cancelled' : 'error', message });
+      } finally {
+        if (!FINAL_JOB_STATES.includes(entry.job.state)) running.update({ state: 'error', message: entry.job.message ?? 'the job ended without an outcome' });
+        entry.job = { ...entry.job, endedAt: this.ctx.clock().toISOString(), rate: 0, currentFile: null };
+        this.active.delete(id);
+        this.persistAndPublish(entry.job);
+      }
+    })();
+    return job;
+  }
+
+  cancel(id: string): Job {
+    const entry = this.active.get(id);
+    if (!entry) {
+      const job = this.get(id);
+      throw new FloeError('CONFLICT', `job ${id} already ended (${job.state})`);
+    }
+    entry.controller.abort();
+    return entry.job;
+  }
+
+  /** Aborts every running job (agent shutdown). */
+  abortAll(): void {
+    for (const entry of this.active.values()) entry.controller.abort();
+  }
+
+  private persistAndPublish(job: Job): void {
+    this.store.putJob(job);
+    this.ctx.publisher.publish({ domain: 'jobs', change: { job } });
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * Reads a saveset's chunks back in order, mounting each medium as needed, checking each chunk's
+ * size and SHA-256 as it streams. A damaged chunk is named; what came before it stays usable.
+ */
+import { createHash } from 'node:crypto';
+import { FloeError } from '../../shared/errors.js';
+import type { DeviceService, Mount } from '../devices/device-service.js';
+import { waitForDevices, type EngineDeps } from './backup-run.js';
+import type { ChunkRecord } from './engine-store.js';
+import type { RunningJob } from './job-manager.js';
+
+export class ChunkDamage extends FloeError {
+  constructor(
+    readonly chunk: ChunkRecord,
+    message: string,
+  ) {
+    super('DEVICE_FAILED', message);
+  }
+}
+
+async function mountFor(job: RunningJob, devices: DeviceService, label: string, retryMs: number): Promise<Mount> {
+  for (;;) {
+    const mount = await devices.mount(job.id, label);
+    if (mount) return mount;
+    job.update({ state: 'queued', message: `waiting for a free drive to read ${label}` });
+    await waitForDevices(devices, job.signal, retryMs);
+  }
+}
+
+/** Yields the saveset's bytes; throws ChunkDamage at the end of a chunk whose size or checksum is wrong. */
+export async function* readChunks(job: RunningJob, deps: EngineDeps, saveset: string, chunks: readonly ChunkRecord[]): AsyncGenerator<Buffer> {
+  let mount: Mount | null = null;
+  try {
+    for (const chunk of chunks) {
+      job.signal.throwIfAborted();
+      if (mount?.label !== chunk.label) {
+        if (mount) await deps.devices.unmount(mount);
+        mount = null;
+        mount = await mountFor(job, deps.devices, chunk.label, deps.retryMs ?? 5000);
+        job.update({ state: 'running', drive: { loader: mount.loader, number: mount.drive }, message: null });
+      }
+      const hash = createHash('sha256');
+      let bytes = 0;
+      let stream;
+      try {
+        stream = await mount.io.readFile(chunk.fileNumber, chunk.name);
+      } catch (error) {
+        throw new ChunkDamage(chunk, `saveset ${saveset} chunk ${chunk.index} (file ${chunk.fileNumber} on ${chunk.label}) cannot be read: ${(error as Error).message}`);
+      }
+      for await (const data of stream) {
+        hash.update(data);
+        bytes += data.length;
+        yield data;
+      }
+      if (bytes !== chunk.bytes) throw new ChunkDamage(chunk, `saveset ${saveset} chunk ${chunk.index} (file ${chunk.fileNumber} on ${chunk.label}) has ${bytes} bytes, the catalog recorded ${chunk.bytes}`);
+      if (hash.digest('hex') !== chunk.sha256) throw new ChunkDamage(chunk, `saveset ${saveset} chunk ${chunk.index} (file ${chunk.fileNumber} on ${chunk.label}) does not match its checksum: the data is damaged`);
+    }
+  } finally {
+    if (mount) await deps.devices.unmount(mount).catch(() => undefined);
+  }
+}

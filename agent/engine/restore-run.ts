@@ -1,0 +1,82 @@
+/**
+ * Restores a saveset (or the task's state as of a saveset, through its chain) into a target
+ * directory. Archives are untrusted: every member passes safeExtract's rules and caps.
+ */
+import { mkdirSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { FloeError } from '../../shared/errors.js';
+import type { Saveset, Task } from '../../shared/engine.js';
+import type { EngineDeps } from './backup-run.js';
+import { chainOf, resolveChain } from './chain.js';
+import type { RunningJob } from './job-manager.js';
+import { readChunks } from './media-reader.js';
+import { gunzipCapped } from './tar/gunzip-capped.js';
+import { safeExtract } from './tar/safe-extract.js';
+
+/** A saveset never inflates beyond this (decompression bombs). */
+const MAX_INFLATED_BYTES = 2 ** 46;
+
+export interface RestoreRequest {
+  readonly saveset: Saveset;
+  readonly to: string;
+  readonly paths: readonly string[] | null;
+  readonly chain: boolean;
+}
+
+function under(path: string, roots: readonly string[] | null): boolean {
+  return roots === null || roots.some((root) => path === root || path.startsWith(root.endsWith('/') ? root : `${root}/`));
+}
+
+/** Refuses a target inside the task's own sources unless the administrator asked for the original location. */
+export function checkTarget(task: Task | undefined, to: string, original: boolean): void {
+  if (original || !task) return;
+  const clash = task.sources.find((source) => to === source || to.startsWith(`${source}/`) || source.startsWith(`${to === '/' ? '' : to}/`));
+  if (clash) throw new FloeError('CONFLICT', `restoring into ${to} would overwrite the task's source ${clash}; choose another target, or pass original: true to restore in place`);
+}
+
+export async function runRestore(job: RunningJob, request: RestoreRequest, deps: EngineDeps): Promise<void> {
+  const { store } = deps;
+  mkdirSync(request.to, { recursive: true, mode: 0o700 });
+  let plan: Array<{ saveset: Saveset; select: (path: string) => boolean }>;
+  if (request.chain) {
+    const chain = chainOf(store, request.saveset);
+    const state = resolveChain(store, chain);
+    job.log('info', `point-in-time restore of ${request.saveset.task} as of ${request.saveset.id}: ${chain.map((s) => `${s.type} ${s.id}`).join(' → ')}`);
+    plan = chain.map((saveset) => ({
+      saveset,
+      select: (member: string) => {
+        const path = `/${member.replace(/\/+$/, '')}`;
+        return state.get(path)?.saveset === saveset.id && under(path, request.paths);
+      },
+    }));
+  } else {
+    plan = [{ saveset: request.saveset, select: (member: string) => under(`/${member.replace(/\/+$/, '')}`, request.paths) }];
+  }
+
+  let files = 0;
+  let bytes = 0;
+  let skipped = 0;
+  job.update({ state: 'running', startedAt: deps.ctx.clock().toISOString(), saveset: request.saveset.id });
+  for (const step of plan) {
+    const chunks = store.chunks(step.saveset.id);
+    job.log('info', `reading ${step.saveset.id} (${chunks.length} chunks on ${step.saveset.media.join(', ')})`);
+    const raw = Readable.from(readChunks(job, deps, step.saveset.id, chunks));
+    const input = step.saveset.compress === 'gzip' ? raw.pipe(gunzipCapped(MAX_INFLATED_BYTES)) : raw;
+    raw.on('error', (error) => input.destroy(error));
+    const result = await safeExtract(input, request.to, {
+      select: step.select,
+      signal: job.signal,
+      onEntry: (entry, accepted) => {
+        if (!accepted) return;
+        files += 1;
+        bytes += entry.size;
+        job.update({ files, bytes, currentFile: `/${entry.path}` });
+      },
+    });
+    skipped += result.skippedCount;
+    for (const item of result.skipped.slice(0, 1000)) job.log('warn', `skipped ${item.path}: ${item.reason}`);
+    for (const line of result.warnings) job.log('warn', `tar: ${line}`);
+  }
+  job.log('info', `restored ${files} entries (${bytes} bytes) into ${request.to}`);
+  job.update({ state: skipped > 0 ? 'warning' : 'successful', message: skipped > 0 ? `restored ${files} entries; ${skipped} refused as unsafe (see the protocol)` : `restored ${files} entries into ${request.to}` });
+}
