@@ -281,11 +281,13 @@ export class DeviceService {
    * idle one, else a free drive of its loader. Null when no drive is free now (the job waits).
    */
   mount(job: string, label: string): Promise<Mount | null> {
-    const media = this.store.mediaByLabel(label);
-    if (!media || media.location.kind === 'outside') throw new FloeError('NOT_FOUND', `media ${label} is not in any loader; import it first`);
-    const runtime = this.runtime(media.location.loader);
-    const location = media.location;
+    const located = this.store.mediaByLabel(label);
+    if (!located || located.location.kind === 'outside') throw new FloeError('NOT_FOUND', `media ${label} is not in any loader; import it first`);
+    const runtime = this.runtime(located.location.loader);
     return runtime.exclusive(async () => {
+      // Where the media is now: an operation queued before this one may have moved it.
+      const location = this.store.mediaByLabel(label)?.location;
+      if (!location || location.kind === 'outside' || location.loader !== runtime.name) throw new FloeError('CONFLICT', `media ${label} left loader ${runtime.name}; try again`);
       let drive: number;
       if (location.kind === 'drive') {
         drive = location.drive;

@@ -34,8 +34,12 @@ export interface EngineDeps {
 
 const TYPE_LETTER: Record<BackupType, string> = { copy: 'C', full: 'F', diff: 'D', incr: 'I' };
 
-export function savesetIdFor(start: Date, task: string): string {
-  return `${start.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${task}`;
+/** `20261123T195403123Z-task`: unique per task and start, sorting by time. */
+export function savesetIdFor(start: Date, task: string, exists: (id: string) => boolean): string {
+  const base = `${start.toISOString().replace(/[-:.]/g, '')}-${task}`;
+  let id = base;
+  for (let n = 2; exists(id); n += 1) id = `${base}-${n}`;
+  return id;
 }
 
 /** Waits until the devices change, `ms` pass, or the job is cancelled. */
@@ -70,7 +74,7 @@ export async function runBackup(job: RunningJob, task: Task, requested: BackupTy
   const plan = planBackup(store, task.name, requested);
   if (plan.note) job.log('warn', plan.note);
   job.update({ type: plan.type });
-  const savesetId = savesetIdFor(started, task.name);
+  const savesetId = savesetIdFor(started, task.name, (id) => store.saveset(id) !== undefined);
   const backupDay = job.current.backupDay;
   const todays = store.savesets(task.name).filter((saveset) => saveset.backupDay === backupDay).length + 1;
 
