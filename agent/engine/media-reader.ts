@@ -27,8 +27,15 @@ async function mountFor(job: RunningJob, devices: DeviceService, label: string, 
   }
 }
 
-/** Yields the saveset's bytes; throws ChunkDamage at the end of a chunk whose size or checksum is wrong. */
-export async function* readChunks(job: RunningJob, deps: EngineDeps, saveset: string, chunks: readonly ChunkRecord[]): AsyncGenerator<Buffer> {
+/**
+ * Yields the saveset's bytes; a chunk whose size or checksum is wrong throws ChunkDamage at its end,
+ * or, with `onDamage`, is reported there and reading goes on (a restore saves what it can).
+ */
+export async function* readChunks(job: RunningJob, deps: EngineDeps, saveset: string, chunks: readonly ChunkRecord[], onDamage?: (damage: ChunkDamage) => void): AsyncGenerator<Buffer> {
+  const damaged = (damage: ChunkDamage): void => {
+    if (!onDamage) throw damage;
+    onDamage(damage);
+  };
   let mount: Mount | null = null;
   try {
     for (const chunk of chunks) {
@@ -52,8 +59,8 @@ export async function* readChunks(job: RunningJob, deps: EngineDeps, saveset: st
         bytes += data.length;
         yield data;
       }
-      if (bytes !== chunk.bytes) throw new ChunkDamage(chunk, `saveset ${saveset} chunk ${chunk.index} (file ${chunk.fileNumber} on ${chunk.label}) has ${bytes} bytes, the catalog recorded ${chunk.bytes}`);
-      if (hash.digest('hex') !== chunk.sha256) throw new ChunkDamage(chunk, `saveset ${saveset} chunk ${chunk.index} (file ${chunk.fileNumber} on ${chunk.label}) does not match its checksum: the data is damaged`);
+      if (bytes !== chunk.bytes) damaged(new ChunkDamage(chunk, `saveset ${saveset} chunk ${chunk.index} (file ${chunk.fileNumber} on ${chunk.label}) has ${bytes} bytes, the catalog recorded ${chunk.bytes}`));
+      else if (hash.digest('hex') !== chunk.sha256) damaged(new ChunkDamage(chunk, `saveset ${saveset} chunk ${chunk.index} (file ${chunk.fileNumber} on ${chunk.label}) does not match its checksum: the data is damaged`));
     }
   } finally {
     if (mount) await deps.devices.unmount(mount).catch(() => undefined);

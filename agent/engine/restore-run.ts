@@ -56,11 +56,17 @@ export async function runRestore(job: RunningJob, request: RestoreRequest, deps:
   let files = 0;
   let bytes = 0;
   let skipped = 0;
+  const damages: string[] = [];
   job.update({ state: 'running', startedAt: deps.ctx.clock().toISOString(), saveset: request.saveset.id });
   for (const step of plan) {
     const chunks = store.chunks(step.saveset.id);
     job.log('info', `reading ${step.saveset.id} (${chunks.length} chunks on ${step.saveset.media.join(', ')})`);
-    const raw = Readable.from(readChunks(job, deps, step.saveset.id, chunks));
+    const raw = Readable.from(
+      readChunks(job, deps, step.saveset.id, chunks, (damage) => {
+        damages.push(damage.message);
+        job.log('error', `${damage.message}; files stored in this chunk may be damaged`);
+      }),
+    );
     const input = step.saveset.compress === 'gzip' ? raw.pipe(gunzipCapped(MAX_INFLATED_BYTES)) : raw;
     raw.on('error', (error) => input.destroy(error));
     const result = await safeExtract(input, request.to, {
@@ -78,5 +84,6 @@ export async function runRestore(job: RunningJob, request: RestoreRequest, deps:
     for (const line of result.warnings) job.log('warn', `tar: ${line}`);
   }
   job.log('info', `restored ${files} entries (${bytes} bytes) into ${request.to}`);
+  if (damages.length > 0) throw new FloeError('DEVICE_FAILED', `restored ${files} entries, but ${damages[0]}${damages.length > 1 ? ` (and ${damages.length - 1} more)` : ''}`);
   job.update({ state: skipped > 0 ? 'warning' : 'successful', message: skipped > 0 ? `restored ${files} entries; ${skipped} refused as unsafe (see the protocol)` : `restored ${files} entries into ${request.to}` });
 }
