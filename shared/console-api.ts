@@ -9,6 +9,7 @@ import { fleetViewSchema, hostSchema, locationViewSchema, portSchema } from './f
 import { devicesStateSchema } from './devices.js';
 import { licenseStatusSchema } from './license.js';
 import { jobsStateSchema } from './engine.js';
+import { schedulesStateSchema } from './schedule.js';
 import { agentProtocol, type ClientCommandName } from './protocol/catalog.js';
 
 export const probeArgsSchema = z.object({ host: hostSchema, port: portSchema }).strict();
@@ -42,6 +43,7 @@ export const locationDetailSchema = z.object({
   devices: devicesStateSchema.nullable(),
   license: licenseStatusSchema.nullable(),
   jobs: jobsStateSchema.nullable(),
+  schedules: schedulesStateSchema.nullable(),
 });
 export type LocationDetail = z.infer<typeof locationDetailSchema>;
 

@@ -5,13 +5,15 @@
  */
 import { z } from 'zod';
 import { backupDaySchema, loaderNameSchema } from './devices.js';
+import { taskNameSchema } from './engine.js';
 
 /** The longest calendar span one query may ask for, so one answer stays bounded. */
 export const MAX_CALENDAR_SPAN_DAYS = 62;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export const scheduleNameSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'use letters, digits, ".", "-" or "_"');
-export const scheduleTaskNameSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'a task name is letters, digits, ".", "-" or "_"');
+/** Schedules name tasks of the engine. */
+export const scheduleTaskNameSchema = taskNameSchema;
 
 /** True when the runtime knows `zone` as an IANA time zone (Intl is part of the language, so this stays pure). */
 export function isValidTimeZone(zone: string): boolean {
@@ -41,8 +43,7 @@ export const cronExpressionSchema = z
     return fields >= 5 && fields <= 6;
   }, 'a cron expression has 5 fields (minute hour day-of-month month day-of-week), optionally seconds first');
 
-export const backupTypeSchema = z.enum(['full', 'diff', 'incr', 'copy']);
-export type BackupType = z.infer<typeof backupTypeSchema>;
+export { backupTypeSchema, type BackupType } from './engine.js';
 /** What a schedule asks for: a fixed type, or `auto` (the dump-cycle planner picks full or incr per task). */
 export const scheduleTypeSchema = z.enum(['full', 'diff', 'incr', 'copy', 'auto']);
 export type ScheduleType = z.infer<typeof scheduleTypeSchema>;
@@ -133,3 +134,27 @@ export const calendarQuerySchema = z
     path: ['to'],
   });
 export type CalendarQuery = z.infer<typeof calendarQuerySchema>;
+
+/** The pre-flight check (Amanda's amcheck): what would stop the next runs. */
+export const checkProblemSchema = z.object({
+  severity: z.enum(['error', 'warning']),
+  /** What the problem is about: `task home`, `pool DAILY`, `license`, `disk`. */
+  subject: z.string().max(256),
+  message: z.string().max(2048),
+});
+export const checkReportSchema = z.object({
+  at: z.iso.datetime(),
+  ok: z.boolean(),
+  problems: z.array(checkProblemSchema).max(1000),
+});
+export type CheckReport = z.infer<typeof checkReportSchema>;
+
+/** The schedules part of a location's snapshot. */
+export const schedulesStateSchema = z.object({
+  schedules: z.array(scheduleSchema),
+  backupDayConfig: backupDayConfigSchema,
+  /** The current backup day. */
+  backupDay: backupDaySchema,
+  lastCheck: checkReportSchema.nullable(),
+});
+export type SchedulesState = z.infer<typeof schedulesStateSchema>;

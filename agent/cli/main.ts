@@ -9,6 +9,7 @@ import { runStart } from './commands/start.js';
 import { runStatus } from './commands/status.js';
 import { registerDeviceCommands } from './commands/devices.js';
 import { registerEngineCommands } from './commands/engine.js';
+import { registerScheduleCommands } from './commands/schedule.js';
 import { runLicenseInstall, runLicenseShow, runLicenseTrust } from './commands/license.js';
 import { fail } from './output.js';
 
@@ -47,6 +48,7 @@ program
 
 registerDeviceCommands(program);
 registerEngineCommands(program);
+registerScheduleCommands(program);
 
 const license = program.command('license').description('the location\'s license: show it, install one, trust a vendor key (through the running agent)');
 license

@@ -3,6 +3,7 @@
  * with their chunks and file index. A saveset becomes visible only in `commitSaveset`, one
  * transaction that is the last step of a backup; index rows wait in `staging_files` until then.
  */
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Job, JobLogLine, Saveset, Task } from '../../shared/engine.js';
 import { ensureSchema, type CatalogDb } from '../catalog/database.js';
 
@@ -35,6 +36,7 @@ const MIGRATIONS = [
      uid INTEGER NOT NULL, gid INTEGER NOT NULL, checksum TEXT, link_target TEXT, deleted INTEGER NOT NULL,
      PRIMARY KEY (job, path)
    ) WITHOUT ROWID;`,
+  `CREATE TABLE job_log_archive (job TEXT PRIMARY KEY, gz BLOB NOT NULL);`,
 ];
 
 export interface ChunkRecord {
@@ -129,7 +131,29 @@ export class EngineStore {
   }
 
   log(job: string, afterSeq: number, limit: number): Array<JobLogLine & { seq: number }> {
+    const archived = this.db.prepare('SELECT gz FROM job_log_archive WHERE job = ?').get(job) as { gz: Buffer } | undefined;
+    if (archived) {
+      const lines = JSON.parse(gunzipSync(archived.gz).toString('utf8')) as Array<JobLogLine & { seq: number }>;
+      return lines.filter((line) => line.seq > afterSeq).slice(0, limit);
+    }
     return this.db.prepare('SELECT seq, at, level, text FROM job_log WHERE job = ? AND seq > ? ORDER BY seq LIMIT ?').all(job, afterSeq, limit) as Array<JobLogLine & { seq: number }>;
+  }
+
+  /** Compresses the protocols of finished jobs queued before `before` (NEWDAY housekeeping). */
+  compressLogs(before: Date): number {
+    const jobs = this.db
+      .prepare("SELECT DISTINCT l.job AS job FROM job_log l JOIN jobs j ON j.id = l.job WHERE j.queued_at < ? AND j.state IN ('successful', 'warning', 'error', 'cancelled')")
+      .all(before.toISOString()) as Array<{ job: string }>;
+    const read = this.db.prepare('SELECT seq, at, level, text FROM job_log WHERE job = ? ORDER BY seq');
+    const archive = this.db.prepare('INSERT OR REPLACE INTO job_log_archive (job, gz) VALUES (?, ?)');
+    const remove = this.db.prepare('DELETE FROM job_log WHERE job = ?');
+    this.db.transaction(() => {
+      for (const { job } of jobs) {
+        archive.run(job, gzipSync(JSON.stringify(read.all(job))));
+        remove.run(job);
+      }
+    })();
+    return jobs.length;
   }
 
   // ── file index staging ──

@@ -22,6 +22,7 @@ export interface RunningJob {
 
 export class JobManager {
   private readonly active = new Map<string, { job: Job; controller: AbortController; lastPublish: number }>();
+  private readonly running = new Set<Promise<void>>();
 
   constructor(
     private readonly ctx: AgentContext,
@@ -93,7 +94,7 @@ export class JobManager {
       },
       log: (level, text) => this.store.appendLog(id, { at: this.ctx.clock().toISOString(), level, text }),
     };
-    void (async () => {
+    const run = (async () => {
       try {
         await work(running);
       } catch (error) {
@@ -109,6 +110,8 @@ export class JobManager {
         this.persistAndPublish(entry.job);
       }
     })();
+    this.running.add(run);
+    void run.finally(() => this.running.delete(run));
     return job;
   }
 
@@ -122,9 +125,10 @@ export class JobManager {
     return entry.job;
   }
 
-  /** Aborts every running job (agent shutdown). */
-  abortAll(): void {
+  /** Aborts every running job and waits until each has ended (agent shutdown). */
+  async stopAll(): Promise<void> {
     for (const entry of this.active.values()) entry.controller.abort();
+    await Promise.allSettled([...this.running]);
   }
 
   private persistAndPublish(job: Job): void {

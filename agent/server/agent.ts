@@ -26,6 +26,8 @@ import { LicenseService } from '../license/service.js';
 import { EngineService } from '../engine/engine-service.js';
 import { registerEngineHandlers } from './handlers/engine.js';
 import { ScheduleStore } from '../schedule/schedule-store.js';
+import { ScheduleService } from '../schedule/schedule-service.js';
+import { registerScheduleHandlers } from './handlers/schedule.js';
 import { backupDayOf } from '../schedule/backup-day.js';
 import type { AgentContext } from './context.js';
 import { LocationState } from './location-state.js';
@@ -84,10 +86,12 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const engine = new EngineService(context, devices, license, (instant) => backupDayOf(instant, schedules.backupDay()), {
     ...(options.jobRetryMs === undefined ? {} : { retryMs: options.jobRetryMs }),
   });
+  const scheduling = new ScheduleService(context, schedules, engine, devices, license);
   const state = new LocationState(identity, clock(), clock, publisher, {
     devices: () => devices.state(),
     license: () => license.status(),
     jobs: () => engine.jobs.state(),
+    schedules: () => scheduling.state(),
   });
 
   const https: HttpsServer = createServer({ key: tls.key, cert: tls.cert, minVersion: 'TLSv1.2' });
@@ -104,6 +108,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     registerDeviceHandlers(socket, logger, devices);
     registerLicenseHandlers(socket, logger, license);
     registerEngineHandlers(socket, logger, engine);
+    registerScheduleHandlers(socket, logger, scheduling);
     socket.on('disconnect', (reason) => logger.info({ remote: socket.handshake.address, reason }, 'console disconnected'));
     socket.emit('location:hello', { protocol: PROTOCOL_VERSION, identity, role: socket.data.role, now: clock().toISOString() });
     socket.emit('snapshot', state.snapshot());
@@ -120,6 +125,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   });
   const port = (https.address() as AddressInfo).port;
   writeRunFile(paths.runFile, { pid: process.pid, host: listen.host, port, fingerprint, startedAt: clock().toISOString() });
+  scheduling.start();
   logger.info({ host: listen.host, port, fingerprint, name: config.name }, 'agent listening');
 
   let closing: Promise<void> | undefined;
@@ -129,13 +135,16 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     identity,
     connectionCount: () => io.of('/').sockets.size,
     close() {
-      closing ??= new Promise<void>((resolve) => {
+      closing ??= (async () => {
         removeRunFile(paths.runFile, process.pid);
         licenseCheck.dispose();
-        engine.jobs.abortAll();
-        io.close(() => resolve());
-        https.closeAllConnections();
-      }).then(() => {
+        scheduling.dispose();
+        await engine.jobs.stopAll();
+        await new Promise<void>((resolve) => {
+          io.close(() => resolve());
+          https.closeAllConnections();
+        });
+      })().then(() => {
         db.close();
         logger.info('agent stopped');
       });

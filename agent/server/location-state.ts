@@ -2,6 +2,7 @@
 import type { DevicesState } from '../../shared/devices.js';
 import type { LicenseStatus } from '../../shared/license.js';
 import type { JobsState } from '../../shared/engine.js';
+import type { SchedulesState } from '../../shared/schedule.js';
 import type { LocationIdentity, Snapshot } from '../../shared/protocol/catalog.js';
 import type { Publisher } from './publisher.js';
 
@@ -10,6 +11,7 @@ export interface SnapshotSections {
   devices(): DevicesState;
   license(): LicenseStatus;
   jobs(): JobsState;
+  schedules(): SchedulesState;
 }
 
 export class LocationState {
@@ -30,6 +32,7 @@ export class LocationState {
       devices: this.sections.devices(),
       license: this.sections.license(),
       jobs: this.sections.jobs(),
+      schedules: this.sections.schedules(),
     };
   }
 }

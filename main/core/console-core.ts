@@ -51,7 +51,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
   };
   const detailOf = (id: string): LocationDetail => {
     const state = replicas.get(id)?.state ?? null;
-    return { id, seq: state?.seq ?? null, devices: state?.devices ?? null, license: state?.license ?? null, jobs: state?.jobs ?? null };
+    return { id, seq: state?.seq ?? null, devices: state?.devices ?? null, license: state?.license ?? null, jobs: state?.jobs ?? null, schedules: state?.schedules ?? null };
   };
   const lifetime = new DisposableStore();
 

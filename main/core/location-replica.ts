@@ -6,6 +6,7 @@
 import { applyDevicesChange, type DevicesState } from '../../shared/devices.js';
 import type { LicenseStatus } from '../../shared/license.js';
 import { applyJobsChange, type JobsState } from '../../shared/engine.js';
+import type { SchedulesState } from '../../shared/schedule.js';
 import type { Delta, Snapshot } from '../../shared/protocol/catalog.js';
 
 export interface ReplicaState {
@@ -13,6 +14,7 @@ export interface ReplicaState {
   readonly devices: DevicesState;
   readonly license: LicenseStatus;
   readonly jobs: JobsState;
+  readonly schedules: SchedulesState;
 }
 
 export type DeltaOutcome = 'applied' | 'duplicate' | 'gap' | 'no-snapshot';
@@ -26,7 +28,7 @@ export class LocationReplica {
   }
 
   applySnapshot(snapshot: Snapshot): void {
-    this.current = { seq: snapshot.seq, devices: snapshot.devices, license: snapshot.license, jobs: snapshot.jobs };
+    this.current = { seq: snapshot.seq, devices: snapshot.devices, license: snapshot.license, jobs: snapshot.jobs, schedules: snapshot.schedules };
   }
 
   applyDelta(delta: Delta): DeltaOutcome {
@@ -41,6 +43,9 @@ export class LocationReplica {
         break;
       case 'license':
         this.current = { ...current, seq: delta.seq, license: change.change.status };
+        break;
+      case 'schedules':
+        this.current = { ...current, seq: delta.seq, schedules: change.change.state };
         break;
       case 'jobs':
         this.current = { ...current, seq: delta.seq, jobs: applyJobsChange(current.jobs, change.change) };

@@ -11,6 +11,8 @@ import { command } from './command.js';
 import { deviceCommands } from './devices.js';
 import { licenseCommands } from './license.js';
 import { engineCommands } from './engine.js';
+import { scheduleCommands } from './schedule.js';
+import { checkReportSchema, schedulesStateSchema } from '../schedule.js';
 import { jobsChangeSchema, jobsStateSchema } from '../engine.js';
 
 const MAX_NAME = 64;
@@ -92,6 +94,7 @@ export const snapshotSchema = z.object({
   devices: devicesStateSchema,
   license: licenseStatusSchema,
   jobs: jobsStateSchema,
+  schedules: schedulesStateSchema,
 });
 export type Snapshot = z.infer<typeof snapshotSchema>;
 
@@ -100,6 +103,8 @@ export const changeSchema = z.discriminatedUnion('domain', [
   z.object({ domain: z.literal('devices'), change: devicesChangeSchema }),
   z.object({ domain: z.literal('license'), change: licenseChangeSchema }),
   z.object({ domain: z.literal('jobs'), change: jobsChangeSchema }),
+  /** Schedules, the backup-day setting, NEWDAY or a new check report: the whole section again. */
+  z.object({ domain: z.literal('schedules'), change: z.object({ state: schedulesStateSchema, newDay: z.boolean(), check: checkReportSchema.nullable() }) }),
 ]);
 export type Change = z.infer<typeof changeSchema>;
 
@@ -127,6 +132,7 @@ export const agentProtocol = {
     ...deviceCommands,
     ...licenseCommands,
     ...engineCommands,
+    ...scheduleCommands,
   },
 } as const;
 
