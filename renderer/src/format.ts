@@ -12,13 +12,13 @@ export function formatAgo(iso: string | null, now: number): string {
   return `${Math.floor(seconds / 86_400)} d ago`;
 }
 
-const UNITS = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
-/** 1536 → "1.5 KB" (decimal units, as tape vendors count). */
+const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+/** 1536 → "1.5 KiB" (binary units, as the agent CLI reads sizes such as 100M). */
 export function formatBytes(bytes: number): string {
   let value = bytes;
   let unit = 0;
-  while (value >= 1000 && unit < UNITS.length - 1) {
-    value /= 1000;
+  while (value >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024;
     unit += 1;
   }
   return `${unit === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${UNITS[unit]}`;
@@ -47,7 +47,7 @@ export function utcTitle(iso: string | null | undefined): string | undefined {
   return iso ? `${iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z')} UTC` : undefined;
 }
 
-/** "unlimited" for null. */
+/** "2 of 4", or "2 (no limit)" for null. */
 export function formatLimit(used: number, limit: number | null): string {
-  return limit === null ? `${used} / unlimited` : `${used} / ${limit}`;
+  return limit === null ? `${used} (no limit)` : `${used} of ${limit}`;
 }

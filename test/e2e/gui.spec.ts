@@ -89,7 +89,7 @@ test('drill into a location, label, load and unload a cartridge, License info, b
   await actions.getByRole('button', { name: 'Load', exact: true }).click();
   const drive0 = loader.getByRole('button', { name: 'Drive 0', exact: true });
   await expect(drive0).toContainText('DAILY00001');
-  await expect(loader.getByRole('button', { name: 'Slot 1', exact: true })).toContainText('home of drive 0');
+  await expect(loader.getByRole('button', { name: 'Slot 1', exact: true })).toContainText('→ drive 0');
   await drive0.click();
   await expect(actions.getByRole('heading')).toContainText('Drive 0');
   await page.screenshot({ path: shot('gui-drives-light') });

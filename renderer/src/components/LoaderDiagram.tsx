@@ -49,7 +49,7 @@ function SlotTile({
       aria-pressed={selected}
       aria-label={`${kindWord} ${element.number}`}
       data-element={`${element.kind}-${element.number}`}
-      title={mismatch ? `Catalog: ${describe(mismatch.expected)} · changer: ${describe(mismatch.found)}` : undefined}
+      title={mismatch ? `Catalog: ${describe(mismatch.expected)} · changer: ${describe(mismatch.found)}` : homeOf !== null ? `home of drive ${homeOf}` : undefined}
       onClick={() => onSelect({ loader, kind: element.kind, number: element.number })}
     >
       <span className="tile-number">
@@ -60,8 +60,8 @@ function SlotTile({
           </span>
         ) : null}
       </span>
-      <span className="tile-main">{element.full ? (element.barcode ?? '(no barcode)') : homeOf !== null ? `home of drive ${homeOf}` : '—'}</span>
-      <span className="tile-sub">{cleaning ? 'cleaning' : media ? media.label : element.full ? 'unlabelled' : ''}</span>
+      <span className="tile-main">{element.full ? (element.barcode ?? '(no barcode)') : homeOf !== null ? `→ drive ${homeOf}` : '—'}</span>
+      <span className="tile-sub">{cleaning ? 'cleaning' : media ? media.label : element.full ? 'unlabelled' : homeOf !== null ? 'home slot' : ''}</span>
     </button>
   );
 }

@@ -8,7 +8,7 @@ import { LocationCard } from '../../components/LocationCard';
 import { StatusBadge } from '../../components/StatusBadge';
 import { VirtualRows } from '../../components/VirtualRows';
 import { formatAgo } from '../../format';
-import { isLicenseWarning, isProblemLink, summarizeDevices } from '../../health';
+import { isLicenseWarning, isProblemLink, licenseTone, summarizeDevices } from '../../health';
 import { useActions, useFleetLayout, useFleetLoaded, useFleetRows, useHealthOrder, useLocation, useLocationDetail } from '../../store/store';
 import { useNow } from '../../use-now';
 
@@ -74,16 +74,16 @@ function TableRow({ id, now }: Readonly<{ id: string; now: number }>) {
 function Attention({ now }: Readonly<{ now: number }>) {
   const rows = useFleetRows();
   const items = rows.flatMap(({ location, detail }) => {
-    const found: { key: string; glyph: string; text: string; id: string; tab?: 'License' | 'Drives & loaders' }[] = [];
+    const found: { key: string; glyph: string; tone: string; text: string; id: string; tab?: 'License' | 'Drives & loaders' }[] = [];
     if (isProblemLink(location.status)) {
-      found.push({ key: `${location.id}-link`, glyph: '✖', id: location.id, text: `${STATUS_WORDS[location.status]}${location.status === 'offline' ? `, last seen ${formatAgo(location.lastSeen, now)}` : location.detail ? ` · ${location.detail}` : ''}` });
+      found.push({ key: `${location.id}-link`, glyph: '✖', tone: 'bad', id: location.id, text: `${STATUS_WORDS[location.status]}${location.status === 'offline' ? `, last seen ${formatAgo(location.lastSeen, now)}` : location.detail ? ` · ${location.detail}` : ''}` });
     }
     if (isLicenseWarning(detail?.license) && detail?.license) {
       const license = detail.license;
-      found.push({ key: `${location.id}-license`, glyph: '⚑', id: location.id, tab: 'License', text: license.status === 'expired' || license.status === 'invalid' ? `license ${license.status}` : `license ${license.status}, ${license.daysLeft} days left` });
+      found.push({ key: `${location.id}-license`, glyph: '⚑', tone: licenseTone(license), id: location.id, tab: 'License', text: license.status === 'expired' || license.status === 'invalid' ? `license ${license.status}` : `license ${license.status}, ${license.daysLeft} days left` });
     }
     const mismatches = summarizeDevices(detail?.devices)?.mismatches ?? 0;
-    if (mismatches > 0) found.push({ key: `${location.id}-slots`, glyph: '⚑', id: location.id, tab: 'Drives & loaders', text: `${mismatches} slot${mismatches === 1 ? '' : 's'} disagree with the catalog` });
+    if (mismatches > 0) found.push({ key: `${location.id}-slots`, glyph: '⚑', tone: 'warn', id: location.id, tab: 'Drives & loaders', text: `${mismatches} slot${mismatches === 1 ? '' : 's'} disagree with the catalog` });
     return found.map((item) => ({ ...item, name: location.name }));
   });
   return (
@@ -95,7 +95,7 @@ function Attention({ now }: Readonly<{ now: number }>) {
         <ul>
           {items.slice(0, 8).map((item) => (
             <li key={item.key}>
-              <span className="glyph tone-bad">{item.glyph}</span>
+              <span className={`glyph tone-${item.tone}`}>{item.glyph}</span>
               <span className="strong">{item.name}</span>
               <span>{item.text}</span>
               <button type="button" className="link" onClick={() => openLocation(item.id, item.tab)}>

@@ -41,7 +41,7 @@ export function LicenseInfoDialog({ onClose }: Readonly<LicenseInfoDialogProps>)
             <tbody>
               {rows.map(({ id, name, license }) => (
                 <tr key={id} data-location={name} aria-label={name}>
-                  <td>
+                  <td className="nowrap">
                     <button
                       type="button"
                       className="link strong"
@@ -59,8 +59,8 @@ export function LicenseInfoDialog({ onClose }: Readonly<LicenseInfoDialogProps>)
                   </td>
                   <td>{license?.edition ?? '—'}</td>
                   <td>{license && license.modules.length > 0 ? license.modules.join(', ') : '—'}</td>
-                  <td className="small">{license ? limitsText(license) : '—'}</td>
-                  <td title={utcTitle(license?.expires)}>{formatDay(license?.expires)}</td>
+                  <td className="small">{license ? limitsText(license).split(' · ').map((part) => <div key={part}>{part}</div>) : '—'}</td>
+                  <td className="nowrap" title={utcTitle(license?.expires)}>{formatDay(license?.expires)}</td>
                   <td className="num">{license && license.status !== 'invalid' ? license.daysLeft : '—'}</td>
                   <td>{license ? bindingText(license) : '—'}</td>
                   <td>{license?.licensee ?? '—'}</td>

@@ -146,7 +146,7 @@ export function Sidebar({ onAdd }: Readonly<SidebarProps>) {
           id={SEARCH_INPUT_ID}
           type="search"
           value={filter}
-          placeholder="Filter locations, loaders, media  ( / )"
+          placeholder="Filter…   / or Ctrl+K"
           aria-label="Filter the topology"
           onChange={(event) => {
             setFilter(event.target.value);
