@@ -1,10 +1,13 @@
 /**
  * The renderer's one way to the console: the preload's `window.floe` in Electron, the web bridge in
- * a browser. Subscribes once at startup and feeds the store; components never listen themselves.
+ * a browser. Subscribes once per topic at startup and feeds the store; components never listen
+ * themselves (they only make calls through `consoleApi()` and `openLocation`).
  */
 import type { ConsoleApi } from '../../shared/console-api';
+import type { FleetView } from '../../shared/fleet';
 import { createWebConsoleApi } from './bridges/web-bridge';
 import { storeActions } from './store/store';
+import type { LocationTab } from './store/ui-slice';
 
 declare global {
   interface Window {
@@ -12,20 +15,73 @@ declare global {
   }
 }
 
+/** Fleet-wide detail fetches in flight at once (1000 locations must not flood the console). */
+const DETAIL_CONCURRENCY = 4;
+
 let api: ConsoleApi | undefined;
+/** Locations whose detail was fetched (or queued) since the link to the console came up. */
+let fetched = new Set<string>();
+const queue: string[] = [];
+let inFlight = 0;
 
 export function consoleApi(): ConsoleApi {
   if (!api) throw new Error('the console bridge has not started');
   return api;
 }
 
+function errorMessage(caught: unknown): string {
+  return caught instanceof Error ? caught.message : String(caught);
+}
+
+async function fetchDetail(id: string): Promise<void> {
+  const actions = storeActions();
+  actions.locationDetailRequested(id);
+  try {
+    actions.locationDetailFetched(await consoleApi().getLocationDetail({ id }));
+  } catch (caught) {
+    actions.locationDetailFailed(id, errorMessage(caught));
+  }
+}
+
+function pump(): void {
+  while (inFlight < DETAIL_CONCURRENCY && queue.length > 0) {
+    const id = queue.shift() as string;
+    inFlight += 1;
+    void fetchDetail(id).finally(() => {
+      inFlight -= 1;
+      pump();
+    });
+  }
+}
+
+/** Every location's detail once (pushes keep it current afterwards): cards and License info need it. */
+function fetchMissingDetails(view: FleetView): void {
+  for (const location of view.locations) {
+    if (fetched.has(location.id)) continue;
+    fetched.add(location.id);
+    queue.push(location.id);
+  }
+  pump();
+}
+
+/** Opens a location in the main area and fetches its current detail. */
+export function openLocation(id: string, tab?: LocationTab, focus?: string | null): void {
+  storeActions().locationOpened(id, tab, focus);
+  fetched.add(id);
+  void fetchDetail(id);
+}
+
 export function startBridge(): void {
   if (api) return;
   const actions = storeActions();
+  const fleetReceived = (view: FleetView): void => {
+    actions.fleetReceived(view);
+    fetchMissingDetails(view);
+  };
   const refresh = (): void => {
     void consoleApi()
       .getFleet({})
-      .then(actions.fleetReceived)
+      .then(fleetReceived)
       .catch(() => undefined);
   };
   if (window.floe) {
@@ -34,11 +90,15 @@ export function startBridge(): void {
   } else {
     api = createWebConsoleApi((state, detail) => {
       actions.consoleLinkChanged(state, detail);
-      // After (re)connecting, fetch the whole fleet: pushes missed while away are covered by it.
-      if (state === 'connected') refresh();
+      // After (re)connecting, fetch the whole fleet and every detail: pushes missed while away are covered.
+      if (state === 'connected') {
+        fetched = new Set();
+        refresh();
+      }
     });
   }
-  api.subscribe('fleet', actions.fleetReceived);
+  api.subscribe('fleet', fleetReceived);
+  api.subscribe('location', (detail) => actions.locationDetailReceived(detail));
   api.subscribe('uiCommand', ({ command }) => actions.dialogRequested(command));
   if (window.floe) refresh();
 }

@@ -14,11 +14,33 @@ interface Shortcut {
 
 const SHORTCUTS: readonly Shortcut[] = [{ code: 'KeyL', alt: true, command: 'open-license-info' }];
 
+/** The id of the sidebar's filter box, which `/` and Ctrl/⌘+K focus. */
+export const SEARCH_INPUT_ID = 'tree-filter';
+
+function isTyping(target: EventTarget | null): boolean {
+  const element = target as { tagName?: string; isContentEditable?: boolean } | null;
+  return element?.tagName === 'INPUT' || element?.tagName === 'TEXTAREA' || element?.tagName === 'SELECT' || element?.isContentEditable === true;
+}
+
+function focusSearch(): boolean {
+  if (typeof document === 'undefined') return false;
+  const input = document.getElementById(SEARCH_INPUT_ID);
+  if (!(input instanceof HTMLInputElement)) return false;
+  input.focus();
+  input.select();
+  return true;
+}
+
 let registered: (() => void) | undefined;
 
 export function registerKeyboardShortcuts(target: Window = window): () => void {
   if (registered) return registered;
   const onKeyDown = (event: KeyboardEvent): void => {
+    const searchKey = (event.code === 'KeyK' && (event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey) || (event.key === '/' && !isTyping(event.target));
+    if (searchKey) {
+      if (focusSearch()) event.preventDefault();
+      return;
+    }
     if (event.ctrlKey || event.metaKey || event.shiftKey || event.repeat) return;
     const shortcut = SHORTCUTS.find((candidate) => candidate.code === event.code && candidate.alt === event.altKey);
     if (!shortcut) return;

@@ -67,3 +67,9 @@ export async function startWebHost(): Promise<{ url: string; process: ChildProce
 export function readJson(path: string): unknown {
   return JSON.parse(readFileSync(path, 'utf8'));
 }
+
+/** Runs the agent CLI against a running agent's data directory (e.g. `loader create`, `pool add`). */
+export function agentCli(agent: E2eAgent, args: readonly string[]): string {
+  const [command, sub, ...rest] = args;
+  return execFileSync(process.execPath, [AGENT_CLI, ...(command ? [command] : []), ...(sub ? [sub] : []), '--data', agent.dataDir, ...rest], { encoding: 'utf8' });
+}

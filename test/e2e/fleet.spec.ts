@@ -31,7 +31,7 @@ async function addLocation(page: Page, agent: E2eAgent): Promise<void> {
   await expect(dialog).toBeHidden();
 }
 
-const row = (page: Page, name: string) => page.getByRole('listitem', { name });
+const row = (page: Page, name: string) => page.getByRole('treeitem', { name, exact: true });
 
 test('add two locations through the dialog, see both Online, stop one and see Offline', async ({ page }) => {
   const errors: string[] = [];
@@ -51,7 +51,7 @@ test('add two locations through the dialog, see both Online, stop one and see Of
 
   await stopProcess(lyon.process, 'SIGKILL');
   await expect(row(page, 'branch-lyon').getByText('Offline', { exact: true })).toBeVisible();
-  await expect(row(page, 'branch-lyon')).toContainText('last seen');
+  await expect(page.getByRole('article', { name: 'branch-lyon' })).toContainText('last seen');
   await expect(row(page, 'hq-berlin').getByText('Online', { exact: true })).toBeVisible();
   await page.screenshot({ path: join(ROOT, 'test-results/e2e/fleet-one-offline.png'), fullPage: true });
   expect(errors).toEqual([]);

@@ -4,10 +4,11 @@ export interface DialogProps {
   readonly title: string;
   readonly onClose: () => void;
   readonly children: ReactNode;
+  readonly wide?: boolean;
 }
 
 /** A modal dialog: labelled by its title, Esc closes it, focus starts inside. */
-export function Dialog({ title, onClose, children }: Readonly<DialogProps>) {
+export function Dialog({ title, onClose, children, wide = false }: Readonly<DialogProps>) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     ref.current?.querySelector<HTMLElement>('input, button')?.focus();
@@ -19,7 +20,7 @@ export function Dialog({ title, onClose, children }: Readonly<DialogProps>) {
   }, [onClose]);
   return (
     <div className="dialog-backdrop">
-      <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="dialog-title" ref={ref}>
+      <div className={`dialog${wide ? ' wide' : ''}`} role="dialog" aria-modal="true" aria-labelledby="dialog-title" ref={ref}>
         <h2 id="dialog-title">{title}</h2>
         {children}
       </div>

@@ -1,33 +1,49 @@
 /** One zustand store made of typed slices. Components use the hooks below, never the store itself. */
+import { useMemo } from 'react';
 import { create } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
 import { createConsoleSlice, type ConsoleSlice } from './console-slice';
 import { createFleetSlice, type FleetSlice } from './fleet-slice';
-import { createUiSlice, type UiSlice } from './ui-slice';
-import type { UiCommandName } from '../../../shared/console-api';
+import { createLocationsSlice, type DetailFetch, type LocationsSlice } from './locations-slice';
+import { createUiSlice, type FleetLayout, type Selection, type ThemeChoice, type UiSlice } from './ui-slice';
+import type { LocationDetail, UiCommandName } from '../../../shared/console-api';
 import type { LocationView } from '../../../shared/fleet';
+import { sortByHealth } from '../health';
 
-export type Store = FleetSlice & ConsoleSlice & UiSlice;
+export type Store = FleetSlice & ConsoleSlice & LocationsSlice & UiSlice;
 
 export const createStore = () =>
   create<Store>()((...a) => ({
     ...createFleetSlice(...a),
     ...createConsoleSlice(...a),
+    ...createLocationsSlice(...a),
     ...createUiSlice(...a),
   }));
 
 const useStore = createStore();
 
-/** Store actions, for the bridge and the keyboard shortcuts (the only writers). */
-export const storeActions = (): Pick<Store, 'fleetReceived' | 'consoleLinkChanged' | 'dialogRequested'> => {
-  const { fleetReceived, consoleLinkChanged, dialogRequested } = useStore.getState();
-  return { fleetReceived, consoleLinkChanged, dialogRequested };
+type ActionName = {
+  [K in keyof Store]: Store[K] extends (...args: never[]) => unknown ? K : never;
+}[keyof Store];
+export type StoreActions = Pick<Store, ActionName>;
+
+/** Every store action (stable functions), for the bridge, the keyboard shortcuts and event handlers. */
+export const storeActions = (): StoreActions => {
+  const state = useStore.getState();
+  return Object.fromEntries(Object.entries(state).filter(([, value]) => typeof value === 'function')) as unknown as StoreActions;
 };
+/** The actions, for components' event handlers. */
+export const useActions = (): StoreActions => useMemo(storeActions, []);
 
 export const useLocationOrder = (): readonly string[] => useStore((s) => s.locationOrder);
 export const useLocation = (id: string): LocationView | undefined => useStore((s) => s.locations.get(id));
 export const useFleetLoaded = (): boolean => useStore((s) => s.fleetLoaded);
 export const useRequestedDialog = (): UiCommandName | null => useStore((s) => s.requestedDialog);
+export const useSelection = (): Selection => useStore((s) => s.selection);
+export const useTheme = (): ThemeChoice => useStore((s) => s.theme);
+export const useFleetLayout = (): FleetLayout => useStore((s) => s.fleetLayout);
+export const useLocationDetail = (id: string): LocationDetail | undefined => useStore((s) => s.details.get(id));
+export const useDetailFetch = (id: string): DetailFetch | undefined => useStore((s) => s.detailFetches.get(id));
 export const useConsoleLink = () => useStore(useShallow((s) => ({ state: s.consoleLink, detail: s.consoleLinkDetail })));
 export const useFleetCounts = () =>
   useStore(
@@ -37,3 +53,21 @@ export const useFleetCounts = () =>
       return { total: s.locations.size, online };
     }),
   );
+
+/** Location ids sorted by health (broken links, license warnings, mismatching slots first). */
+export const useHealthOrder = (): readonly string[] => {
+  const { locations, details } = useStore(useShallow((s) => ({ locations: s.locations, details: s.details })));
+  return useMemo(() => sortByHealth([...locations.values()], details).map((location) => location.id), [locations, details]);
+};
+
+/** Every location with its detail (for the License info dialog and the fleet table). */
+export const useFleetRows = (): ReadonlyArray<{ readonly location: LocationView; readonly detail: LocationDetail | undefined }> => {
+  const { order, locations, details } = useStore(useShallow((s) => ({ order: s.locationOrder, locations: s.locations, details: s.details })));
+  return useMemo(
+    () => order.flatMap((id) => {
+      const location = locations.get(id);
+      return location ? [{ location, detail: details.get(id) }] : [];
+    }),
+    [order, locations, details],
+  );
+};

@@ -2,13 +2,46 @@ import type { StateCreator } from 'zustand';
 import type { UiCommandName } from '../../../shared/console-api';
 import type { Store } from './store';
 
-/** Dialogs asked for by the shell's menu or a keyboard shortcut (the dialogs themselves come later). */
+export const LOCATION_TABS = ['Overview', 'Jobs', 'Calendar', 'Drives & loaders', 'Media', 'Restore', 'License', 'Events'] as const;
+export type LocationTab = (typeof LOCATION_TABS)[number];
+
+/** What the main area shows. */
+export type Selection =
+  | { readonly kind: 'fleet' }
+  | { readonly kind: 'location'; readonly id: string; readonly tab: LocationTab; readonly focus: string | null };
+
+export type ThemeChoice = 'system' | 'light' | 'dark';
+export type FleetLayout = 'cards' | 'table';
+
+/** Selection, theme and dialogs asked for by the shell's menu or a keyboard shortcut. */
 export interface UiSlice {
   readonly requestedDialog: UiCommandName | null;
+  readonly selection: Selection;
+  readonly theme: ThemeChoice;
+  readonly fleetLayout: FleetLayout;
   dialogRequested(command: UiCommandName): void;
+  dialogClosed(): void;
+  fleetOverviewOpened(): void;
+  /** A location was opened (tree, card, table); `focus` names a loader, drive or pool to show. */
+  locationOpened(id: string, tab?: LocationTab, focus?: string | null): void;
+  locationTabChosen(tab: LocationTab): void;
+  themeChosen(theme: ThemeChoice): void;
+  fleetLayoutChosen(layout: FleetLayout): void;
 }
 
 export const createUiSlice: StateCreator<Store, [], [], UiSlice> = (set) => ({
   requestedDialog: null,
+  selection: { kind: 'fleet' },
+  theme: 'system',
+  fleetLayout: 'cards',
   dialogRequested: (requestedDialog) => set({ requestedDialog }),
+  dialogClosed: () => set({ requestedDialog: null }),
+  fleetOverviewOpened: () => set({ selection: { kind: 'fleet' } }),
+  locationOpened: (id, tab, focus = null) =>
+    set((s) => ({
+      selection: { kind: 'location', id, tab: tab ?? (s.selection.kind === 'location' && s.selection.id === id ? s.selection.tab : 'Overview'), focus },
+    })),
+  locationTabChosen: (tab) => set((s) => (s.selection.kind === 'location' ? { selection: { ...s.selection, tab, focus: null } } : {})),
+  themeChosen: (theme) => set({ theme }),
+  fleetLayoutChosen: (fleetLayout) => set({ fleetLayout }),
 });

@@ -1,30 +1,74 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { AddLocationDialog } from '../add-location/AddLocationDialog';
-import { TopologyView } from '../topology/TopologyView';
-import { useConsoleLink, useFleetCounts } from '../../store/store';
+import { FleetOverview } from '../fleet/FleetOverview';
+import { LicenseInfoDialog } from '../license/LicenseInfoDialog';
+import { LocationView } from '../location/LocationView';
+import { Sidebar } from '../sidebar/Sidebar';
+import { useActions, useConsoleLink, useFleetCounts, useRequestedDialog, useSelection, useTheme } from '../../store/store';
+import { applyTheme, NEXT_THEME } from '../../theme';
+import { formatDay } from '../../format';
+import { useNow } from '../../use-now';
+
+const THEME_WORDS = { system: 'System theme', light: 'Light theme', dark: 'Dark theme' } as const;
+const THEME_GLYPHS = { system: '◐', light: '☀', dark: '☾' } as const;
+
+function ThemeSwitch() {
+  const theme = useTheme();
+  const actions = useActions();
+  useEffect(() => applyTheme(theme), [theme]);
+  return (
+    <button type="button" className="icon-button" onClick={() => actions.themeChosen(NEXT_THEME[theme])} aria-label={`${THEME_WORDS[theme]} (switch)`} title={`${THEME_WORDS[theme]} — click to switch`}>
+      <span aria-hidden="true">{THEME_GLYPHS[theme]}</span>
+    </button>
+  );
+}
+
+function StatusBar() {
+  const counts = useFleetCounts();
+  const now = useNow(60_000);
+  return (
+    <footer className="statusbar">
+      {counts.total} locations · {counts.online} online · backup day {formatDay(new Date(now).toISOString())}
+    </footer>
+  );
+}
 
 export function App() {
   const [adding, setAdding] = useState(false);
   const closeAdd = useCallback(() => setAdding(false), []);
-  const counts = useFleetCounts();
   const link = useConsoleLink();
+  const selection = useSelection();
+  const dialog = useRequestedDialog();
+  const actions = useActions();
+  useEffect(() => {
+    // The shell's "Remote servers" menu item: the fleet overview lists them.
+    if (dialog === 'open-remote-servers') {
+      actions.fleetOverviewOpened();
+      actions.dialogClosed();
+    }
+  }, [dialog, actions]);
   return (
     <div className="frame">
       <header className="titlebar">
         <span className="brand">Floe</span>
+        <span className="spacer" />
+        <button type="button" className="quiet" onClick={() => actions.dialogRequested('open-license-info')} title="Alt+L">
+          License info
+        </button>
+        <ThemeSwitch />
       </header>
       {link.state === 'lost' || link.state === 'refused' ? (
         <p className="banner" role="alert">
           {link.state === 'refused' ? `The console refused this page: ${link.detail}` : link.detail}
         </p>
       ) : null}
-      <main className="main">
-        <TopologyView onAdd={() => setAdding(true)} />
-      </main>
-      <footer className="statusbar">
-        {counts.total} locations · {counts.online} online
-      </footer>
+      <div className="body">
+        <Sidebar onAdd={() => setAdding(true)} />
+        <main className="main">{selection.kind === 'location' ? <LocationView key={selection.id} id={selection.id} tab={selection.tab} focus={selection.focus} /> : <FleetOverview />}</main>
+      </div>
+      <StatusBar />
       {adding ? <AddLocationDialog onClose={closeAdd} /> : null}
+      {dialog === 'open-license-info' ? <LicenseInfoDialog onClose={actions.dialogClosed} /> : null}
     </div>
   );
 }

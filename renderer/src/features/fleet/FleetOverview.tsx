@@ -1,0 +1,192 @@
+/** The fleet overview: what needs attention, then every location as cards or as a table (sorted by health). */
+import { useEffect, useRef, useState, type ReactNode, type RefObject } from 'react';
+import { STATUS_WORDS } from '../../../../shared/fleet';
+import { openLocation } from '../../bridge';
+import { EmptyState } from '../../components/EmptyState';
+import { LicenseWord } from '../../components/LicenseWord';
+import { LocationCard } from '../../components/LocationCard';
+import { StatusBadge } from '../../components/StatusBadge';
+import { VirtualRows } from '../../components/VirtualRows';
+import { formatAgo } from '../../format';
+import { isLicenseWarning, isProblemLink, licenseTone, summarizeDevices } from '../../health';
+import { useActions, useFleetLayout, useFleetLoaded, useFleetRows, useHealthOrder, useLocation, useLocationDetail } from '../../store/store';
+import { useNow } from '../../use-now';
+
+const CARD_WIDTH = 270;
+const CARD_ROW_HEIGHT = 150;
+
+function useWidth(): [RefObject<HTMLDivElement | null>, number] {
+  const ref = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(1000);
+  useEffect(() => {
+    const element = ref.current;
+    if (!element) return;
+    const measure = (): void => setWidth(element.clientWidth || 1000);
+    measure();
+    if (typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+  return [ref, width];
+}
+
+function Card({ id, now }: Readonly<{ id: string; now: number }>) {
+  const location = useLocation(id);
+  const detail = useLocationDetail(id);
+  if (!location) return null;
+  return <LocationCard location={location} detail={detail} now={now} onOpen={openLocation} />;
+}
+
+function TableRow({ id, now }: Readonly<{ id: string; now: number }>) {
+  const location = useLocation(id);
+  const detail = useLocationDetail(id);
+  if (!location) return null;
+  const summary = summarizeDevices(detail?.devices);
+  return (
+    <div className={`fleet-row${location.status === 'online' ? '' : ' stale'}`} role="row" aria-label={location.name}>
+      <span role="cell">
+        <button type="button" className="link strong" onClick={() => openLocation(id)}>
+          {location.name}
+        </button>
+      </span>
+      <span role="cell">
+        <StatusBadge status={location.status} />
+      </span>
+      <span role="cell">{location.status === 'online' ? 'now' : formatAgo(location.lastSeen, now)}</span>
+      <span role="cell">{location.agent?.version ?? '—'}</span>
+      <span role="cell" className="num">
+        {summary ? `${summary.drivesBusy}/${summary.drivesTotal}` : '—'}
+      </span>
+      <span role="cell" className="num">
+        {summary ? summary.media : '—'}
+      </span>
+      <span role="cell" className={`num${summary && summary.mismatches > 0 ? ' tone-warn' : ''}`}>
+        {summary ? summary.mismatches : '—'}
+      </span>
+      <span role="cell">
+        <LicenseWord license={detail?.license} withDays />
+      </span>
+    </div>
+  );
+}
+
+function Attention({ now }: Readonly<{ now: number }>) {
+  const rows = useFleetRows();
+  const items = rows.flatMap(({ location, detail }) => {
+    const found: { key: string; glyph: string; tone: string; text: string; id: string; tab?: 'License' | 'Drives & loaders' }[] = [];
+    if (isProblemLink(location.status)) {
+      found.push({ key: `${location.id}-link`, glyph: '✖', tone: 'bad', id: location.id, text: `${STATUS_WORDS[location.status]}${location.status === 'offline' ? `, last seen ${formatAgo(location.lastSeen, now)}` : location.detail ? ` · ${location.detail}` : ''}` });
+    }
+    if (isLicenseWarning(detail?.license) && detail?.license) {
+      const license = detail.license;
+      found.push({ key: `${location.id}-license`, glyph: '⚑', tone: licenseTone(license), id: location.id, tab: 'License', text: license.status === 'expired' || license.status === 'invalid' ? `license ${license.status}` : `license ${license.status}, ${license.daysLeft} days left` });
+    }
+    const mismatches = summarizeDevices(detail?.devices)?.mismatches ?? 0;
+    if (mismatches > 0) found.push({ key: `${location.id}-slots`, glyph: '⚑', tone: 'warn', id: location.id, tab: 'Drives & loaders', text: `${mismatches} slot${mismatches === 1 ? '' : 's'} disagree with the catalog` });
+    return found.map((item) => ({ ...item, name: location.name }));
+  });
+  return (
+    <section className="card attention" aria-label="Needs attention">
+      <h3>Needs attention</h3>
+      {items.length === 0 ? (
+        <p className="muted">Nothing: every location is online with a valid license.</p>
+      ) : (
+        <ul>
+          {items.slice(0, 8).map((item) => (
+            <li key={item.key}>
+              <span className={`glyph tone-${item.tone}`}>{item.glyph}</span>
+              <span className="strong">{item.name}</span>
+              <span>{item.text}</span>
+              <button type="button" className="link" onClick={() => openLocation(item.id, item.tab)}>
+                open
+              </button>
+            </li>
+          ))}
+          {items.length > 8 ? <li className="muted">and {items.length - 8} more</li> : null}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+export function FleetOverview() {
+  const loaded = useFleetLoaded();
+  const order = useHealthOrder();
+  const layout = useFleetLayout();
+  const actions = useActions();
+  const now = useNow(15_000);
+  const [ref, width] = useWidth();
+  const columns = Math.max(1, Math.floor(width / CARD_WIDTH));
+
+  let body: ReactNode;
+  if (!loaded) body = <EmptyState title="Loading the fleet…" tone="loading" />;
+  else if (order.length === 0) {
+    body = (
+      <EmptyState title="No locations yet">
+        Run <code>floe-agent init</code> and <code>floe-agent start</code> on a backup server, then choose Add location.
+      </EmptyState>
+    );
+  } else if (layout === 'cards') {
+    body = (
+      <VirtualRows
+        className="card-grid"
+        label="Locations"
+        count={Math.ceil(order.length / columns)}
+        rowHeight={CARD_ROW_HEIGHT}
+        renderRow={(row) => (
+          <div className="card-row" style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }}>
+            {order.slice(row * columns, row * columns + columns).map((id) => (
+              <Card key={id} id={id} now={now} />
+            ))}
+          </div>
+        )}
+      />
+    );
+  } else {
+    body = (
+      <VirtualRows
+        className="fleet-table"
+        role="table"
+        label="Locations"
+        count={order.length}
+        rowHeight={32}
+        header={
+          <div className="fleet-row table-head" role="row">
+            <span role="columnheader">Location</span>
+            <span role="columnheader">Status</span>
+            <span role="columnheader">Last seen</span>
+            <span role="columnheader">Agent</span>
+            <span role="columnheader" className="num">Drives busy</span>
+            <span role="columnheader" className="num">Media</span>
+            <span role="columnheader" className="num">Mismatches</span>
+            <span role="columnheader">License</span>
+          </div>
+        }
+        renderRow={(index) => {
+          const id = order[index];
+          return id ? <TableRow id={id} now={now} /> : null;
+        }}
+      />
+    );
+  }
+
+  return (
+    <section className="fleet-overview" aria-label="Fleet overview" ref={ref}>
+      <header className="view-header">
+        <h1>Fleet overview</h1>
+        <span className="spacer" />
+        <div className="segmented" role="group" aria-label="Layout">
+          <button type="button" aria-pressed={layout === 'cards'} onClick={() => actions.fleetLayoutChosen('cards')}>
+            Cards
+          </button>
+          <button type="button" aria-pressed={layout === 'table'} onClick={() => actions.fleetLayoutChosen('table')}>
+            Table
+          </button>
+        </div>
+      </header>
+      {loaded && order.length > 0 ? <Attention now={now} /> : null}
+      {body}
+    </section>
+  );
+}

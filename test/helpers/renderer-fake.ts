@@ -1,0 +1,135 @@
+/**
+ * A fake ConsoleApi for renderer component tests: records calls, answers them from per-call
+ * handlers, and captures the bridge's topic listeners so a test can push like the console does.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ConsoleApi, LocationDetail } from '../../shared/console-api';
+import type { DevicesState, Drive, Loader, LoaderElement, Media } from '../../shared/devices';
+import type { LocationStatus, LocationView } from '../../shared/fleet';
+import type { LicenseStatus } from '../../shared/license';
+
+type Handler = (args: unknown) => Promise<unknown>;
+
+export interface FakeConsole {
+  readonly api: ConsoleApi;
+  readonly calls: Array<{ name: string; args: unknown }>;
+  readonly handlers: Map<string, Handler>;
+  push(topic: 'fleet' | 'location' | 'uiCommand', payload: unknown): void;
+}
+
+export function fakeConsole(): FakeConsole {
+  const calls: Array<{ name: string; args: unknown }> = [];
+  const handlers = new Map<string, Handler>();
+  const listeners = new Map<string, (payload: unknown) => void>();
+  const api = new Proxy(
+    {},
+    {
+      get(_target, name: string) {
+        if (name === 'subscribe') {
+          return (topic: string, listener: (payload: unknown) => void) => {
+            if (listeners.has(topic)) throw new Error(`subscribed twice to ${topic}`);
+            listeners.set(topic, listener);
+            return () => listeners.delete(topic);
+          };
+        }
+        if (name === 'then') return undefined;
+        return (args: unknown) => {
+          calls.push({ name, args });
+          const handler = handlers.get(name);
+          return handler ? handler(args) : new Promise(() => undefined);
+        };
+      },
+    },
+  ) as ConsoleApi;
+  return {
+    api,
+    calls,
+    handlers,
+    push(topic, payload) {
+      const listener = listeners.get(topic);
+      if (!listener) throw new Error(`nobody subscribed to ${topic}`);
+      listener(payload);
+    },
+  };
+}
+
+export function location(name: string, status: LocationStatus = 'online', overrides: Partial<LocationView> = {}): LocationView {
+  return {
+    id: randomUUID(),
+    name,
+    host: '10.0.0.1',
+    port: 7443,
+    fingerprint: 'SHA256:AA:BB',
+    status,
+    detail: status === 'online' ? null : 'connection refused',
+    lastSeen: status === 'online' ? new Date().toISOString() : new Date(Date.now() - 2 * 3600_000).toISOString(),
+    agent: { name, version: '0.1.0', agentId: randomUUID() },
+    ...overrides,
+  };
+}
+
+export function license(status: LicenseStatus['status'], daysLeft: number, overrides: Partial<LicenseStatus> = {}): LicenseStatus {
+  const now = new Date().toISOString();
+  return {
+    status,
+    edition: status === 'trial' ? 'trial' : status === 'invalid' ? null : 'enterprise',
+    modules: ['tape', 'vtl'],
+    limits: { drives: 8, loaders: null, capacityTiB: null },
+    usage: { drives: 2, loaders: 1 },
+    licenseId: status === 'trial' ? null : 'LIC-1',
+    licensee: status === 'trial' ? null : 'ACME GmbH',
+    server: 'hq',
+    ip: null,
+    issued: now,
+    expires: status === 'invalid' ? null : new Date(Date.now() + daysLeft * 86_400_000).toISOString(),
+    supportExpires: null,
+    daysLeft,
+    trialStartedAt: now,
+    lastCheck: now,
+    reason: status === 'valid' ? null : `license ${status}`,
+    ...overrides,
+  };
+}
+
+/** A VTL-like loader: drives, `slots` storage slots (cartridge in every slot unless `emptySlots`), I/E slots. */
+export function vtl(name: string, slots: number, options: { drives?: number; ie?: number; emptySlots?: readonly number[]; mismatches?: Loader['mismatches'] } = {}): { loader: Loader; drives: Drive[] } {
+  const driveCount = options.drives ?? 2;
+  const ieCount = options.ie ?? 2;
+  const empty = new Set(options.emptySlots ?? []);
+  const elements: LoaderElement[] = [];
+  for (let n = 0; n < driveCount; n += 1) elements.push({ kind: 'drive', number: n, full: false, barcode: null, homeSlot: null });
+  for (let n = 1; n <= slots; n += 1) elements.push({ kind: 'slot', number: n, full: !empty.has(n), barcode: empty.has(n) ? null : `FLO${String(n).padStart(3, '0')}`, homeSlot: null });
+  for (let n = slots + 1; n <= slots + ieCount; n += 1) elements.push({ kind: 'ie', number: n, full: false, barcode: null, homeSlot: null });
+  const loader: Loader = { name, kind: 'vtl', device: `/var/lib/floe/${name}`, drives: driveCount, slots, ieSlots: ieCount, elements, inventoryAt: new Date(Date.now() - 3 * 60_000).toISOString(), mismatches: options.mismatches ?? [] };
+  const drives: Drive[] = Array.from({ length: driveCount }, (_, n) => ({ loader: name, number: n, kind: 'virtual', device: `/var/lib/floe/${name}/drive${n}`, state: 'idle', barcode: null, media: null, job: null, progress: null, detail: null }));
+  return { loader, drives };
+}
+
+export function media(label: string, barcode: string | null, overrides: Partial<Media> = {}): Media {
+  return {
+    label,
+    barcode,
+    pool: label.replace(/\d{5}$/, ''),
+    capacity: 100 * 1024 * 1024,
+    used: 25 * 1024 * 1024,
+    state: 'append',
+    writeProtected: false,
+    firstWriteDay: null,
+    lockedUntil: null,
+    location: { kind: 'outside' },
+    labeledAt: new Date().toISOString(),
+    ...overrides,
+  };
+}
+
+export function detail(id: string, devices: DevicesState | null, licenseStatus: LicenseStatus | null = license('valid', 200), seq = 1): LocationDetail {
+  return { id, seq, devices, license: licenseStatus };
+}
+
+/** jsdom has no layout: give every element a size so the virtualisers render a window of rows. */
+export function giveElementsASize(width = 1200, height = 600): void {
+  Object.defineProperty(HTMLElement.prototype, 'clientWidth', { configurable: true, get: () => width });
+  Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => height });
+  Object.defineProperty(HTMLElement.prototype, 'offsetHeight', { configurable: true, get: () => height });
+  Object.defineProperty(HTMLElement.prototype, 'offsetWidth', { configurable: true, get: () => width });
+}
