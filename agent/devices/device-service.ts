@@ -44,6 +44,7 @@ export class DeviceService {
         const runtime = new LoaderRuntime(row.name, row.kind, adapterFactory(row, ctx.paths.vtlDir));
         service.loaders.set(row.name, runtime);
         await service.readInventory(runtime);
+        service.syncMediaLocations(runtime);
       } catch (error) {
         ctx.logger.error({ loader: row.name, err: error }, 'loader unavailable at start');
       }
@@ -285,17 +286,20 @@ export class DeviceService {
     if (!located || located.location.kind === 'outside') throw new FloeError('NOT_FOUND', `media ${label} is not in any loader; import it first`);
     const runtime = this.runtime(located.location.loader);
     return runtime.exclusive(async () => {
-      // Where the media is now: an operation queued before this one may have moved it.
-      const location = this.store.mediaByLabel(label)?.location;
-      if (!location || location.kind === 'outside' || location.loader !== runtime.name) throw new FloeError('CONFLICT', `media ${label} left loader ${runtime.name}; try again`);
+      // Where the cartridge is now, by the changer's own inventory: an operation queued before this
+      // one, or a crash between a move and its catalog update, may have moved it.
+      const barcode = located.barcode;
+      const element = barcode === null ? undefined : runtime.elements.find((candidate) => candidate.full && candidate.barcode === barcode);
+      if (!element) throw new FloeError('NOT_FOUND', `media ${label} (${barcode ?? 'no barcode'}) is not in loader ${runtime.name}; refresh its inventory or import it`);
       let drive: number;
-      if (location.kind === 'drive') {
-        drive = location.drive;
+      if (element.kind === 'drive') {
+        drive = element.number;
         if (runtime.driveStates[drive]?.job) return null;
       } else {
         drive = runtime.driveStates.findIndex((state, n) => state.job === null && !runtime.element('drive', n)?.full);
         if (drive < 0) return null;
-        await this.move(runtime, drive, 'loading', () => runtime.adapters.changer.load(location.element, drive), [location.element], [drive]);
+        const slot = element.number;
+        await this.move(runtime, drive, 'loading', () => runtime.adapters.changer.load(slot, drive), [slot], [drive]);
       }
       const io = runtime.adapters.drives[drive];
       if (!io || !isDataIo(io)) throw new FloeError('DEVICE_FAILED', `drive ${drive} of ${runtime.name} cannot read or write saveset data yet (tape data I/O is not implemented)`);

@@ -54,13 +54,18 @@ export async function* readChunks(job: RunningJob, deps: EngineDeps, saveset: st
       } catch (error) {
         throw new ChunkDamage(chunk, `saveset ${saveset} chunk ${chunk.index} (file ${chunk.fileNumber} on ${chunk.label}) cannot be read: ${(error as Error).message}`);
       }
+      // The last piece of each chunk is held back until the chunk is checked, so a consumer that stops
+      // at the archive's end still learns about damage.
+      let held: Buffer | null = null;
       for await (const data of stream) {
         hash.update(data);
         bytes += data.length;
-        yield data;
+        if (held) yield held;
+        held = data;
       }
       if (bytes !== chunk.bytes) damaged(new ChunkDamage(chunk, `saveset ${saveset} chunk ${chunk.index} (file ${chunk.fileNumber} on ${chunk.label}) has ${bytes} bytes, the catalog recorded ${chunk.bytes}`));
       else if (hash.digest('hex') !== chunk.sha256) damaged(new ChunkDamage(chunk, `saveset ${saveset} chunk ${chunk.index} (file ${chunk.fileNumber} on ${chunk.label}) does not match its checksum: the data is damaged`));
+      if (held) yield held;
     }
   } finally {
     if (mount) await deps.devices.unmount(mount).catch(() => undefined);

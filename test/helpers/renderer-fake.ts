@@ -123,7 +123,7 @@ export function media(label: string, barcode: string | null, overrides: Partial<
 }
 
 export function detail(id: string, devices: DevicesState | null, licenseStatus: LicenseStatus | null = license('valid', 200), seq = 1): LocationDetail {
-  return { id, seq, devices, license: licenseStatus };
+  return { id, seq, devices, license: licenseStatus, jobs: null, schedules: null };
 }
 
 /** jsdom has no layout: give every element a size so the virtualisers render a window of rows. */
