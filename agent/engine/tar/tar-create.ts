@@ -53,6 +53,8 @@ export interface TarCreateRun {
   /** The archive stream (uncompressed pax). Read it, or tar blocks. */
   stdout: Readable;
   done: Promise<TarCreateResult>;
+  /** tar's process id (added field, for logs and tests). */
+  pid: number | undefined;
 }
 
 /** Writes the list to tar in batches of about this many bytes. */
@@ -114,7 +116,7 @@ export function spawnTarCreate(options: TarCreateOptions): TarCreateRun {
     });
   });
   done.catch(() => undefined); // callers may await stdout first; the rejection stays observable through `done`
-  return { stdout: child.stdout as Readable, done };
+  return { stdout: child.stdout as Readable, done, pid: child.pid };
 }
 
 async function feedList(stdin: Writable, paths: string[] | AsyncIterable<string>, stopped: () => boolean): Promise<void> {
