@@ -109,7 +109,7 @@ describe('tar indexer on damaged archives', () => {
   it('names the offset of a header whose checksum does not match', async () => {
     const victim = entries[3] as TarEntry;
     const damaged = Buffer.from(archive);
-    damaged[victim.headerOffset + 3] ^= 0x20;
+    damaged.writeUInt8(damaged.readUInt8(victim.headerOffset + 3) ^ 0x20, victim.headerOffset + 3);
     const error = await indexTar(pieces(damaged, 1000)).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(TarFormatError);
     expect(error).toMatchObject({ code: 'TAR_FORMAT', offset: victim.headerOffset });
@@ -129,7 +129,8 @@ describe('tar indexer on damaged archives', () => {
 
   it('fails the pass-through stream with the format error', async () => {
     const damaged = Buffer.from(archive);
-    damaged[(entries[1] as TarEntry).headerOffset + 150] ^= 1;
+    const at = (entries[1] as TarEntry).headerOffset + 150;
+    damaged.writeUInt8(damaged.readUInt8(at) ^ 1, at);
     const stream = pipeline(Readable.from(pieces(damaged, 512)), new TarIndexer({ onEntry: () => undefined }), new Writable({ write: (_chunk, _encoding, done) => done() }));
     await expect(stream).rejects.toBeInstanceOf(TarFormatError);
   });
