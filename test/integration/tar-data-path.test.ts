@@ -109,6 +109,18 @@ describe('safeExtract', () => {
     expect(copy.get('tree/hard-to-plain')?.ino).toBe(copy.get('tree/plain.txt')?.ino);
   });
 
+  it('stops tar and rejects with ABORTED when the restore is cancelled', async () => {
+    const target = join(root, 'aborted');
+    mkdirSync(target);
+    const controller = new AbortController();
+    const input = new PassThrough();
+    input.write(readFileSync(archivePath).subarray(0, 4096));
+    const restore = safeExtract(input, target, { signal: controller.signal });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    controller.abort();
+    await expect(restore).rejects.toMatchObject({ code: 'ABORTED' });
+  });
+
   it('restores only the selected paths', async () => {
     const target = join(root, 'selected');
     mkdirSync(target);
