@@ -29,7 +29,9 @@ function run(command, args, cwd) {
   });
 }
 
+/** Flushes dirty pages first (untimed), so one step's writeback does not land in the next step's time. */
 async function timed(fn) {
+  execFileSync('sync');
   const start = process.hrtime.bigint();
   await fn();
   return Number(process.hrtime.bigint() - start) / 1e9;
@@ -121,7 +123,7 @@ try {
   console.log(`# machine: ${osType()} ${release()}, ${cpu.length} × ${cpu[0]?.model ?? 'unknown cpu'}, ${(totalmem() / 1024 ** 3).toFixed(1)} GiB RAM, node ${process.version}, ${execFileSync('tar', ['--version']).toString().split('\n')[0]}`);
   console.log(`# anchor create: tar --create --format=pax --file=OUT DIR (tar walks the tree itself)`);
   console.log(`# ours create:   own directory walk → spawnTarCreate (GNU tar, file list on stdin) → TarIndexer (SHA-256 per file) → file`);
-  console.log(`# anchor extract: tar --extract --file=ARCHIVE -C DIR; ours: safeExtract(file stream, DIR). Best of ${ROUNDS} rounds, warm page cache.`);
+  console.log(`# anchor extract: tar --extract --file=ARCHIVE -C DIR; ours: safeExtract(file stream, DIR). Best of ${ROUNDS} rounds, warm page cache, sync before each step.`);
   const smallBytes = makeSmallTree(join(root, 'small'));
   const largeBytes = makeLargeFiles(join(root, 'large'));
   await measure(`${SMALL_FILES} files 1–8 KiB`, root, 'small', SMALL_FILES, smallBytes);

@@ -53,7 +53,10 @@ export interface TarCreateResult {
 }
 
 export interface TarCreateRun {
-  /** The archive stream (uncompressed pax). Read it, or tar blocks. */
+  /**
+   * The archive stream (uncompressed pax). Read it, or tar blocks. The saveset is complete only when
+   * this stream has ended AND `done` has resolved: a killed or failed tar also ends the stream.
+   */
   stdout: Readable;
   done: Promise<TarCreateResult>;
   /** tar's process id (added field, for logs and tests). */
