@@ -100,12 +100,6 @@ describe('tar indexer on archives written by GNU tar', () => {
     expect(seen).toEqual(entries);
   });
 
-  it.each([['worker', 511], ['worker', 65536], ['main', 513]] as const)('the pass-through indexer hashing on the %s thread in %i-byte pieces matches', async (hashThread, size) => {
-    const seen: TarEntry[] = [];
-    await pipeline(Readable.from(pieces(archive, size)), new TarIndexer({ onEntry: (entry) => seen.push(entry), hashThread }), new Writable({ write: (_chunk, _encoding, done) => done() }));
-    expect(seen).toEqual(entries);
-  });
-
   it.each([1, 511, 512, 513, 4096 + 7])('gives identical results when fed in %i-byte pieces', async (size) => {
     expect(await indexTar(pieces(archive, size))).toEqual(entries);
   });
