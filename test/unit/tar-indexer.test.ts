@@ -135,3 +135,59 @@ describe('tar indexer on damaged archives', () => {
     await expect(stream).rejects.toBeInstanceOf(TarFormatError);
   });
 });
+
+/** A ustar header block with a valid checksum (hand-made archives for cases GNU tar cannot be made to write). */
+function block(name: string, typeflag: string, size: number): Buffer {
+  const header = Buffer.alloc(512);
+  header.write(name, 0);
+  header.write('0000644\0' + '0000000\0' + '0000000\0', 100);
+  header.write(`${size.toString(8).padStart(11, '0')}\0`, 124);
+  header.write('14000000000\0', 136);
+  header.write(typeflag, 156);
+  header.write('ustar\u000000', 257);
+  header.fill(0x20, 148, 156);
+  let sum = 0;
+  for (const byte of header) sum += byte;
+  header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
+  return header;
+}
+
+function paxData(records: Record<string, string>): Buffer {
+  let text = '';
+  for (const [key, value] of Object.entries(records)) {
+    const body = ` ${key}=${value}\n`;
+    let length = body.length + 1;
+    while (`${length}${body}`.length !== length) length++;
+    text += `${length}${body}`;
+  }
+  const data = Buffer.from(text);
+  return Buffer.concat([data, Buffer.alloc(Math.ceil(data.length / 512) * 512 - data.length)]);
+}
+
+describe('tar indexer on hand-made pax archives', () => {
+  const globalRecords = paxData({ uname: 'global-user', comment: 'x' });
+  const records = paxData({ path: 'pax/named.bin', size: '5', uid: '4000000000', gid: '7', mtime: '1700000000.75', gname: 'staff' });
+  const built = Buffer.concat([
+    block('pax_global_header', 'g', globalRecords.length), globalRecords,
+    block('PaxHeaders/x', 'x', records.length), records,
+    block('ustar-name-ignored', '0', 0), Buffer.concat([Buffer.from('hello'), Buffer.alloc(507)]),
+    Buffer.alloc(1024),
+  ]);
+
+  it('applies pax size, path, ids, fractional mtime and global keywords over the ustar fields', async () => {
+    const [entry] = await indexTar([built]);
+    expect(entry).toMatchObject({ path: 'pax/named.bin', size: 5, storedSize: 5, uid: 4_000_000_000, gid: 7, uname: 'global-user', gname: 'staff', mtime: 1_700_000_000.75, headerOffset: 512 + globalRecords.length });
+    expect(entry?.sha256).toBe(sha256('hello'));
+  });
+
+  it('refuses a global header that would rename every member', async () => {
+    const renaming = paxData({ path: 'everything' });
+    const archiveWithGlobalPath = Buffer.concat([block('g', 'g', renaming.length), renaming, Buffer.alloc(1024)]);
+    await expect(indexTar([archiveWithGlobalPath])).rejects.toMatchObject({ code: 'TAR_FORMAT', offset: 0 });
+  });
+
+  it('reports truncation inside an extended header', async () => {
+    await expect(indexTar([built.subarray(0, 512 + globalRecords.length + 600)])).rejects.toMatchObject({ code: 'TAR_FORMAT', offset: 512 + globalRecords.length + 600 });
+  });
+});
+
