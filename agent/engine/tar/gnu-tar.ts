@@ -13,7 +13,6 @@ export const TAR_ENV: NodeJS.ProcessEnv = { ...process.env, LC_ALL: 'C', TAPE: '
 export interface TarFeatures {
   readonly acls: boolean;
   readonly xattrs: boolean;
-  readonly selinux: boolean;
 }
 
 const features = new Map<string, TarFeatures>();
@@ -28,7 +27,7 @@ export function tarFeatures(command: string = DEFAULT_TAR): TarFeatures {
   if (known) return known;
   const probe = (flag: string): boolean =>
     spawnSync(command, [flag, '--create', '--file=/dev/null', '--files-from=/dev/null'], { env: TAR_ENV, stdio: 'ignore', timeout: 10_000 }).status === 0;
-  const found = { acls: probe('--acls'), xattrs: probe('--xattrs'), selinux: probe('--selinux') };
+  const found = { acls: probe('--acls'), xattrs: probe('--xattrs') };
   features.set(command, found);
   return found;
 }

@@ -14,7 +14,8 @@
  *                                             directory in the archive does not block its contents
  *   --numeric-owner                           backups store ids only (tar-create uses it too)
  *   --same-owner | --no-same-owner            owners are restored only when running as root
- *   --read-full-records --blocking-factor=20  we write the stream in arbitrary pieces; tar reblocks
+ *   --read-full-records --blocking-factor=128 we write the stream in arbitrary pieces; tar reblocks
+ *                                             them into 64 KiB records (one pipe-full per read)
  * On any failure tar is stopped; what it had already written under TARGET stays there, and the
  * error's `result` says what was restored and skipped until then.
  */
@@ -56,7 +57,7 @@ export function tarExtractArgs(target: string): string[] {
     '--numeric-owner',
     root ? '--same-owner' : '--no-same-owner',
     '--read-full-records',
-    '--blocking-factor=20',
+    '--blocking-factor=128',
   ];
 }
 
@@ -83,6 +84,7 @@ export async function safeExtract(input: Readable, target: string, options: Safe
   else options.signal?.addEventListener('abort', onAbort, { once: true });
 
   let forwarding = false;
+  const forward = new Coalescer(stdin);
   const parser = new TarParser(
     {
       member: (entry, raw) => {
@@ -91,7 +93,7 @@ export async function safeExtract(input: Readable, target: string, options: Safe
         if (decision.accept) {
           result.extracted++;
           result.bytes += entry.size;
-          for (const block of raw) stdin.write(block);
+          for (const block of raw) forward.push(block);
         } else if (decision.reason === null) {
           result.unselected++;
         } else {
@@ -100,14 +102,14 @@ export async function safeExtract(input: Readable, target: string, options: Safe
         }
       },
       data: (slice) => {
-        if (forwarding) stdin.write(slice);
+        if (forwarding) forward.push(slice);
       },
       entry: (entry) => options.onEntry?.(entry, forwarding),
       global: (raw) => {
-        for (const block of raw) stdin.write(block);
+        for (const block of raw) forward.push(block);
       },
       end: () => {
-        stdin.write(Buffer.alloc(2 * BLOCK));
+        forward.push(Buffer.alloc(2 * BLOCK));
       },
     },
     { hash: options.hash ?? false },
@@ -116,9 +118,11 @@ export async function safeExtract(input: Readable, target: string, options: Safe
   try {
     for await (const chunk of input as AsyncIterable<Buffer>) {
       if (failure) break;
-      stdin.cork();
-      parser.write(chunk);
-      stdin.uncork();
+      try {
+        parser.write(chunk);
+      } finally {
+        forward.flush();
+      }
       if (parser.finished) break;
       if (stdin.writableNeedDrain) await Promise.race([once(stdin, 'drain'), closed]);
       if (exited(child)) break;
@@ -142,6 +146,36 @@ export async function safeExtract(input: Readable, target: string, options: Safe
     throw failure;
   }
   return result;
+}
+
+/**
+ * Joins forwarded slices that lie next to each other in the same input chunk (the usual case: every
+ * member accepted), so tar gets one write per input chunk instead of several per member.
+ */
+class Coalescer {
+  private pending: Buffer | null = null;
+  private pendingLength = 0;
+
+  constructor(private readonly out: Writable) {}
+
+  push(slice: Buffer): void {
+    const pending = this.pending;
+    if (pending && slice.buffer === pending.buffer && slice.byteOffset === pending.byteOffset + this.pendingLength) {
+      this.pendingLength += slice.length;
+      return;
+    }
+    this.flush();
+    this.pending = slice;
+    this.pendingLength = slice.length;
+  }
+
+  flush(): void {
+    if (!this.pending) return;
+    const { buffer, byteOffset } = this.pending;
+    this.out.write(Buffer.from(buffer, byteOffset, this.pendingLength));
+    this.pending = null;
+    this.pendingLength = 0;
+  }
 }
 
 interface ChildEnd {

@@ -34,19 +34,27 @@ export function padded(size: number): number {
 /** Verifies the header checksum (unsigned, or signed as some old tars wrote it); throws naming the offset. */
 export function verifyChecksum(block: Buffer, offset: number): void {
   let unsigned = 0;
-  let signed = 0;
+  for (let index = 0; index < BLOCK; index++) unsigned += block[index] as number;
+  for (let index = 148; index < 156; index++) unsigned -= block[index] as number;
+  unsigned += 8 * SPACE;
+  const stored = parseOctalField(block, 148, 8);
+  if (stored === unsigned) return;
+  if (stored !== null && stored === signedChecksum(block)) return;
+  throw new TarFormatError(
+    `tar header checksum mismatch at byte offset ${offset} (stored ${stored ?? 'unreadable'}, computed ${unsigned}): the archive is damaged or not a tar stream; run verify on the saveset to find the damaged media chunk`,
+    offset,
+  );
+}
+
+/** The checksum as some old tars computed it, over signed bytes. */
+function signedChecksum(block: Buffer): number {
+  let signed = 8 * SPACE;
   for (let index = 0; index < BLOCK; index++) {
-    const byte = index >= 148 && index < 156 ? SPACE : (block[index] as number);
-    unsigned += byte;
+    if (index >= 148 && index < 156) continue;
+    const byte = block[index] as number;
     signed += byte >= 128 ? byte - 256 : byte;
   }
-  const stored = parseOctalField(block, 148, 8);
-  if (stored === null || (stored !== unsigned && stored !== signed)) {
-    throw new TarFormatError(
-      `tar header checksum mismatch at byte offset ${offset} (stored ${stored ?? 'unreadable'}, computed ${unsigned}): the archive is damaged or not a tar stream; run verify on the saveset to find the damaged media chunk`,
-      offset,
-    );
-  }
+  return signed;
 }
 
 /** Decodes one (checksum-verified) header block. */
