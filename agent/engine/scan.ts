@@ -4,7 +4,7 @@
  * or inode differ), plus every directory, plus a "deleted" record for each path that vanished.
  * Never archive bits or the source's own flags.
  */
-import { lstat, opendir, readlink } from 'node:fs/promises';
+import { lstatSync, readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IndexRow } from './engine-store.js';
 import type { PathMatcher } from './glob.js';
@@ -22,8 +22,11 @@ function changed(previous: ReferenceState extends ReadonlyMap<string, infer V> ?
   return previous.type !== current.type || previous.size !== current.size || previous.mtime !== current.mtime || previous.ctime !== current.ctime || previous.ino !== current.ino;
 }
 
-async function rowOf(path: string): Promise<IndexRow> {
-  const stats = await lstat(path, { bigint: false });
+/** Stat calls are synchronous (a cached lstat is microseconds, a thread-pool round trip is not); the walk yields to the event loop every so often. */
+const YIELD_EVERY = 500;
+
+function rowOf(path: string): IndexRow {
+  const stats = lstatSync(path);
   const type: IndexRow['type'] = stats.isFile() ? 'file' : stats.isDirectory() ? 'directory' : stats.isSymbolicLink() ? 'symlink' : 'other';
   return {
     path,
@@ -36,7 +39,7 @@ async function rowOf(path: string): Promise<IndexRow> {
     uid: stats.uid,
     gid: stats.gid,
     checksum: null,
-    linkTarget: type === 'symlink' ? await readlink(path) : null,
+    linkTarget: type === 'symlink' ? readlinkSync(path) : null,
     deleted: false,
   };
 }
@@ -46,14 +49,19 @@ export async function scanSources(sources: readonly string[], exclude: PathMatch
   const archive: string[] = [];
   const warnings: string[] = [];
   const seen = new Set<string>();
+  let sinceYield = 0;
 
   const visit = async (path: string): Promise<void> => {
+    if ((sinceYield += 1) >= YIELD_EVERY) {
+      sinceYield = 0;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     signal?.throwIfAborted();
     if (seen.has(path) || exclude(path)) return;
     seen.add(path);
     let row: IndexRow;
     try {
-      row = await rowOf(path);
+      row = rowOf(path);
     } catch (error) {
       warnings.push(`skipped ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
       return;
@@ -64,16 +72,13 @@ export async function scanSources(sources: readonly string[], exclude: PathMatch
       archive.push(path);
     }
     if (row.type !== 'directory') return;
-    let dir;
+    let names: string[];
     try {
-      dir = await opendir(path, { bufferSize: 256 });
+      names = readdirSync(path).sort();
     } catch (error) {
       warnings.push(`cannot read directory ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
       return;
     }
-    const names: string[] = [];
-    for await (const entry of dir) names.push(entry.name);
-    names.sort();
     for (const name of names) await visit(path === '/' ? `/${name}` : join(path, name));
   };
 

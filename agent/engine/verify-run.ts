@@ -46,7 +46,8 @@ export async function runVerify(job: RunningJob, saveset: Saveset, readData: boo
       },
     });
     const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
-    const raw = Readable.from(readChunks(job, deps, saveset.id, chunks));
+    // Damaged chunks are reported and reading goes on, so every file's checksum is still compared.
+    const raw = Readable.from(readChunks(job, deps, saveset.id, chunks, (damage) => problems.push(damage.message)));
     try {
       if (saveset.compress === 'gzip') await pipeline(raw, createGunzip(), indexer, sink);
       else await pipeline(raw, indexer, sink);

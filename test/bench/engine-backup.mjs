@@ -1,0 +1,99 @@
+// End-to-end benchmark of a Floe backup and restore on a real agent (scan, GNU tar stream, per-file
+// SHA-256 index, chunks on a virtual tape library, catalog commit), beside GNU tar on the same data
+// in the same run. Run: node --import tsx test/bench/engine-backup.mjs. Prints figures; never fails.
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { initDataDir } from '../../agent/init.js';
+import { silentLogger } from '../../agent/log.js';
+import { startAgent } from '../../agent/server/agent.js';
+import { call, connectAdmin, runJob } from '../helpers/engine.js';
+
+const SMALL = Number(process.env.FLOE_BENCH_SMALL_FILES ?? 20_000);
+const LARGE = Number(process.env.FLOE_BENCH_LARGE_FILES ?? 4);
+const LARGE_MB = Number(process.env.FLOE_BENCH_LARGE_MB ?? 128);
+const MB = 1e6;
+
+const root = mkdtempSync(join(tmpdir(), 'floe-bench-engine-'));
+const seconds = (start) => Number(process.hrtime.bigint() - start) / 1e9;
+
+function timed(fn) {
+  execFileSync('sync');
+  const start = process.hrtime.bigint();
+  return Promise.resolve(fn()).then(() => seconds(start));
+}
+
+function makeTrees() {
+  const small = join(root, 'small');
+  const pool = randomBytes(64 * 1024);
+  let smallBytes = 0;
+  for (let i = 0; i < SMALL; i++) {
+    const dir = join(small, `d${i % 20}`, `e${Math.floor(i / 20) % 10}`);
+    if (i < 200) mkdirSync(dir, { recursive: true });
+    const size = 1024 + ((i * 2654435761) % (7 * 1024));
+    writeFileSync(join(dir, `f${i}.dat`), pool.subarray(i % 1024, (i % 1024) + size));
+    smallBytes += size;
+  }
+  const large = join(root, 'large');
+  mkdirSync(large);
+  for (let i = 0; i < LARGE; i++) {
+    const block = randomBytes(MB);
+    const parts = Array.from({ length: LARGE_MB }, (_, n) => (n % 2 ? block : block.reverse()));
+    writeFileSync(join(large, `big${i}.bin`), Buffer.concat(parts));
+  }
+  return { small, smallBytes, large, largeBytes: LARGE * LARGE_MB * MB };
+}
+
+async function main() {
+  console.log(`# Floe end-to-end backup benchmark — ${new Date().toISOString()}`);
+  console.log(`# command: node --import tsx test/bench/engine-backup.mjs   (FLOE_BENCH_SMALL_FILES=${SMALL} FLOE_BENCH_LARGE_FILES=${LARGE} FLOE_BENCH_LARGE_MB=${LARGE_MB})`);
+  console.log(`# machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, ${execFileSync('tar', ['--version']).toString().split('\n')[0]}`);
+  console.log('# anchor: tar --create --format=pax -f FILE DIR, and tar -x -f FILE -C DIR, on the same data');
+  const trees = makeTrees();
+  const init = await initDataDir({ dataDir: join(root, 'agent'), name: 'bench', listen: '127.0.0.1:0', now: new Date() });
+  const agent = await startAgent({ dataDir: init.dataDir, logger: silentLogger(), listen: { host: '127.0.0.1', port: 0 } });
+  const socket = await connectAdmin(init, agent.port);
+  try {
+    await call(socket, 'loader:create', { name: 'lib1', kind: 'vtl', drives: 1, slots: 4, ieSlots: 0, capacity: 64 * 1024 ** 3, barcodePrefix: 'BN' });
+    await call(socket, 'pool:add', { name: 'BENCH' });
+    await call(socket, 'media:label', { loader: 'lib1', slot: 1, pool: 'BENCH' });
+    for (const [name, dir, bytes, files] of [
+      ['small', trees.small, trees.smallBytes, SMALL],
+      ['large', trees.large, trees.largeBytes, LARGE],
+    ]) {
+      await call(socket, 'task:add', { name, sources: [dir], pool: 'BENCH', hooks: false });
+      const archive = join(root, `${name}.tar`);
+      const tarCreate = await timed(() => execFileSync('tar', ['--create', '--format=pax', '-f', archive, dir], { stdio: 'ignore' }));
+      let job;
+      const ours = await timed(async () => {
+        job = await runJob(socket, 'backup:start', { task: name }, 600_000);
+      });
+      if (job.state !== 'successful') throw new Error(`backup ${name} ended ${job.state}: ${job.message}`);
+      const plain = join(root, `${name}-tar-out`);
+      mkdirSync(plain);
+      const tarExtract = await timed(() => execFileSync('tar', ['-x', '-f', archive, '-C', plain], { stdio: 'ignore' }));
+      const [saveset] = await call(socket, 'saveset:list', { task: name });
+      const target = join(root, `${name}-restore`);
+      let restore;
+      const oursRestore = await timed(async () => {
+        restore = await runJob(socket, 'restore:start', { saveset: saveset.id, to: target }, 600_000);
+      });
+      if (restore.state !== 'successful') throw new Error(`restore ${name} ended ${restore.state}: ${restore.message}`);
+      const line = (what, anchor, mine) =>
+        `${name.padEnd(6)} ${what.padEnd(8)} GNU tar ${(files / anchor).toFixed(0).padStart(7)} files/s ${(bytes / MB / anchor).toFixed(1).padStart(8)} MB/s | Floe ${(files / mine).toFixed(0).padStart(7)} files/s ${(bytes / MB / mine).toFixed(1).padStart(8)} MB/s | ratio ${(anchor / mine).toFixed(2)}x`;
+      console.log(line('backup', tarCreate, ours));
+      console.log(line('restore', tarExtract, oursRestore));
+      rmSync(plain, { recursive: true, force: true });
+      rmSync(target, { recursive: true, force: true });
+      rmSync(archive, { force: true });
+    }
+  } finally {
+    socket.close();
+    await agent.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+await main();
