@@ -70,6 +70,19 @@ export const consoleCalls = {
   driveClean: forwarded('drive:clean'),
   poolAdd: forwarded('pool:add'),
   mediaLabel: forwarded('media:label'),
+  taskList: forwarded('task:list'),
+  backupStart: forwarded('backup:start'),
+  jobCancel: forwarded('job:cancel'),
+  jobLog: forwarded('job:log'),
+  savesetList: forwarded('saveset:list'),
+  savesetBrowse: forwarded('saveset:browse'),
+  savesetSearch: forwarded('saveset:search'),
+  restoreStart: forwarded('restore:start'),
+  verifyStart: forwarded('verify:start'),
+  scheduleList: forwarded('schedule:list'),
+  calendarQuery: forwarded('calendar:query'),
+  checkRun: forwarded('check:run'),
+  licenseInstall: forwarded('license:install'),
 } as const;
 
 /** Commands the Electron shell's menu sends to the renderer (the browser raises them from keys). */

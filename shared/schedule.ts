@@ -45,7 +45,7 @@ export const cronExpressionSchema = z
 
 export { backupTypeSchema, type BackupType } from './engine.js';
 /** What a schedule asks for: a fixed type, or `auto` (the dump-cycle planner picks full or incr per task). */
-export const scheduleTypeSchema = z.enum(['full', 'diff', 'incr', 'copy', 'auto']);
+export const scheduleTypeSchema = z.enum(['full', 'diff', 'incr', 'copy', 'auto', 'check']);
 export type ScheduleType = z.infer<typeof scheduleTypeSchema>;
 
 export const scheduleSchema = z
@@ -53,7 +53,7 @@ export const scheduleSchema = z
     name: scheduleNameSchema,
     cron: cronExpressionSchema,
     timezone: timeZoneSchema,
-    tasks: z.array(scheduleTaskNameSchema).min(1).max(256),
+    tasks: z.array(scheduleTaskNameSchema).max(256),
     type: scheduleTypeSchema,
     /** For `auto`: every task gets a full at least once in this many days (Amanda's dumpcycle). */
     dumpCycleDays: z.number().int().min(1).max(366),
@@ -64,7 +64,8 @@ export const scheduleSchema = z
     runMissed: z.boolean(),
   })
   .strict()
-  .refine((s) => new Set(s.tasks).size === s.tasks.length, { message: 'a schedule names each task once', path: ['tasks'] });
+  .refine((s) => new Set(s.tasks).size === s.tasks.length, { message: 'a schedule names each task once', path: ['tasks'] })
+  .refine((s) => s.type === 'check' || s.tasks.length > 0, { message: 'a backup schedule names at least one task', path: ['tasks'] });
 export type Schedule = z.infer<typeof scheduleSchema>;
 
 /** What `schedule add` accepts: the time zone defaults to the agent's, the cycle to 14 days with 10 runs. */
@@ -73,7 +74,7 @@ export const scheduleInputSchema = z
     name: scheduleNameSchema,
     cron: cronExpressionSchema,
     timezone: timeZoneSchema.optional(),
-    tasks: z.array(scheduleTaskNameSchema).min(1).max(256),
+    tasks: z.array(scheduleTaskNameSchema).max(256),
     type: scheduleTypeSchema,
     dumpCycleDays: z.number().int().min(1).max(366).optional(),
     runsPerCycle: z.number().int().min(1).max(1000).optional(),
@@ -82,6 +83,7 @@ export const scheduleInputSchema = z
   })
   .strict();
 export type ScheduleInput = z.infer<typeof scheduleInputSchema>;
+/** A schedule of type `check` runs the pre-flight check instead of backups (Amanda's amcheck from cron). */
 
 export const DEFAULT_DUMP_CYCLE_DAYS = 14;
 export const DEFAULT_RUNS_PER_CYCLE = 10;

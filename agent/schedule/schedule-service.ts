@@ -37,6 +37,10 @@ export class ScheduleService {
       clock: ctx.clock,
       ...(options.timers ? { timers: options.timers } : {}),
       fire: (fire) => {
+        if (fire.schedule.type === 'check') {
+          void this.check().catch((error: unknown) => ctx.logger.error({ err: error }, 'scheduled pre-flight check failed'));
+          return;
+        }
         for (const [task, plan] of fire.tasks) {
           try {
             const job = this.engine.startBackup(task, plan.type);

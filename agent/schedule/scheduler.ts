@@ -147,6 +147,7 @@ export class Scheduler {
 
   private taskPlans(schedule: Schedule, plannedAt: Date): Map<string, TaskPlan> {
     const type = schedule.type;
+    if (type === 'check') return new Map();
     if (type !== 'auto') {
       return new Map(schedule.tasks.map((task) => [task, { type, reason: `${type}: set by schedule "${schedule.name}"` }]));
     }

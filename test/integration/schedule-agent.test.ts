@@ -126,3 +126,35 @@ describe('schedules on the agent', () => {
     expect(ready.ok).toBe(true);
   });
 });
+
+describe('the backup day and scheduled checks', () => {
+  it('at NEWDAY reports the previous day through sm_notify, and a check schedule runs the pre-flight check', async () => {
+    const init = await initAgent('hq-berlin');
+    const hooks = join(init.dataDir, 'hooks');
+    mkdirSync(hooks);
+    const record = join(init.dataDir, 'hook-calls');
+    for (const name of ['sm_notify', 'sm_alarm']) {
+      writeFileSync(join(hooks, name), `#!/bin/sh\necho "${name} $*" >> ${record}\n`);
+      chmodSync(join(hooks, name), 0o700);
+    }
+    // A clock that runs from just before the 06:00 UTC boundary: NEWDAY is about two real seconds away.
+    const offset = Date.parse('2026-11-24T05:59:58.000Z') - Date.now();
+    const agent = await startAgent({ dataDir: init.dataDir, logger: silentLogger(), listen: { host: '127.0.0.1', port: 0 }, clock: () => new Date(Date.now() + offset) });
+    const socket = await connectAdmin(init, agent.port);
+    cleanups.push(async () => {
+      socket.close();
+      await agent.close();
+    });
+    const deltas: Array<{ newDay: boolean; check: CheckReport | null }> = [];
+    socket.on('delta', (delta: { change: { domain: string; change: { newDay: boolean; check: CheckReport | null } } }) => {
+      if (delta.change.domain === 'schedules') deltas.push(delta.change.change);
+    });
+    await call(socket, 'backupday:set', { boundary: '06:00', timezone: 'UTC' });
+    await call(socket, 'schedule:add', { name: 'amcheck', cron: '* * * * * *', tasks: [], type: 'check', timezone: 'UTC' });
+    await expect.poll(() => deltas.some((change) => change.newDay), { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => deltas.some((change) => change.check !== null), { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => (readFileSync(record, 'utf8').match(/^sm_notify NEWDAY 2026-11-24 begins/m) ? 'seen' : 'not yet'), { timeout: 10_000 }).toBe('seen');
+    const report = deltas.find((change) => change.check !== null)?.check;
+    expect(report?.problems).toEqual(expect.arrayContaining([expect.objectContaining({ severity: 'warning', subject: 'tasks' })]));
+  });
+});

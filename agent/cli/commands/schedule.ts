@@ -35,20 +35,20 @@ export function registerScheduleCommands(program: Command): void {
     .addOption(data())
     .requiredOption('--name <name>', 'schedule name')
     .requiredOption('--cron <expr>', 'cron expression, e.g. "0 22 * * 1-5"')
-    .requiredOption('--task <name>', 'a task to run (repeat)', collect)
-    .addOption(new Option('--type <type>', 'backup type; auto lets the dump-cycle planner choose full or incr').choices(['full', 'diff', 'incr', 'copy', 'auto']).makeOptionMandatory())
+    .option('--task <name>', 'a task to run (repeat; not for --type check)', collect)
+    .addOption(new Option('--type <type>', 'backup type (auto: the dump-cycle planner chooses full or incr); check: run the pre-flight check').choices(['full', 'diff', 'incr', 'copy', 'auto', 'check']).makeOptionMandatory())
     .option('--timezone <tz>', 'IANA time zone of the cron expression')
     .option('--dump-cycle <days>', 'auto: a full of every task at least this often', integer)
     .option('--runs-per-cycle <n>', 'auto: runs of this schedule in one cycle', integer)
     .option('--run-missed', 'run once at start when runs were missed while the agent was down')
     .option('--disabled', 'add it disabled')
     .addOption(json())
-    .action(async (o: Common & { name: string; cron: string; task: string[]; type: Schedule['type']; timezone?: string; dumpCycle?: number; runsPerCycle?: number; runMissed?: boolean; disabled?: boolean }) => {
+    .action(async (o: Common & { name: string; cron: string; task?: string[]; type: Schedule['type']; timezone?: string; dumpCycle?: number; runsPerCycle?: number; runMissed?: boolean; disabled?: boolean }) => {
       const created = await withAgent(resolve(o.data), (agent) =>
         agent.call('schedule:add', {
           name: o.name,
           cron: o.cron,
-          tasks: o.task,
+          tasks: o.task ?? [],
           type: o.type,
           ...(o.timezone ? { timezone: o.timezone } : {}),
           ...(o.dumpCycle ? { dumpCycleDays: o.dumpCycle } : {}),
