@@ -45,6 +45,7 @@ export class LicenseService {
   private installed: Installed = null;
   private lastCheck: Date;
   private published: string;
+  private lastPublished: LicenseStatus | null = null;
 
   constructor(
     private readonly ctx: AgentContext,
@@ -113,6 +114,16 @@ export class LicenseService {
     return this.publishIfChanged(false);
   }
 
+  /** The status as last published: what every console's replica holds (snapshots use it). */
+  publishedStatus(): LicenseStatus {
+    return this.lastPublished ?? this.status();
+  }
+
+  /** Publishes the status again if the usage (drives, loaders) or the days left changed; no new check. */
+  refreshUsage(): LicenseStatus {
+    return this.publishIfChanged(false);
+  }
+
   startPeriodicCheck(intervalMs = DEFAULT_CHECK_INTERVAL_MS): Disposable {
     const timer = setInterval(() => {
       try {
@@ -131,6 +142,7 @@ export class LicenseService {
     if (key === this.published && !always) return status;
     const before = JSON.parse(this.published) as { status?: string };
     this.published = key;
+    this.lastPublished = status;
     if (status.status === 'expiring' && before.status !== 'expiring') this.ctx.logger.warn({ expires: status.expires, daysLeft: status.daysLeft }, status.reason ?? 'license expiring');
     if (status.status === 'expired' || status.status === 'invalid') this.ctx.logger.warn({ status: status.status }, status.reason ?? 'license not in force');
     this.ctx.publisher.publish({ domain: 'license', change: { status } });

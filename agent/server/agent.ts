@@ -34,8 +34,8 @@ import { LocationState } from './location-state.js';
 import { Publisher } from './publisher.js';
 import type { AgentServer, AgentSocket } from './types.js';
 
-/** socket.io's own cap on one message; larger frames are refused by the server. */
-export const MAX_MESSAGE_BYTES = 1_000_000;
+import { MAX_MESSAGE_BYTES } from '../../shared/protocol/catalog.js';
+export { MAX_MESSAGE_BYTES };
 
 export interface AgentOptions {
   readonly dataDir: string;
@@ -82,6 +82,8 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const devices = await DeviceService.open(context, options.adapterFactory);
   const license = new LicenseService(context, { usage: () => ({ drives: devices.listDrives().length, loaders: devices.listLoaders().length }) });
   const licenseCheck = license.startPeriodicCheck(options.licenseCheckIntervalMs);
+  // Usage (drives, loaders) is part of the license status: consoles see it change with the devices.
+  const usageWatch = devices.onChange(() => license.refreshUsage());
   const schedules = new ScheduleStore(db, { defaultTimezone: Intl.DateTimeFormat().resolvedOptions().timeZone });
   const engine = new EngineService(context, devices, license, (instant) => backupDayOf(instant, schedules.backupDay()), {
     ...(options.jobRetryMs === undefined ? {} : { retryMs: options.jobRetryMs }),
@@ -89,7 +91,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const scheduling = new ScheduleService(context, schedules, engine, devices, license);
   const state = new LocationState(identity, clock(), clock, publisher, {
     devices: () => devices.state(),
-    license: () => license.status(),
+    license: () => license.publishedStatus(),
     jobs: () => engine.jobs.state(),
     schedules: () => scheduling.state(),
   });
@@ -111,7 +113,11 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     registerScheduleHandlers(socket, logger, scheduling);
     socket.on('disconnect', (reason) => logger.info({ remote: socket.handshake.address, reason }, 'console disconnected'));
     socket.emit('location:hello', { protocol: PROTOCOL_VERSION, identity, role: socket.data.role, now: clock().toISOString() });
-    socket.emit('snapshot', state.snapshot());
+    // A console that was here before gets the deltas it missed, if the journal still has them.
+    const auth = socket.handshake.auth as { lastSeq?: number; epoch?: string };
+    const gap = auth.epoch === publisher.epoch && auth.lastSeq !== undefined ? publisher.since(auth.lastSeq) : null;
+    if (gap) for (const delta of gap) socket.emit('delta', delta);
+    else socket.emit('snapshot', state.snapshot());
   });
 
   publisher.subscribe((delta) => io.emit('delta', delta));
@@ -138,6 +144,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       closing ??= (async () => {
         removeRunFile(paths.runFile, process.pid);
         licenseCheck.dispose();
+        usageWatch();
         scheduling.dispose();
         await engine.jobs.stopAll();
         await new Promise<void>((resolve) => {

@@ -26,6 +26,7 @@ export class LocationState {
   snapshot(): Snapshot {
     return {
       seq: this.publisher.currentSeq,
+      epoch: this.publisher.epoch,
       takenAt: this.clock().toISOString(),
       identity: this.identity,
       startedAt: this.startedAt.toISOString(),

@@ -2,12 +2,15 @@
  * Numbers every change (`seq`) and sends it to all connected consoles as a `delta`. Keeps the last
  * deltas in a bounded journal so a reconnecting console can be sent the gap instead of a snapshot.
  */
+import { randomUUID } from 'node:crypto';
 import type { Change, Delta } from '../../shared/protocol/catalog.js';
 
 export const JOURNAL_SIZE = 1000;
 
 export class Publisher {
   private seq = 0;
+  /** This run of the agent; `seq` counts within it. */
+  readonly epoch = randomUUID();
   private readonly journal: Delta[] = [];
   private readonly sinks = new Set<(delta: Delta) => void>();
 

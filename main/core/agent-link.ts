@@ -7,7 +7,8 @@ import { io, type Socket } from 'socket.io-client';
 import { connectErrorDataSchema, deltaSchema, helloSchema, snapshotSchema, type Delta, type Snapshot } from '../../shared/protocol/catalog.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/protocol/events.js';
 import { PROTOCOL_VERSION } from '../../shared/protocol/version.js';
-import type { ClientCommandName } from '../../shared/protocol/catalog.js';
+import { MAX_MESSAGE_BYTES, REQUEST_ID_FIELD, type ClientCommandName } from '../../shared/protocol/catalog.js';
+import { randomUUID } from 'node:crypto';
 import { commandResult, type CommandArgs, type CommandResult } from '../../shared/protocol/ack.js';
 import { FloeError } from '../../shared/errors.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
@@ -39,6 +40,7 @@ export class AgentLink implements Disposable {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private attempt = 0;
   private lastSeq: number | undefined;
+  private epoch: string | undefined;
   private disposed = false;
   private readonly pinned: PinnedAgent;
 
@@ -71,7 +73,11 @@ export class AgentLink implements Disposable {
       forceNew: true,
       timeout: this.options.connectTimeoutMs ?? 10_000,
       agent: this.pinned as unknown as string,
-      auth: { token, protocol: this.options.protocol ?? PROTOCOL_VERSION, ...(this.lastSeq === undefined ? {} : { lastSeq: this.lastSeq }) },
+      auth: {
+        token,
+        protocol: this.options.protocol ?? PROTOCOL_VERSION,
+        ...(this.lastSeq === undefined || this.epoch === undefined ? {} : { lastSeq: this.lastSeq, epoch: this.epoch }),
+      },
     });
     this.socket = socket;
 
@@ -110,15 +116,19 @@ export class AgentLink implements Disposable {
       const snapshot = snapshotSchema.safeParse(payload);
       if (!snapshot.success) return;
       this.lastSeq = snapshot.data.seq;
+      this.epoch = snapshot.data.epoch;
       this.emit({ type: 'heard', at: this.now() });
       this.options.onSnapshot?.(snapshot.data);
     });
     socket.on('delta', (payload) => {
       const delta = deltaSchema.safeParse(payload);
       if (!delta.success) return;
-      this.lastSeq = delta.data.seq;
       this.emit({ type: 'heard', at: this.now() });
-      if (this.options.onDelta && !this.options.onDelta(delta.data)) this.requestSnapshot();
+      if (this.options.onDelta && !this.options.onDelta(delta.data)) {
+        this.requestSnapshot();
+        return;
+      }
+      this.lastSeq = Math.max(this.lastSeq ?? 0, delta.data.seq);
     });
     socket.on('disconnect', (reason) => {
       this.emit({ type: 'lost', at: this.now(), detail: `connection lost (${reason})` });
@@ -126,17 +136,41 @@ export class AgentLink implements Disposable {
     });
   }
 
-  /** Runs a command on the agent; refused at once with UNREACHABLE when the link is not online. */
+  /**
+   * Runs a command on the agent. Refused at once with UNREACHABLE when the link is not online, and
+   * with BAD_REQUEST when it would not fit in one message. If the link drops before the answer, the
+   * command is sent again after the reconnect with the same request id: the agent runs it once.
+   */
   async command<K extends ClientCommandName>(name: K, args: CommandArgs<K>, timeoutMs = 120_000): Promise<CommandResult<K>> {
-    const socket = this.socket;
-    if (!socket?.connected) throw new FloeError('UNREACHABLE', `the location at ${this.options.host}:${this.options.port} is not connected; try again when it is Online`);
-    let raw: unknown;
-    try {
-      raw = await (socket as unknown as { timeout(ms: number): { emitWithAck(event: string, args: unknown): Promise<unknown> } }).timeout(timeoutMs).emitWithAck(name, args);
-    } catch {
-      throw new FloeError('TIMEOUT', `${name}: the agent did not answer within ${Math.round(timeoutMs / 1000)} s`);
+    const size = Buffer.byteLength(JSON.stringify(args) ?? '');
+    if (size > MAX_MESSAGE_BYTES - 1024) {
+      throw new FloeError('BAD_REQUEST', `${name}: ${size} bytes do not fit in one message (at most ${MAX_MESSAGE_BYTES}); send less at a time`);
     }
-    return commandResult(name, raw);
+    if (!this.socket?.connected) throw new FloeError('UNREACHABLE', `the location at ${this.options.host}:${this.options.port} is not connected; try again when it is Online`);
+    const payload = { ...(args as object), [REQUEST_ID_FIELD]: randomUUID() };
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const socket = this.socket;
+      if (socket?.connected) {
+        const outcome = await new Promise<{ raw: unknown } | 'dropped' | 'timeout'>((resolve) => {
+          const onDrop = (): void => resolve('dropped');
+          socket.once('disconnect', onDrop);
+          (socket as unknown as { timeout(ms: number): { emitWithAck(event: string, args: unknown): Promise<unknown> } })
+            .timeout(Math.max(1, deadline - Date.now()))
+            .emitWithAck(name, payload)
+            .then(
+              (raw) => resolve({ raw }),
+              () => resolve(socket.connected ? 'timeout' : 'dropped'),
+            )
+            .finally(() => socket.off('disconnect', onDrop));
+        });
+        if (typeof outcome === 'object') return commandResult(name, outcome.raw);
+        if (outcome === 'timeout') break;
+      }
+      if (Date.now() >= deadline || this.disposed) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new FloeError('TIMEOUT', `${name}: no answer from the agent within ${Math.round(timeoutMs / 1000)} s`);
   }
 
   /** Asks the agent for a full snapshot (after a gap in the deltas). */
@@ -151,6 +185,7 @@ export class AgentLink implements Disposable {
         const snapshot = snapshotSchema.safeParse(reply.data);
         if (reply.ok && snapshot.success) {
           this.lastSeq = snapshot.data.seq;
+          this.epoch = snapshot.data.epoch;
           this.options.onSnapshot?.(snapshot.data);
         }
       })

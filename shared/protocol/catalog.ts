@@ -50,6 +50,8 @@ export const handshakeAuthSchema = z.object({
   protocol: z.number().int().nonnegative(),
   /** The last `seq` the console has applied, so the agent can replay the gap. */
   lastSeq: z.number().int().nonnegative().optional(),
+  /** The agent run (`snapshot.epoch`) that `lastSeq` counts in; another run means a fresh snapshot. */
+  epoch: z.string().min(1).max(64).optional(),
 });
 export type HandshakeAuth = z.infer<typeof handshakeAuthSchema>;
 
@@ -61,6 +63,11 @@ export const connectErrorDataSchema = z.object({
   agentProtocol: z.number().int().nonnegative().optional(),
 });
 export type ConnectErrorData = z.infer<typeof connectErrorDataSchema>;
+
+/** socket.io's per-message cap on the agent; senders refuse anything larger instead of being cut off. */
+export const MAX_MESSAGE_BYTES = 1_000_000;
+/** A command may carry this field: the agent runs each id once and answers retries with the first result. */
+export const REQUEST_ID_FIELD = 'requestId';
 
 export const locationIdentitySchema = z.object({
   name: locationNameSchema,
@@ -88,6 +95,8 @@ export type Hello = z.infer<typeof helloSchema>;
 /** `snapshot` — the location's full state as of `seq`; later deltas carry higher `seq` values. */
 export const snapshotSchema = z.object({
   seq: z.number().int().nonnegative(),
+  /** Identifies this run of the agent: `seq` restarts with each run. */
+  epoch: z.string().min(1).max(64),
   takenAt: z.iso.datetime(),
   identity: locationIdentitySchema,
   startedAt: z.iso.datetime(),
