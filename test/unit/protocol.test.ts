@@ -36,7 +36,7 @@ const license = {
 describe('agent protocol schemas', () => {
   it('accept a well-formed hello and snapshot', () => {
     expect(helloSchema.parse(hello)).toEqual(hello);
-    const snapshot = { seq: 3, takenAt: hello.now, identity, startedAt: hello.now, devices: { loaders: [], drives: [], media: [], pools: [] }, jobs: { active: [], recent: [] }, schedules: { schedules: [], backupDayConfig: { boundary: '06:00', timezone: 'UTC' }, backupDay: '2026-11-23', lastCheck: null }, license };
+    const snapshot = { seq: 3, epoch: 'run-1', takenAt: hello.now, identity, startedAt: hello.now, devices: { loaders: [], drives: [], media: [], pools: [] }, jobs: { active: [], recent: [] }, schedules: { schedules: [], backupDayConfig: { boundary: '06:00', timezone: 'UTC' }, backupDay: '2026-11-23', lastCheck: null }, license };
     expect(snapshotSchema.parse(snapshot)).toEqual(snapshot);
   });
 
@@ -54,7 +54,7 @@ describe('agent protocol schemas', () => {
   });
 
   it('rejects a snapshot with a negative or fractional seq', () => {
-    const base = { takenAt: hello.now, identity, startedAt: hello.now, devices: { loaders: [], drives: [], media: [], pools: [] }, jobs: { active: [], recent: [] }, schedules: { schedules: [], backupDayConfig: { boundary: '06:00', timezone: 'UTC' }, backupDay: '2026-11-23', lastCheck: null }, license };
+    const base = { epoch: 'run-1', takenAt: hello.now, identity, startedAt: hello.now, devices: { loaders: [], drives: [], media: [], pools: [] }, jobs: { active: [], recent: [] }, schedules: { schedules: [], backupDayConfig: { boundary: '06:00', timezone: 'UTC' }, backupDay: '2026-11-23', lastCheck: null }, license };
     expect(snapshotSchema.safeParse({ ...base, seq: -1 }).success).toBe(false);
     expect(snapshotSchema.safeParse({ ...base, seq: 1.5 }).success).toBe(false);
     expect(snapshotSchema.safeParse({ ...base, seq: 1 }).success).toBe(true);
