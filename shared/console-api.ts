@@ -8,6 +8,7 @@ import { fingerprintSchema, locationNameSchema, errorSchema } from './protocol/c
 import { fleetViewSchema, hostSchema, locationViewSchema, portSchema } from './fleet.js';
 import { devicesStateSchema } from './devices.js';
 import { licenseStatusSchema } from './license.js';
+import { alarmsViewSchema } from './alarms.js';
 import { jobsStateSchema } from './engine.js';
 import { schedulesStateSchema } from './schedule.js';
 import { agentProtocol, type ClientCommandName } from './protocol/catalog.js';
@@ -61,6 +62,8 @@ export const consoleCalls = {
   addLocation: { args: addLocationArgsSchema, result: locationViewSchema },
   removeLocation: { args: removeLocationArgsSchema, result: z.object({ removed: z.boolean() }) },
   getLocationDetail: { args: z.object({ id: z.uuid() }).strict(), result: locationDetailSchema },
+  listAlarms: { args: z.object({}).strict(), result: alarmsViewSchema },
+  acknowledgeAlarm: { args: z.object({ id: z.string().min(1).max(512) }).strict(), result: z.object({ acknowledged: z.boolean() }) },
   loaderInventory: forwarded('loader:inventory'),
   loaderLoad: forwarded('loader:load'),
   loaderUnload: forwarded('loader:unload'),
@@ -96,6 +99,8 @@ export const consoleTopics = {
   fleet: fleetViewSchema,
   /** One location's replicated state, pushed when it changes (coalesced per location). */
   location: locationDetailSchema,
+  /** The fleet's alarm feed (unacknowledged first), pushed when it changes. */
+  alarms: alarmsViewSchema,
   /** Pushed by the Electron shell (menus); the console core never emits it. */
   uiCommand: uiCommandSchema,
 } as const;

@@ -15,6 +15,8 @@ import { FleetState } from './fleet-state.js';
 import { probeCertificate } from './pinning.js';
 import { LocationRegistry, type Registration } from './registry.js';
 import { LocationReplica } from './location-replica.js';
+import { AcknowledgedAlarms, alarmsOf, DEFAULT_OFFLINE_ALARM_MS, sortAlarms } from './alarms.js';
+import type { AlarmsView } from '../../shared/alarms.js';
 import { FileSecretStore, type SecretStore } from './secret-store.js';
 
 export interface ConsoleCoreOptions {
@@ -29,6 +31,8 @@ export interface ConsoleCoreOptions {
   readonly clock?: () => Date;
   /** Protocol version to speak (tests only). */
   readonly protocol?: number;
+  /** An offline location raises an alarm after this long (default 15 minutes). */
+  readonly offlineAlarmMs?: number;
 }
 
 export interface ConsoleCore extends Disposable {
@@ -103,8 +107,38 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     ]),
   ) as Pick<ConsoleService, ForwardedCallName>;
 
+  const acknowledged = new AcknowledgedAlarms(join(options.configDir, 'alarms-acknowledged.json'));
+  const alarmsView = (): AlarmsView => {
+    const now = clock();
+    const alarms = fleet
+      .view()
+      .locations.flatMap((location) => alarmsOf(location, replicas.get(location.id)?.state ?? null, now, options.offlineAlarmMs ?? DEFAULT_OFFLINE_ALARM_MS))
+      .map((alarm) => ({ ...alarm, acknowledged: acknowledged.has(alarm.id) }));
+    return { alarms: sortAlarms(alarms) };
+  };
+  const alarmListeners = new Set<() => void>();
+  const alarmsChanged = (): void => {
+    for (const listener of alarmListeners) listener();
+  };
+  lifetime.add(fleet.onChange(alarmsChanged));
+  replicaListeners.add(alarmsChanged);
+  // Offline alarms depend on time passing, not only on events.
+  const offlineTimer = setInterval(alarmsChanged, 30_000);
+  offlineTimer.unref();
+  lifetime.add({ dispose: () => clearInterval(offlineTimer) });
+
   const service: ConsoleService = {
     ...forwardedCalls,
+    async listAlarms() {
+      return alarmsView();
+    },
+    async acknowledgeAlarm({ id }) {
+      const known = alarmsView().alarms.some((alarm) => alarm.id === id);
+      if (!known) throw new FloeError('NOT_FOUND', 'no such alarm; it may have cleared');
+      acknowledged.add(id);
+      alarmsChanged();
+      return { acknowledged: true };
+    },
     async getFleet() {
       return fleet.view();
     },
@@ -140,6 +174,19 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
       if (topic === 'fleet') {
         const pusher = subscription.add(coalesce(options.pushIntervalMs ?? 100, listener as (payload: TopicPayload<'fleet'>) => void));
         subscription.add(fleet.onChange((view) => pusher.push(view)));
+      }
+      if (topic === 'alarms') {
+        const pusher = subscription.add(coalesce(options.pushIntervalMs ?? 100, listener as (payload: TopicPayload<'alarms'>) => void));
+        let last = '';
+        const onChange = (): void => {
+          const view = alarmsView();
+          const key = JSON.stringify(view);
+          if (key === last) return;
+          last = key;
+          pusher.push(view);
+        };
+        alarmListeners.add(onChange);
+        subscription.add({ dispose: () => alarmListeners.delete(onChange) });
       }
       if (topic === 'location') {
         const pushers = new Map<string, Coalescer<LocationDetail>>();

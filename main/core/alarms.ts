@@ -1,0 +1,85 @@
+/**
+ * The alarm feed, derived from what the console knows (each location's replica and link status):
+ * failed jobs, jobs waiting for media, license warnings, pre-flight problems, locations offline
+ * for longer than a threshold. Acknowledgements persist in the config directory.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import type { Alarm } from '../../shared/alarms.js';
+import type { LocationView } from '../../shared/fleet.js';
+import type { ReplicaState } from './location-replica.js';
+import { writePrivateFile } from './secret-store.js';
+
+export const DEFAULT_OFFLINE_ALARM_MS = 15 * 60_000;
+const MAX_ACKS = 10_000;
+
+const SEVERITY_RANK = { critical: 0, warning: 1 } as const;
+
+/** Alarms of one location, newest first within each severity. */
+export function alarmsOf(location: LocationView, replica: ReplicaState | null, now: Date, offlineAfterMs: number): Omit<Alarm, 'acknowledged'>[] {
+  const base = { locationId: location.id, location: location.name };
+  const out: Omit<Alarm, 'acknowledged'>[] = [];
+  if (location.status === 'offline' && location.lastSeen && now.getTime() - Date.parse(location.lastSeen) > offlineAfterMs) {
+    out.push({ ...base, id: `offline:${location.id}:${location.lastSeen}`, severity: 'critical', kind: 'offline', at: location.lastSeen, text: `offline since ${location.lastSeen}${location.detail ? ` (${location.detail})` : ''}` });
+  }
+  if (!replica) return out;
+  for (const job of replica.jobs.recent) {
+    if (job.state !== 'error' && job.state !== 'warning') continue;
+    const what = job.kind === 'backup' ? `${job.type ?? ''} backup of ${job.task ?? ''}` : `${job.kind} ${job.saveset ?? ''}`;
+    out.push({
+      ...base,
+      id: `job:${location.id}:${job.id}`,
+      severity: job.state === 'error' ? 'critical' : 'warning',
+      kind: job.state === 'error' ? 'job-failed' : 'job-warning',
+      at: job.endedAt ?? job.queuedAt,
+      text: `${what} ${job.state === 'error' ? 'failed' : 'ended with warnings'}${job.message ? `: ${job.message}` : ''}`,
+    });
+  }
+  for (const job of replica.jobs.active) {
+    if (job.state !== 'waiting-media') continue;
+    out.push({ ...base, id: `media:${location.id}:${job.id}`, severity: 'critical', kind: 'waiting-media', at: job.queuedAt, text: job.message ?? `job ${job.id} is waiting for media` });
+  }
+  const license = replica.license;
+  if (license.status === 'expiring' || license.status === 'expired' || license.status === 'invalid') {
+    out.push({
+      ...base,
+      id: `license:${location.id}:${license.status}:${license.expires ?? ''}`,
+      severity: license.status === 'expiring' ? 'warning' : 'critical',
+      kind: 'license',
+      at: license.lastCheck,
+      text: license.reason ?? `license ${license.status}`,
+    });
+  }
+  const check = replica.schedules.lastCheck;
+  check?.problems.forEach((problem, index) => {
+    out.push({ ...base, id: `check:${location.id}:${check.at}:${index}`, severity: problem.severity === 'error' ? 'critical' : 'warning', kind: 'check', at: check.at, text: `${problem.subject}: ${problem.message}` });
+  });
+  return out;
+}
+
+export function sortAlarms(alarms: Alarm[]): Alarm[] {
+  return alarms.sort((a, b) => Number(a.acknowledged) - Number(b.acknowledged) || SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || b.at.localeCompare(a.at));
+}
+
+/** Acknowledged alarm ids, persisted (0600) in the console's config directory. */
+export class AcknowledgedAlarms {
+  private ids: string[];
+
+  constructor(private readonly path: string) {
+    try {
+      this.ids = z.array(z.string()).parse(JSON.parse(readFileSync(path, 'utf8')));
+    } catch {
+      this.ids = [];
+    }
+  }
+
+  has(id: string): boolean {
+    return this.ids.includes(id);
+  }
+
+  add(id: string): void {
+    if (this.has(id)) return;
+    this.ids = [...this.ids, id].slice(-MAX_ACKS);
+    writePrivateFile(this.path, `${JSON.stringify(this.ids)}\n`);
+  }
+}
