@@ -6,6 +6,7 @@ import { defaultConfigDir } from '../core/config-dir.js';
 import { createConsoleCore } from '../core/console-core.js';
 import { appSenderCheck, forwardTopics, registerConsoleIpc } from './ipc.js';
 import { installApplicationMenu } from './menu.js';
+import { notifyCriticalAlarms } from './alarm-notifications.js';
 import { allowPlaintextFromEnv, SafeStorageSecretStore } from './safe-storage-store.js';
 import { acquireSingleInstance, focusWindow, openSecretStoreOrQuit } from './startup.js';
 import { createUiCommandSource, withUiCommands } from './ui-commands.js';
@@ -39,6 +40,7 @@ function start(): void {
     const service = withUiCommands(core.service, commands);
     installApplicationMenu({ isMac: process.platform === 'darwin', developerTools: !app.isPackaged, raise: commands.emit });
     const ipc = registerConsoleIpc(service, appSenderCheck(isAppUrl, () => window?.webContents));
+    const notifications = notifyCriticalAlarms(service, () => (window ? focusWindow(window) : openWindow?.()));
 
     const open = (): void => {
       const opened = createMainWindow({ preloadPath: join(import.meta.dirname, '../preload/index.cjs'), isAppUrl });
@@ -60,6 +62,7 @@ function start(): void {
       if (process.platform !== 'darwin') app.quit();
     });
     app.on('will-quit', () => {
+      notifications.dispose();
       ipc.dispose();
       core.dispose();
     });
