@@ -9,6 +9,7 @@ import { fleetViewSchema, hostSchema, locationViewSchema, portSchema } from './f
 import { devicesStateSchema } from './devices.js';
 import { licenseStatusSchema } from './license.js';
 import { alarmsViewSchema } from './alarms.js';
+import { fleetSummarySchema } from './fleet-summary.js';
 import { jobsStateSchema } from './engine.js';
 import { schedulesStateSchema } from './schedule.js';
 import { agentProtocol, type ClientCommandName } from './protocol/catalog.js';
@@ -63,6 +64,7 @@ export const consoleCalls = {
   removeLocation: { args: removeLocationArgsSchema, result: z.object({ removed: z.boolean() }) },
   getLocationDetail: { args: z.object({ id: z.uuid() }).strict(), result: locationDetailSchema },
   listAlarms: { args: z.object({}).strict(), result: alarmsViewSchema },
+  getFleetSummary: { args: z.object({}).strict(), result: fleetSummarySchema },
   acknowledgeAlarm: { args: z.object({ id: z.string().min(1).max(512) }).strict(), result: z.object({ acknowledged: z.boolean() }) },
   loaderInventory: forwarded('loader:inventory'),
   loaderLoad: forwarded('loader:load'),

@@ -17,6 +17,7 @@ import { LocationRegistry, type Registration } from './registry.js';
 import { LocationReplica } from './location-replica.js';
 import { AcknowledgedAlarms, alarmsOf, DEFAULT_OFFLINE_ALARM_MS, sortAlarms } from './alarms.js';
 import type { AlarmsView } from '../../shared/alarms.js';
+import { summarizeFleet } from './fleet-summary.js';
 import { FileSecretStore, type SecretStore } from './secret-store.js';
 
 export interface ConsoleCoreOptions {
@@ -131,6 +132,9 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     ...forwardedCalls,
     async listAlarms() {
       return alarmsView();
+    },
+    async getFleetSummary() {
+      return summarizeFleet(fleet.view(), (id) => replicas.get(id)?.state ?? null);
     },
     async acknowledgeAlarm({ id }) {
       const known = alarmsView().alarms.some((alarm) => alarm.id === id);

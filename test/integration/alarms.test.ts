@@ -49,6 +49,10 @@ describe('alarm feed', () => {
     const failed = (await console.service.listAlarms({})).alarms.find((alarm) => alarm.kind === 'job-failed');
     expect(failed).toMatchObject({ location: 'hq-berlin', acknowledged: false, text: expect.stringContaining('database not quiesced') });
     await expect.poll(() => pushed.at(-1)?.alarms.length).toBe(3);
+    const summary = await console.service.getFleetSummary({});
+    expect(summary.locations).toEqual([expect.objectContaining({ name: 'hq-berlin', waitingForMedia: 1, failedToday: 1, drives: 2, media: { scratch: 2, append: 0, full: 0, other: 0 } })]);
+    expect(summary.jobsByState).toMatchObject({ error: 1, 'waiting-media': 1 });
+    expect(summary.licenses).toEqual({ trial: 1 });
 
     await console.service.acknowledgeAlarm({ id: failed?.id ?? '' });
     const after = (await console.service.listAlarms({})).alarms;
