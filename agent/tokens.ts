@@ -58,6 +58,17 @@ export class TokenStore {
     return this.records;
   }
 
+  /** Revokes a token by id; connections using it are cut by the caller. */
+  revoke(id: string, now: Date): TokenRecord {
+    const record = this.records.find((candidate) => candidate.id === id);
+    if (!record) throw new FloeError('NOT_FOUND', `no token ${id}; see: floe-agent token list`);
+    if (record.revokedAt) return record;
+    const revoked = { ...record, revokedAt: now.toISOString() };
+    this.records = this.records.map((candidate) => (candidate.id === id ? revoked : candidate));
+    this.save();
+    return revoked;
+  }
+
   private save(): void {
     writeSecretFile(this.path, `${JSON.stringify({ tokens: this.records }, null, 2)}\n`);
   }

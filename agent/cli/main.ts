@@ -10,6 +10,7 @@ import { runStatus } from './commands/status.js';
 import { registerDeviceCommands } from './commands/devices.js';
 import { registerEngineCommands } from './commands/engine.js';
 import { registerScheduleCommands } from './commands/schedule.js';
+import { registerTokenCommands } from './commands/tokens.js';
 import { runLicenseInstall, runLicenseShow, runLicenseTrust } from './commands/license.js';
 import { fail } from './output.js';
 
@@ -49,6 +50,7 @@ program
 registerDeviceCommands(program);
 registerEngineCommands(program);
 registerScheduleCommands(program);
+registerTokenCommands(program);
 
 const license = program.command('license').description('the location\'s license: show it, install one, trust a vendor key (through the running agent)');
 license

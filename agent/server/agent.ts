@@ -28,6 +28,7 @@ import { registerEngineHandlers } from './handlers/engine.js';
 import { ScheduleStore } from '../schedule/schedule-store.js';
 import { ScheduleService } from '../schedule/schedule-service.js';
 import { registerScheduleHandlers } from './handlers/schedule.js';
+import { registerTokenHandlers } from './handlers/tokens.js';
 import { backupDayOf } from '../schedule/backup-day.js';
 import type { AgentContext } from './context.js';
 import { LocationState } from './location-state.js';
@@ -111,6 +112,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     registerLicenseHandlers(socket, logger, license);
     registerEngineHandlers(socket, logger, engine);
     registerScheduleHandlers(socket, logger, scheduling);
+    registerTokenHandlers(socket, logger, tokens, io, clock);
     socket.on('disconnect', (reason) => logger.info({ remote: socket.handshake.address, reason }, 'console disconnected'));
     socket.emit('location:hello', { protocol: PROTOCOL_VERSION, identity, role: socket.data.role, now: clock().toISOString() });
     // A console that was here before gets the deltas it missed, if the journal still has them.

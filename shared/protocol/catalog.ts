@@ -8,10 +8,12 @@ import { ERROR_CODES } from '../errors.js';
 import { devicesChangeSchema, devicesStateSchema } from '../devices.js';
 import { licenseChangeSchema, licenseStatusSchema } from '../license.js';
 import { command } from './command.js';
+import { roleSchema } from './role.js';
 import { deviceCommands } from './devices.js';
 import { licenseCommands } from './license.js';
 import { engineCommands } from './engine.js';
 import { scheduleCommands } from './schedule.js';
+import { tokenCommands } from './tokens.js';
 import { checkReportSchema, schedulesStateSchema } from '../schedule.js';
 import { jobsChangeSchema, jobsStateSchema } from '../engine.js';
 
@@ -78,8 +80,7 @@ export const locationIdentitySchema = z.object({
 });
 export type LocationIdentity = z.infer<typeof locationIdentitySchema>;
 
-export const roleSchema = z.enum(['admin', 'monitor']);
-export type Role = z.infer<typeof roleSchema>;
+export { roleSchema, type Role } from './role.js';
 
 /** `location:hello` — the first event after a successful handshake. */
 export const helloSchema = z.object({
@@ -142,6 +143,7 @@ export const agentProtocol = {
     ...licenseCommands,
     ...engineCommands,
     ...scheduleCommands,
+    ...tokenCommands,
   },
 } as const;
 
