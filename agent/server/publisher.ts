@@ -13,6 +13,8 @@ export class Publisher {
   readonly epoch = randomUUID();
   private readonly journal: Delta[] = [];
   private readonly sinks = new Set<(delta: Delta) => void>();
+  private readonly queue: Delta[] = [];
+  private delivering = false;
 
   constructor(private readonly clock: () => Date) {}
 
@@ -25,7 +27,16 @@ export class Publisher {
     const delta: Delta = { seq: this.seq, at: this.clock().toISOString(), change };
     this.journal.push(delta);
     if (this.journal.length > JOURNAL_SIZE) this.journal.shift();
-    for (const sink of this.sinks) sink(delta);
+    // A sink may publish in turn (the license follows the devices): deliver strictly in seq order.
+    this.queue.push(delta);
+    if (!this.delivering) {
+      this.delivering = true;
+      try {
+        for (let next = this.queue.shift(); next; next = this.queue.shift()) for (const sink of this.sinks) sink(next);
+      } finally {
+        this.delivering = false;
+      }
+    }
     return delta;
   }
 
