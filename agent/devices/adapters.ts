@@ -4,6 +4,7 @@
  * from 0, storage slots from 1, import/export slots after the last storage slot.
  */
 import type { LoaderElement } from '../../shared/devices.js';
+import { FloeError } from '../../shared/errors.js';
 
 export interface ChangerAdapter {
   /** Reads every element (drives, storage and import/export slots) from the changer. */
@@ -68,4 +69,23 @@ export class DeviceError extends Error {
     super(message);
     this.name = 'DeviceError';
   }
+}
+
+/** Media in a drive reserved for a job. */
+export interface Mount {
+  readonly loader: string;
+  readonly drive: number;
+  readonly label: string;
+  readonly io: DriveIo & DataIo;
+}
+
+export function isDataIo(io: DriveIo): io is DriveIo & DataIo {
+  return 'createFile' in io && 'readFile' in io;
+}
+
+/** A device failure as the protocol reports it: media missing is a conflict, anything else DEVICE_FAILED. */
+export function deviceFailure(error: unknown, context: string): FloeError {
+  if (error instanceof FloeError) return error;
+  if (error instanceof DeviceError) return new FloeError(error.code === 'NO_MEDIA' ? 'CONFLICT' : 'DEVICE_FAILED', `${context}: ${error.message}`);
+  return new FloeError('DEVICE_FAILED', `${context}: ${error instanceof Error ? error.message : String(error)}`);
 }

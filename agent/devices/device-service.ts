@@ -5,22 +5,11 @@
  */
 import { join } from 'node:path';
 import { FloeError } from '../../shared/errors.js';
+export type { Mount } from './adapters.js';
 import { isCleaningBarcode, type DevicesChange, type DevicesState, type Drive, type Loader, type Media, type MediaLocation, type Pool } from '../../shared/devices.js';
 import type { LoaderCreate } from '../../shared/protocol/devices.js';
 import type { AgentContext } from '../server/context.js';
-import { DeviceError, type DataIo, type DriveIo } from './adapters.js';
-
-/** Media in a drive reserved for a job. */
-export interface Mount {
-  readonly loader: string;
-  readonly drive: number;
-  readonly label: string;
-  readonly io: DriveIo & DataIo;
-}
-
-function isDataIo(io: DriveIo): io is DriveIo & DataIo {
-  return 'createFile' in io && 'readFile' in io;
-}
+import { deviceFailure, isDataIo, type Mount } from './adapters.js';
 import { chooseLabel, makePool } from './labels.js';
 import { defaultAdapterFactory, findMismatches, LoaderRuntime, type AdapterFactory } from './loader-runtime.js';
 import { DeviceStore } from './store.js';
@@ -118,9 +107,9 @@ export class DeviceService {
   load(loader: string, slot: number, drive: number): Promise<Drive> {
     const runtime = this.runtime(loader);
     return runtime.exclusive(async () => {
-      this.requireIdleDrive(runtime, drive);
-      this.requireEmptyDrive(runtime, drive);
-      this.requireFullSlot(runtime, slot);
+      runtime.requireIdleDrive(drive);
+      runtime.requireEmptyDrive(drive);
+      runtime.requireFullSlot(slot);
       await this.move(runtime, drive, 'loading', async () => {
         await runtime.adapters.changer.load(slot, drive);
         await runtime.adapters.drives[drive]?.ready();
@@ -132,11 +121,11 @@ export class DeviceService {
   unload(loader: string, drive: number, slot?: number): Promise<Drive> {
     const runtime = this.runtime(loader);
     return runtime.exclusive(async () => {
-      this.requireIdleDrive(runtime, drive);
+      runtime.requireIdleDrive(drive);
       const element = runtime.element('drive', drive);
       if (!element?.full) throw new FloeError('CONFLICT', `drive ${drive} of ${loader} is empty`);
-      const target = slot ?? this.homeOrFreeSlot(runtime, element.homeSlot);
-      this.requireEmptySlot(runtime, target);
+      const target = slot ?? runtime.homeOrFreeSlot(element.homeSlot);
+      runtime.requireEmptySlot(target);
       await this.move(runtime, drive, 'unloading', async () => {
         await runtime.adapters.drives[drive]?.release();
         await runtime.adapters.changer.unload(drive, target);
@@ -148,8 +137,8 @@ export class DeviceService {
   transfer(loader: string, from: number, to: number): Promise<Loader> {
     const runtime = this.runtime(loader);
     return runtime.exclusive(async () => {
-      this.requireFullSlot(runtime, from);
-      this.requireEmptySlot(runtime, to);
+      runtime.requireFullSlot(from);
+      runtime.requireEmptySlot(to);
       await this.move(runtime, null, null, () => runtime.adapters.changer.transfer(from, to), [from, to], []);
       return runtime.view();
     });
@@ -160,7 +149,7 @@ export class DeviceService {
     const source = from ?? runtime.elements.find((element) => element.kind === 'ie' && element.full)?.number;
     if (source === undefined) throw new FloeError('CONFLICT', `no import/export slot of ${loader} holds a cartridge to import`);
     if (runtime.slotElement(source)?.kind !== 'ie') throw new FloeError('BAD_REQUEST', `element ${source} of ${loader} is not an import/export slot`);
-    const target = to ?? this.freeElement(runtime, 'slot');
+    const target = to ?? runtime.freeElement('slot');
     if (runtime.slotElement(target)?.kind !== 'slot') throw new FloeError('BAD_REQUEST', `element ${target} of ${loader} is not a storage slot`);
     return this.transfer(loader, source, target);
   }
@@ -168,7 +157,7 @@ export class DeviceService {
   exportCartridge(loader: string, from: number, to?: number): Promise<Loader> {
     const runtime = this.runtime(loader);
     if (runtime.slotElement(from)?.kind !== 'slot') throw new FloeError('BAD_REQUEST', `element ${from} of ${loader} is not a storage slot`);
-    const target = to ?? this.freeElement(runtime, 'ie');
+    const target = to ?? runtime.freeElement('ie');
     if (runtime.slotElement(target)?.kind !== 'ie') throw new FloeError('BAD_REQUEST', `element ${target} of ${loader} is not an import/export slot`);
     return this.transfer(loader, from, target);
   }
@@ -177,8 +166,8 @@ export class DeviceService {
   clean(loader: string, drive: number): Promise<{ drive: Drive; cleaningBarcode: string; uses: number }> {
     const runtime = this.runtime(loader);
     return runtime.exclusive(async () => {
-      this.requireIdleDrive(runtime, drive);
-      this.requireEmptyDrive(runtime, drive);
+      runtime.requireIdleDrive(drive);
+      runtime.requireEmptyDrive(drive);
       const cartridge = runtime.elements.find((element) => element.kind !== 'drive' && element.full && isCleaningBarcode(element.barcode));
       if (!cartridge?.barcode) throw new FloeError('CONFLICT', `${loader} holds no cleaning cartridge (barcode CLN…); import one first`);
       const slot = cartridge.number;
@@ -212,7 +201,7 @@ export class DeviceService {
     const pool = this.store.pools().find((candidate) => candidate.name === args.pool);
     if (!pool) throw new FloeError('NOT_FOUND', `pool ${args.pool} does not exist; create it with: floe-agent pool add --name ${args.pool}`);
     return runtime.exclusive(async () => {
-      const element = this.requireFullSlot(runtime, args.slot);
+      const element = runtime.requireFullSlot(args.slot);
       if (isCleaningBarcode(element.barcode)) throw new FloeError('BAD_REQUEST', `slot ${args.slot} holds cleaning cartridge ${element.barcode}`);
       const label = chooseLabel(pool, args.label, this.store.labelsInPool(pool.name));
       const holder = this.store.mediaByLabel(label);
@@ -319,7 +308,7 @@ export class DeviceService {
       if (state) Object.assign(state, { job: null, state: 'idle', progress: null });
       const element = runtime.element('drive', mount.drive);
       if (!element?.full) return;
-      const target = this.homeOrFreeSlot(runtime, element.homeSlot);
+      const target = runtime.homeOrFreeSlot(element.homeSlot);
       await this.move(runtime, mount.drive, 'unloading', async () => {
         await mount.io.release();
         await runtime.adapters.changer.unload(mount.drive, target);
@@ -375,7 +364,7 @@ export class DeviceService {
     try {
       runtime.elements = await runtime.adapters.changer.status();
     } catch (error) {
-      throw toFloeError(error, `reading the inventory of ${runtime.name}`);
+      throw deviceFailure(error, `reading the inventory of ${runtime.name}`);
     }
     runtime.inventoryAt = this.ctx.clock().toISOString();
     runtime.mismatches = findMismatches(runtime.elements, this.store.expectedElements(runtime.name));
@@ -396,7 +385,7 @@ export class DeviceService {
       await act();
     } catch (error) {
       if (driveState) driveState.detail = error instanceof Error ? error.message : String(error);
-      throw toFloeError(error, `${runtime.name}`);
+      throw deviceFailure(error, `${runtime.name}`);
     } finally {
       if (driveState) driveState.state = 'idle';
       await this.readInventory(runtime).catch((error: unknown) => this.ctx.logger.error({ err: error, loader: runtime.name }, 'inventory after a move failed'));
@@ -406,41 +395,6 @@ export class DeviceService {
       this.publishLoader(runtime, { withDrives: true });
       this.syncMediaLocations(runtime);
     }
-  }
-
-  private requireIdleDrive(runtime: LoaderRuntime, drive: number): void {
-    const state = runtime.driveStates[drive];
-    if (!state) throw new FloeError('NOT_FOUND', `${runtime.name} has no drive ${drive} (drives 0-${runtime.driveStates.length - 1})`);
-    if (state.job !== null) throw new FloeError('BUSY', `drive ${drive} of ${runtime.name} is busy with job ${state.job}`);
-  }
-
-  private requireEmptyDrive(runtime: LoaderRuntime, drive: number): void {
-    const element = runtime.element('drive', drive);
-    if (element?.full) throw new FloeError('CONFLICT', `drive ${drive} of ${runtime.name} already holds ${element.barcode ?? 'a cartridge'}; unload it first`);
-  }
-
-  private requireFullSlot(runtime: LoaderRuntime, slot: number) {
-    const element = runtime.slotElement(slot);
-    if (!element) throw new FloeError('NOT_FOUND', `${runtime.name} has no slot ${slot}`);
-    if (!element.full) throw new FloeError('CONFLICT', `slot ${slot} of ${runtime.name} is empty`);
-    return element;
-  }
-
-  private requireEmptySlot(runtime: LoaderRuntime, slot: number): void {
-    const element = runtime.slotElement(slot);
-    if (!element) throw new FloeError('NOT_FOUND', `${runtime.name} has no slot ${slot}`);
-    if (element.full) throw new FloeError('CONFLICT', `slot ${slot} of ${runtime.name} is full (${element.barcode ?? 'no barcode'})`);
-  }
-
-  private homeOrFreeSlot(runtime: LoaderRuntime, home: number | null): number {
-    if (home !== null && runtime.slotElement(home)?.full === false) return home;
-    return this.freeElement(runtime, 'slot');
-  }
-
-  private freeElement(runtime: LoaderRuntime, kind: 'slot' | 'ie'): number {
-    const free = runtime.elements.find((element) => element.kind === kind && !element.full);
-    if (!free) throw new FloeError('CONFLICT', `${runtime.name} has no empty ${kind === 'ie' ? 'import/export' : 'storage'} slot`);
-    return free.number;
   }
 
   private driveView(runtime: LoaderRuntime, drive: number): Drive {
@@ -486,10 +440,4 @@ export class DeviceService {
   private publish(change: DevicesChange): void {
     this.ctx.publisher.publish({ domain: 'devices', change });
   }
-}
-
-function toFloeError(error: unknown, context: string): FloeError {
-  if (error instanceof FloeError) return error;
-  if (error instanceof DeviceError) return new FloeError(error.code === 'NO_MEDIA' ? 'CONFLICT' : 'DEVICE_FAILED', `${context}: ${error.message}`);
-  return new FloeError('DEVICE_FAILED', `${context}: ${error instanceof Error ? error.message : String(error)}`);
 }

@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import type { Drive, DriveState, Loader, LoaderElement, SlotMismatch } from '../../shared/devices.js';
+import { FloeError } from '../../shared/errors.js';
 import type { ChangerAdapter, DriveIo } from './adapters.js';
 import type { LoaderRow } from './store.js';
 import { VtlChanger } from './vtl/vtl-changer.js';
@@ -116,6 +117,44 @@ export class LoaderRuntime {
   slotElement(number: number): LoaderElement | undefined {
     return this.elements.find((element) => element.kind !== 'drive' && element.number === number);
   }
+
+  // ── preconditions: clear refusals before anything moves ──
+
+  requireIdleDrive(drive: number): void {
+    const state = this.driveStates[drive];
+    if (!state) throw new FloeError('NOT_FOUND', `${this.name} has no drive ${drive} (drives 0-${this.driveStates.length - 1})`);
+    if (state.job !== null) throw new FloeError('BUSY', `drive ${drive} of ${this.name} is busy with job ${state.job}`);
+  }
+
+  requireEmptyDrive(drive: number): void {
+    const element = this.element('drive', drive);
+    if (element?.full) throw new FloeError('CONFLICT', `drive ${drive} of ${this.name} already holds ${element.barcode ?? 'a cartridge'}; unload it first`);
+  }
+
+  requireFullSlot(slot: number): LoaderElement {
+    const element = this.slotElement(slot);
+    if (!element) throw new FloeError('NOT_FOUND', `${this.name} has no slot ${slot}`);
+    if (!element.full) throw new FloeError('CONFLICT', `slot ${slot} of ${this.name} is empty`);
+    return element;
+  }
+
+  requireEmptySlot(slot: number): void {
+    const element = this.slotElement(slot);
+    if (!element) throw new FloeError('NOT_FOUND', `${this.name} has no slot ${slot}`);
+    if (element.full) throw new FloeError('CONFLICT', `slot ${slot} of ${this.name} is full (${element.barcode ?? 'no barcode'})`);
+  }
+
+  homeOrFreeSlot(home: number | null): number {
+    if (home !== null && this.slotElement(home)?.full === false) return home;
+    return this.freeElement('slot');
+  }
+
+  freeElement(kind: 'slot' | 'ie'): number {
+    const free = this.elements.find((element) => element.kind === kind && !element.full);
+    if (!free) throw new FloeError('CONFLICT', `${this.name} has no empty ${kind === 'ie' ? 'import/export' : 'storage'} slot`);
+    return free.number;
+  }
+
 
   view(): Loader {
     return {
