@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** floe-agent: the command line of a Floe location's agent. */
 import { resolve } from 'node:path';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { AGENT_VERSION } from '../version.js';
 import { DEFAULT_LISTEN } from '../config.js';
 import { runInit } from './commands/init.js';
@@ -13,9 +13,8 @@ import { registerScheduleCommands } from './commands/schedule.js';
 import { registerTokenCommands } from './commands/tokens.js';
 import { runLicenseInstall, runLicenseShow, runLicenseTrust } from './commands/license.js';
 import { fail } from './output.js';
+import { dataOption, jsonOption } from './options.js';
 
-const dataOption = () => new Option('--data <dir>', 'the agent data directory').makeOptionMandatory();
-const jsonOption = () => new Option('--json', 'print one JSON document on stdout');
 
 const program = new Command('floe-agent')
   .description('Floe agent: owns a backup server\'s drives, loaders, media, jobs and catalog, and serves the Floe console over TLS')

@@ -4,15 +4,13 @@ import { Command, Option } from 'commander';
 import type { Drive, Loader, LoaderElement, Media, Pool } from '../../../shared/devices.js';
 import { withAgent } from '../agent-client.js';
 import { printResult } from '../output.js';
+import { dataOption, jsonOption, type CommonOptions } from '../options.js';
 import { collect, formatBytes, integer, size } from '../parse.js';
 
-const data = () => new Option('--data <dir>', 'the agent data directory').makeOptionMandatory();
-const json = () => new Option('--json', 'print one JSON document on stdout');
+const data = dataOption;
+const json = jsonOption;
 
-interface Common {
-  data: string;
-  json?: boolean;
-}
+type Common = CommonOptions;
 
 function element(e: LoaderElement): string {
   const what = e.full ? (e.barcode ?? '(no barcode)') : '—';

@@ -5,15 +5,13 @@ import { FINAL_JOB_STATES, type Job, type Saveset, type Task } from '../../../sh
 import { deltaSchema } from '../../../shared/protocol/catalog.js';
 import { withAgent, type AgentClient } from '../agent-client.js';
 import { printResult } from '../output.js';
+import { dataOption, jsonOption, type CommonOptions } from '../options.js';
 import { collect, formatBytes, integer } from '../parse.js';
 
-const data = () => new Option('--data <dir>', 'the agent data directory').makeOptionMandatory();
-const json = () => new Option('--json', 'print one JSON document on stdout');
+const data = dataOption;
+const json = jsonOption;
 
-interface Common {
-  data: string;
-  json?: boolean;
-}
+type Common = CommonOptions;
 
 function taskLine(t: Task): string {
   return `${t.name}  pool ${t.pool}  ${t.compress === 'gzip' ? 'gzip  ' : ''}${t.sources.join(' ')}${t.excludes.length ? `  excluding ${t.excludes.join(' ')}` : ''}`;

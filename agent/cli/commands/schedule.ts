@@ -4,15 +4,13 @@ import { Command, Option } from 'commander';
 import type { CalendarRun, CheckReport, Schedule } from '../../../shared/schedule.js';
 import { withAgent } from '../agent-client.js';
 import { printResult } from '../output.js';
+import { dataOption, jsonOption, type CommonOptions } from '../options.js';
 import { collect, integer } from '../parse.js';
 
-const data = () => new Option('--data <dir>', 'the agent data directory').makeOptionMandatory();
-const json = () => new Option('--json', 'print one JSON document on stdout');
+const data = dataOption;
+const json = jsonOption;
 
-interface Common {
-  data: string;
-  json?: boolean;
-}
+type Common = CommonOptions;
 
 function scheduleLine(s: Schedule): string {
   return `${s.name}  ${s.enabled ? '' : '(disabled) '}${s.cron} ${s.timezone}  ${s.type}${s.type === 'auto' ? ` (cycle ${s.dumpCycleDays} d, ${s.runsPerCycle} runs)` : ''}  tasks ${s.tasks.join(', ')}`;

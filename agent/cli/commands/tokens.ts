@@ -3,9 +3,10 @@ import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { withAgent } from '../agent-client.js';
 import { printResult } from '../output.js';
+import { dataOption, jsonOption } from '../options.js';
 
-const data = () => new Option('--data <dir>', 'the agent data directory').makeOptionMandatory();
-const json = () => new Option('--json', 'print one JSON document on stdout');
+const data = dataOption;
+const json = jsonOption;
 
 export function registerTokenCommands(program: Command): void {
   const token = program.command('token').description('API tokens for consoles');
