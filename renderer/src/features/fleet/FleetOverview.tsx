@@ -3,13 +3,14 @@ import { useEffect, useRef, useState, type ReactNode, type RefObject } from 'rea
 import { STATUS_WORDS } from '../../../../shared/fleet';
 import { openLocation } from '../../bridge';
 import { EmptyState } from '../../components/EmptyState';
+import { JobsPerDayChart } from '../../components/JobsPerDayChart';
 import { LicenseWord } from '../../components/LicenseWord';
 import { LocationCard } from '../../components/LocationCard';
 import { StatusBadge } from '../../components/StatusBadge';
 import { VirtualRows } from '../../components/VirtualRows';
 import { formatAgo } from '../../format';
 import { isLicenseWarning, isProblemLink, licenseTone, summarizeDevices } from '../../health';
-import { useActions, useFleetLayout, useFleetLoaded, useFleetRows, useHealthOrder, useLocation, useLocationDetail } from '../../store/store';
+import { useActions, useFleetLayout, useJobsPerDay, useFleetLoaded, useFleetRows, useHealthOrder, useLocation, useLocationDetail } from '../../store/store';
 import { useNow } from '../../use-now';
 
 const CARD_WIDTH = 270;
@@ -117,6 +118,7 @@ export function FleetOverview() {
   const actions = useActions();
   const now = useNow(15_000);
   const [ref, width] = useWidth();
+  const perDay = useJobsPerDay();
   const columns = Math.max(1, Math.floor(width / CARD_WIDTH));
 
   let body: ReactNode;
@@ -186,6 +188,7 @@ export function FleetOverview() {
         </div>
       </header>
       {loaded && order.length > 0 ? <Attention now={now} /> : null}
+      {loaded && order.length > 0 ? <JobsPerDayChart data={perDay} /> : null}
       {body}
     </section>
   );
