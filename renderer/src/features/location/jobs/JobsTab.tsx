@@ -6,7 +6,7 @@ import { EmptyState } from '../../../components/EmptyState';
 import { JobStateWord } from '../../../components/JobStateWord';
 import { ProgressBar } from '../../../components/ProgressBar';
 import { VirtualRows } from '../../../components/VirtualRows';
-import { formatBytes, formatDateTime, utcTitle } from '../../../format';
+import { formatBytes, formatDateTime, plural, utcTitle } from '../../../format';
 import { outcomeOfError, type ActionOutcome } from '../action-outcome';
 import { ActionOutcomeLine } from '../ActionOutcomeLine';
 import { canRerun, estimateProgress, formatDuration, groupJobs } from './job-groups';
@@ -58,7 +58,7 @@ function RunningJob({ job, recent, actions }: Readonly<{ job: Job; recent: reado
       <div className="job-progress" title={progress.basis ?? 'no previous run to compare with'}>
         <ProgressBar fraction={progress.fraction} label={`Progress of ${job.id}`} />
         <span className="job-figures">
-          {formatBytes(job.bytes)} · {job.files} files · {formatBytes(job.rate)}/s
+          {formatBytes(job.bytes)} · {plural(job.files, 'file')} · {formatBytes(job.rate)}/s
           {progress.etaSeconds !== null ? ` · about ${formatDuration(progress.etaSeconds)} left` : ''}
         </span>
       </div>

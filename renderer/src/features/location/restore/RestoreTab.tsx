@@ -4,7 +4,7 @@ import type { Job, JobsState } from '../../../../../shared/engine';
 import { consoleApi } from '../../../bridge';
 import { EmptyState } from '../../../components/EmptyState';
 import { JobStateWord } from '../../../components/JobStateWord';
-import { formatBytes, formatDateTime } from '../../../format';
+import { formatBytes, formatDateTime, plural } from '../../../format';
 import { useQuery } from '../../../use-query';
 import { outcomeOfError, type ActionOutcome } from '../action-outcome';
 import { ActionOutcomeLine } from '../ActionOutcomeLine';
@@ -21,7 +21,7 @@ function FollowJob({ job }: Readonly<{ job: Job | undefined }>) {
   if (!job) return <p className="muted">Waiting for the restore job to appear in the location’s jobs…</p>;
   return (
     <div className="follow-job" role="status" aria-label="Restore job" data-state={job.state}>
-      <span className="strong">Restore job {job.id}</span> <JobStateWord state={job.state} /> · {formatBytes(job.bytes)} · {job.files} files
+      <span className="strong">Restore job {job.id}</span> <JobStateWord state={job.state} /> · {formatBytes(job.bytes)} · {plural(job.files, 'file')}
       {job.currentFile ? <span className="muted"> · {job.currentFile}</span> : null}
       {job.message ? <p className={job.state === 'error' ? 'tone-bad' : job.state === 'warning' ? 'tone-warn' : 'muted'}>{job.message}</p> : null}
     </div>
@@ -89,16 +89,16 @@ export function RestoreTab({ locationId, jobs, canAct }: Readonly<RestoreTabProp
   const example = paths[0] ?? (saveset ? `${start === '/' ? '' : start}/…` : '/…');
   return (
     <div className="restore-tab">
-      <section className="card restore-pick" aria-label="Saveset">
+      <section className="card restore-pick" aria-label="Saveset choice">
         <label className="inline-field">
           <span>Saveset</span>
-          <select value={chosen} onChange={(event) => choose(event.target.value)}>
+          <select value={chosen} onChange={(event) => choose(event.target.value)} aria-label="Saveset">
             <option value="">Choose a saveset…</option>
             {groups.map((group) => (
               <optgroup key={group.task} label={`Task ${group.task}`}>
                 {group.savesets.map((candidate) => (
                   <option key={candidate.id} value={candidate.id}>
-                    {formatDateTime(candidate.started)} · {candidate.type} · {formatBytes(candidate.bytes)} · {candidate.files} files{candidate.status === 'warning' ? ' · warning' : ''}
+                    {formatDateTime(candidate.started)} · {candidate.type} · {formatBytes(candidate.bytes)} · {plural(candidate.files, 'file')}{candidate.status === 'warning' ? ' · warning' : ''}
                   </option>
                 ))}
               </optgroup>
