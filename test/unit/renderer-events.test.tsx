@@ -63,6 +63,23 @@ describe('Events tab', () => {
   });
 });
 
+describe('fleet overview with engine state', () => {
+  it('names failed jobs and jobs waiting for media under Needs attention, and draws the jobs-per-day chart', async () => {
+    const site = location('fleet-engine');
+    const today = '2026-11-23';
+    fake.handlers.set('getLocationDetail', async () =>
+      engineDetail(site.id, { active: [job({ task: 'mail', state: 'waiting-media', endedAt: null })], recent: [job({ task: 'db', state: 'error', backupDay: today }), job({ backupDay: today })] }, schedulesState(today)),
+    );
+    await act(async () => fake.push('fleet', { locations: [site] }));
+    render(<App />);
+    const attention = await screen.findByRole('region', { name: 'Needs attention' });
+    await screen.findByText('mail is waiting for media');
+    expect(attention.textContent).toContain('backup db failed');
+    const chart = screen.getByRole('region', { name: 'Jobs per backup day by status' });
+    expect(chart.textContent).not.toContain('No finished jobs');
+  });
+});
+
 describe('jobs per backup day', () => {
   it('counts finished jobs of every location by day and status, the last 14 days, oldest first', () => {
     const day = (n: number) => `2026-11-${String(n).padStart(2, '0')}`;
