@@ -14,6 +14,9 @@ const SERIES = [
 ] as const;
 
 const shortDay = (day: string): string => day.slice(5);
+const ORDER: readonly string[] = SERIES.map((series) => series.key);
+/** Legend in status order (ok, warning, error, cancelled), stable across renders. */
+const byStatus = (item: { dataKey?: unknown }): number => ORDER.indexOf(String(item.dataKey));
 
 /** Stacked bars: jobs per backup day by status (memoised data, no animation). */
 export function JobsPerDayChart({ data }: Readonly<JobsPerDayChartProps>) {
@@ -30,7 +33,7 @@ export function JobsPerDayChart({ data }: Readonly<JobsPerDayChartProps>) {
               <XAxis dataKey="day" tickFormatter={shortDay} tickLine={false} />
               <YAxis allowDecimals={false} tickLine={false} axisLine={false} />
               <Tooltip cursor={{ fill: 'var(--accent-soft)' }} isAnimationActive={false} />
-              <Legend iconSize={9} />
+              <Legend iconSize={9} itemSorter={byStatus} />
               {SERIES.map((series) => (
                 <Bar key={series.key} dataKey={series.key} name={series.name} stackId="jobs" fill={series.color} isAnimationActive={false} maxBarSize={34} />
               ))}
