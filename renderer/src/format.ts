@@ -51,3 +51,8 @@ export function utcTitle(iso: string | null | undefined): string | undefined {
 export function formatLimit(used: number, limit: number | null): string {
   return limit === null ? `${used} (no limit)` : `${used} of ${limit}`;
 }
+
+/** "1 file", "3 files". */
+export function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}

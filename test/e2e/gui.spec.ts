@@ -106,7 +106,7 @@ test('drill into a location, label, load and unload a cartridge, License info, b
   await expect(view.getByRole('region', { name: 'License' })).toContainText('Trial');
   await page.screenshot({ path: shot('gui-license-light') });
   await view.getByRole('tab', { name: 'Jobs' }).click();
-  await expect(view.getByText('arrive with the backup engine')).toBeVisible();
+  await expect(view.getByText('No jobs yet')).toBeVisible();
 
   // License info: Alt+L, both locations; Esc closes.
   await page.locator('body').click({ position: { x: 5, y: 5 } });

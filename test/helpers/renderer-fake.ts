@@ -7,6 +7,8 @@ import type { ConsoleApi, LocationDetail } from '../../shared/console-api';
 import type { DevicesState, Drive, Loader, LoaderElement, Media } from '../../shared/devices';
 import type { LocationStatus, LocationView } from '../../shared/fleet';
 import type { LicenseStatus } from '../../shared/license';
+import type { FileRecord, Job, JobsState, Saveset, Task } from '../../shared/engine';
+import type { CalendarRun, SchedulesState } from '../../shared/schedule';
 
 type Handler = (args: unknown) => Promise<unknown>;
 
@@ -132,4 +134,82 @@ export function giveElementsASize(width = 1200, height = 600): void {
   Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => height });
   Object.defineProperty(HTMLElement.prototype, 'offsetHeight', { configurable: true, get: () => height });
   Object.defineProperty(HTMLElement.prototype, 'offsetWidth', { configurable: true, get: () => width });
+}
+
+let jobNumber = 0;
+/** A job as the agent reports it (a finished full backup of "home" unless overridden). */
+export function job(overrides: Partial<Job> = {}): Job {
+  jobNumber += 1;
+  const ended = new Date(Date.now() - jobNumber * 60_000).toISOString();
+  return {
+    id: `job-${jobNumber}`,
+    kind: 'backup',
+    task: 'home',
+    type: 'full',
+    state: 'successful',
+    queuedAt: ended,
+    startedAt: ended,
+    endedAt: ended,
+    backupDay: ended.slice(0, 10),
+    bytes: 1024 * 1024,
+    files: 10,
+    rate: 0,
+    currentFile: null,
+    saveset: null,
+    drive: null,
+    message: null,
+    ...overrides,
+  };
+}
+
+export function saveset(overrides: Partial<Saveset> = {}): Saveset {
+  return {
+    id: `S-${Math.random().toString(36).slice(2, 10)}`,
+    task: 'home',
+    type: 'full',
+    status: 'successful',
+    started: '2026-11-20T22:00:00.000Z',
+    ended: '2026-11-20T22:10:00.000Z',
+    backupDay: '2026-11-20',
+    bytes: 5 * 1024 * 1024,
+    files: 42,
+    compress: 'none',
+    base: null,
+    media: ['DAILY00001'],
+    ...overrides,
+  };
+}
+
+export function fileRecord(path: string, type: FileRecord['type'] = 'file', overrides: Partial<FileRecord> = {}): FileRecord {
+  return { path, name: path.split('/').at(-1) ?? path, type, size: type === 'file' ? 1234 : 0, mtime: 1_763_900_000, mode: 0o644, uid: 0, gid: 0, checksum: null, linkTarget: null, deleted: false, ...overrides };
+}
+
+export function task(name: string, sources: string[]): Task {
+  return { name, sources, excludes: [], pool: 'DAILY', compress: 'none', hooks: false, backupOnPreError: false };
+}
+
+export function calendarRun(overrides: Partial<CalendarRun> & Pick<CalendarRun, 'id' | 'backupDay'>): CalendarRun {
+  return {
+    kind: 'past',
+    jobId: null,
+    task: 'home',
+    schedule: null,
+    type: 'full',
+    status: 'successful',
+    start: `${overrides.backupDay}T22:00:00.000Z`,
+    end: `${overrides.backupDay}T23:00:00.000Z`,
+    bytes: null,
+    drive: { loader: 'lib1', number: 0 },
+    overlaps: [],
+    ...overrides,
+  };
+}
+
+export function schedulesState(backupDay: string, overrides: Partial<SchedulesState> = {}): SchedulesState {
+  return { schedules: [], backupDayConfig: { boundary: '06:00', timezone: 'UTC' }, backupDay, lastCheck: null, ...overrides };
+}
+
+/** A location detail with the engine's parts (jobs and schedules). */
+export function engineDetail(id: string, jobs: JobsState | null, schedules: SchedulesState | null = schedulesState('2026-11-23'), seq = 1, licenseStatus: LicenseStatus | null = license('valid', 200)): LocationDetail {
+  return { id, seq, devices: { loaders: [], drives: [], media: [], pools: [] }, license: licenseStatus, jobs, schedules };
 }

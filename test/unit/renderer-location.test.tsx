@@ -41,15 +41,16 @@ async function open(site: LocationView, tab: Parameters<typeof openLocation>[1],
 const panel = () => screen.getByRole('complementary', { name: 'Actions' });
 
 describe('location drill-down', () => {
-  it('has the eight tabs; Jobs, Calendar, Restore and Events say they arrive with the backup engine', async () => {
+  it('has the eight tabs; Jobs, Calendar and Restore say when an agent sent no engine state yet', async () => {
     const site = location('hq');
     await open(site, 'Overview', async () => detail(site.id, devicesWith(8)));
     const tabs = screen.getAllByRole('tab').map((tab) => tab.textContent);
     expect(tabs).toEqual(['Overview', 'Jobs', 'Calendar', 'Drives & loaders', 'Media', 'Restore', 'License', 'Events']);
     expect(screen.getByRole('region', { name: 'Counts' }).textContent).toContain('0 / 2');
-    for (const name of ['Jobs', 'Calendar', 'Restore', 'Events']) {
+    const expected = { Jobs: 'No jobs state yet', Calendar: 'No schedules state yet', Restore: 'No jobs state yet', Events: 'No failures or warnings' };
+    for (const [name, title] of Object.entries(expected)) {
       fireEvent.click(screen.getByRole('tab', { name }));
-      expect(screen.getByText(`${name} arrive with the backup engine`)).toBeTruthy();
+      expect(screen.getByText(title)).toBeTruthy();
     }
   });
 

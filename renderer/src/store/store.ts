@@ -1,5 +1,5 @@
 /** One zustand store made of typed slices. Components use the hooks below, never the store itself. */
-import { useMemo } from 'react';
+import { useMemo, useRef } from 'react';
 import { create } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
 import { createConsoleSlice, type ConsoleSlice } from './console-slice';
@@ -9,6 +9,7 @@ import { createUiSlice, type FleetLayout, type Selection, type ThemeChoice, type
 import type { LocationDetail, UiCommandName } from '../../../shared/console-api';
 import type { LocationView } from '../../../shared/fleet';
 import { sortByHealth } from '../health';
+import { jobsPerDay, type DayBar } from '../jobs-per-day';
 
 export type Store = FleetSlice & ConsoleSlice & LocationsSlice & UiSlice;
 
@@ -70,4 +71,17 @@ export const useFleetRows = (): ReadonlyArray<{ readonly location: LocationView;
     }),
     [order, locations, details],
   );
+};
+
+/** Jobs per backup day by status across the fleet; recomputed only when some location's recent jobs change (not on device pushes). */
+export const useJobsPerDay = (): readonly DayBar[] => {
+  const details = useStore((s) => s.details);
+  const memo = useRef<{ recents: ReadonlyArray<unknown>; data: readonly DayBar[] } | null>(null);
+  return useMemo(() => {
+    const recents = [...details.values()].map((detail) => detail.jobs?.recent);
+    const previous = memo.current;
+    if (previous && previous.recents.length === recents.length && recents.every((recent, index) => recent === previous.recents[index])) return previous.data;
+    memo.current = { recents, data: jobsPerDay(details.values()) };
+    return memo.current.data;
+  }, [details]);
 };

@@ -3,13 +3,14 @@ import { useEffect, useRef, useState, type ReactNode, type RefObject } from 'rea
 import { STATUS_WORDS } from '../../../../shared/fleet';
 import { openLocation } from '../../bridge';
 import { EmptyState } from '../../components/EmptyState';
+import { JobsPerDayChart } from '../../components/JobsPerDayChart';
 import { LicenseWord } from '../../components/LicenseWord';
 import { LocationCard } from '../../components/LocationCard';
 import { StatusBadge } from '../../components/StatusBadge';
 import { VirtualRows } from '../../components/VirtualRows';
 import { formatAgo } from '../../format';
 import { isLicenseWarning, isProblemLink, licenseTone, summarizeDevices } from '../../health';
-import { useActions, useFleetLayout, useFleetLoaded, useFleetRows, useHealthOrder, useLocation, useLocationDetail } from '../../store/store';
+import { useActions, useFleetLayout, useJobsPerDay, useFleetLoaded, useFleetRows, useHealthOrder, useLocation, useLocationDetail } from '../../store/store';
 import { useNow } from '../../use-now';
 
 const CARD_WIDTH = 270;
@@ -74,7 +75,7 @@ function TableRow({ id, now }: Readonly<{ id: string; now: number }>) {
 function Attention({ now }: Readonly<{ now: number }>) {
   const rows = useFleetRows();
   const items = rows.flatMap(({ location, detail }) => {
-    const found: { key: string; glyph: string; tone: string; text: string; id: string; tab?: 'License' | 'Drives & loaders' }[] = [];
+    const found: { key: string; glyph: string; tone: string; text: string; id: string; tab?: 'License' | 'Drives & loaders' | 'Jobs' }[] = [];
     if (isProblemLink(location.status)) {
       found.push({ key: `${location.id}-link`, glyph: '✖', tone: 'bad', id: location.id, text: `${STATUS_WORDS[location.status]}${location.status === 'offline' ? `, last seen ${formatAgo(location.lastSeen, now)}` : location.detail ? ` · ${location.detail}` : ''}` });
     }
@@ -82,6 +83,12 @@ function Attention({ now }: Readonly<{ now: number }>) {
       const license = detail.license;
       found.push({ key: `${location.id}-license`, glyph: '⚑', tone: licenseTone(license), id: location.id, tab: 'License', text: license.status === 'expired' || license.status === 'invalid' ? `license ${license.status}` : `license ${license.status}, ${license.daysLeft} days left` });
     }
+    const jobs = detail?.jobs;
+    const waiting = jobs?.active.filter((job) => job.state === 'waiting-media') ?? [];
+    if (waiting.length > 0) found.push({ key: `${location.id}-media`, glyph: '⏏', tone: 'warn', id: location.id, tab: 'Jobs', text: `${waiting.length === 1 ? `${waiting[0]?.task ?? 'a job'} is` : `${waiting.length} jobs are`} waiting for media` });
+    const today = detail?.schedules?.backupDay;
+    const failed = jobs?.recent.filter((job) => job.state === 'error' && (today === undefined || job.backupDay === today)) ?? [];
+    if (failed.length > 0) found.push({ key: `${location.id}-failed`, glyph: '✖', tone: 'bad', id: location.id, tab: 'Jobs', text: failed.length === 1 ? `${failed[0]?.kind ?? 'job'} ${failed[0]?.task ?? ''} failed` : `${failed.length} jobs failed this backup day` });
     const mismatches = summarizeDevices(detail?.devices)?.mismatches ?? 0;
     if (mismatches > 0) found.push({ key: `${location.id}-slots`, glyph: '⚑', tone: 'warn', id: location.id, tab: 'Drives & loaders', text: `${mismatches} slot${mismatches === 1 ? '' : 's'} disagree with the catalog` });
     return found.map((item) => ({ ...item, name: location.name }));
@@ -117,6 +124,7 @@ export function FleetOverview() {
   const actions = useActions();
   const now = useNow(15_000);
   const [ref, width] = useWidth();
+  const perDay = useJobsPerDay();
   const columns = Math.max(1, Math.floor(width / CARD_WIDTH));
 
   let body: ReactNode;
@@ -186,6 +194,7 @@ export function FleetOverview() {
         </div>
       </header>
       {loaded && order.length > 0 ? <Attention now={now} /> : null}
+      {loaded && order.length > 0 ? <JobsPerDayChart data={perDay} /> : null}
       {body}
     </section>
   );

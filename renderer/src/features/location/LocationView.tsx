@@ -14,21 +14,18 @@ import { summarizeDevices } from '../../health';
 import { useActions, useDetailFetch, useLocation, useLocationDetail } from '../../store/store';
 import { LOCATION_TABS, type LocationTab } from '../../store/ui-slice';
 import { useNow } from '../../use-now';
+import { CalendarTab } from './calendar/CalendarTab';
 import { DrivesTab } from './DrivesTab';
+import { EventsTab } from './events/EventsTab';
+import { JobsTab } from './jobs/JobsTab';
 import { MediaTab } from './MediaTab';
+import { RestoreTab } from './restore/RestoreTab';
 
 export interface LocationViewProps {
   readonly id: string;
   readonly tab: LocationTab;
   readonly focus: string | null;
 }
-
-const COMING: Partial<Record<LocationTab, string>> = {
-  Jobs: 'Running, queued and finished jobs with progress, cancel and rerun',
-  Calendar: 'Month and week sheets of backup days with planned and finished runs',
-  Restore: 'Browse a saveset, tick files and folders, restore to a target directory',
-  Events: 'The location’s alarm and notify stream, filterable and acknowledgeable',
-};
 
 function RemoveButton({ location }: Readonly<{ location: LocationViewModel }>) {
   const [confirming, setConfirming] = useState(false);
@@ -132,9 +129,11 @@ export function LocationView({ id, tab, focus }: Readonly<LocationViewProps>) {
   const online = location.status === 'online';
   const stale = !online;
   const devices = detail?.devices ?? null;
+  const status = location.status;
 
-  const needsDevices = (render: (d: NonNullable<typeof devices>) => ReactNode): ReactNode => {
-    if (devices) return render(devices);
+  /** A tab that needs one part of the replica: loading, error, not yet received, or the tab. */
+  function needs<T>(part: T | null | undefined, what: string, render: (value: T) => ReactNode): ReactNode {
+    if (part !== null && part !== undefined) return render(part);
     if (fetch?.state === 'error') {
       return (
         <EmptyState title="Could not read this location’s state" tone="error">
@@ -145,24 +144,21 @@ export function LocationView({ id, tab, focus }: Readonly<LocationViewProps>) {
         </EmptyState>
       );
     }
-    if (fetch?.state === 'loading' || !detail) return <EmptyState title="Loading the location’s devices…" tone="loading" />;
+    if (fetch?.state === 'loading' || !detail) return <EmptyState title={`Loading the location’s ${what}…`} tone="loading" />;
     return (
-      <EmptyState title="No device state yet">
-        {online ? 'The agent has not sent its first snapshot yet.' : `The location has not been online since the console started. Status: ${STATUS_WORDS[location.status]}.`}
+      <EmptyState title={`No ${what} state yet`}>
+        {online ? `The agent has not sent its ${what} yet (an agent without the backup engine never does).` : `The location has not been online since the console started. Status: ${STATUS_WORDS[status]}.`}
       </EmptyState>
     );
-  };
+  }
+  const needsDevices = (render: (d: NonNullable<typeof devices>) => ReactNode): ReactNode => needs(devices, 'devices', render);
 
   let panel: ReactNode;
-  const coming = COMING[tab];
-  if (coming) {
-    panel = (
-      <EmptyState title={`${tab} arrive with the backup engine`}>
-        <p>{coming}.</p>
-        <p className="muted">This console already shows devices, media and licenses; {tab.toLowerCase()} come with the agent’s backup engine.</p>
-      </EmptyState>
-    );
-  } else if (tab === 'Overview') panel = <OverviewTab location={location} detail={detail} now={now} />;
+  if (tab === 'Overview') panel = <OverviewTab location={location} detail={detail} now={now} />;
+  else if (tab === 'Jobs') panel = needs(detail?.jobs, 'jobs', (jobs) => <JobsTab locationId={id} jobs={jobs} canAct={online} />);
+  else if (tab === 'Calendar') panel = needs(detail?.schedules, 'schedules', (schedules) => <CalendarTab locationId={id} jobs={detail?.jobs ?? null} schedules={schedules} />);
+  else if (tab === 'Restore') panel = needs(detail?.jobs, 'jobs', (jobs) => (online ? <RestoreTab locationId={id} jobs={jobs} canAct={online} /> : <EmptyState title="Restore needs the location online">Browsing a saveset reads the location’s catalog; it is back when the location is.</EmptyState>));
+  else if (tab === 'Events') panel = needs(detail, 'state', (d) => <EventsTab locationId={id} detail={d} canAct={online} />);
   else if (tab === 'Drives & loaders') panel = needsDevices((d) => <DrivesTab locationId={id} devices={d} canAct={online} focus={focus} />);
   else if (tab === 'Media') panel = needsDevices((d) => <MediaTab locationId={id} devices={d} canAct={online} focus={focus} />);
   else {
