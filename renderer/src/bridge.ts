@@ -83,6 +83,10 @@ export function startBridge(): void {
       .getFleet({})
       .then(fleetReceived)
       .catch(() => undefined);
+    void consoleApi()
+      .listAlarms({})
+      .then((view) => actions.alarmsReceived(view))
+      .catch(() => undefined);
   };
   if (window.floe) {
     api = window.floe;
@@ -100,5 +104,6 @@ export function startBridge(): void {
   api.subscribe('fleet', fleetReceived);
   api.subscribe('location', (detail) => actions.locationDetailReceived(detail));
   api.subscribe('uiCommand', ({ command }) => actions.dialogRequested(command));
+  api.subscribe('alarms', (view) => actions.alarmsReceived(view));
   if (window.floe) refresh();
 }

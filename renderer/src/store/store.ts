@@ -5,13 +5,15 @@ import { useShallow } from 'zustand/react/shallow';
 import { createConsoleSlice, type ConsoleSlice } from './console-slice';
 import { createFleetSlice, type FleetSlice } from './fleet-slice';
 import { createLocationsSlice, type DetailFetch, type LocationsSlice } from './locations-slice';
+import { createAlarmsSlice, type AlarmsSlice } from './alarms-slice';
 import { createUiSlice, type FleetLayout, type Selection, type ThemeChoice, type UiSlice } from './ui-slice';
 import type { LocationDetail, UiCommandName } from '../../../shared/console-api';
 import type { LocationView } from '../../../shared/fleet';
+import type { Alarm } from '../../../shared/alarms';
 import { sortByHealth } from '../health';
 import { jobsPerDay, type DayBar } from '../jobs-per-day';
 
-export type Store = FleetSlice & ConsoleSlice & LocationsSlice & UiSlice;
+export type Store = FleetSlice & ConsoleSlice & LocationsSlice & UiSlice & AlarmsSlice;
 
 export const createStore = () =>
   create<Store>()((...a) => ({
@@ -19,6 +21,7 @@ export const createStore = () =>
     ...createConsoleSlice(...a),
     ...createLocationsSlice(...a),
     ...createUiSlice(...a),
+    ...createAlarmsSlice(...a),
   }));
 
 const useStore = createStore();
@@ -39,6 +42,9 @@ export const useActions = (): StoreActions => useMemo(storeActions, []);
 export const useLocationOrder = (): readonly string[] => useStore((s) => s.locationOrder);
 export const useLocation = (id: string): LocationView | undefined => useStore((s) => s.locations.get(id));
 export const useFleetLoaded = (): boolean => useStore((s) => s.fleetLoaded);
+export const useAlarms = (): readonly Alarm[] => useStore((s) => s.alarms);
+export const useAlarmsOpen = (): boolean => useStore((s) => s.alarmsOpen);
+export const useOpenAlarmCount = (): number => useStore((s) => s.alarms.filter((alarm) => !alarm.acknowledged).length);
 export const useRequestedDialog = (): UiCommandName | null => useStore((s) => s.requestedDialog);
 export const useSelection = (): Selection => useStore((s) => s.selection);
 export const useTheme = (): ThemeChoice => useStore((s) => s.theme);

@@ -4,7 +4,8 @@ import { FleetOverview } from '../fleet/FleetOverview';
 import { LicenseInfoDialog } from '../license/LicenseInfoDialog';
 import { LocationView } from '../location/LocationView';
 import { Sidebar } from '../sidebar/Sidebar';
-import { useActions, useConsoleLink, useFleetCounts, useRequestedDialog, useSelection, useTheme } from '../../store/store';
+import { useActions, useAlarmsOpen, useConsoleLink, useFleetCounts, useOpenAlarmCount, useRequestedDialog, useSelection, useTheme } from '../../store/store';
+import { AlarmsDialog } from '../alarms/AlarmsDialog';
 import { applyTheme, NEXT_THEME } from '../../theme';
 import { formatDay } from '../../format';
 import { useNow } from '../../use-now';
@@ -40,6 +41,8 @@ export function App() {
   const selection = useSelection();
   const dialog = useRequestedDialog();
   const actions = useActions();
+  const openAlarms = useOpenAlarmCount();
+  const alarmsOpen = useAlarmsOpen();
   useEffect(() => {
     // The shell's "Remote servers" menu item: the fleet overview lists them.
     if (dialog === 'open-remote-servers') {
@@ -52,6 +55,9 @@ export function App() {
       <header className="titlebar">
         <span className="brand">Floe</span>
         <span className="spacer" />
+        <button type="button" className={`quiet alarms-button${openAlarms > 0 ? ' has-alarms' : ''}`} onClick={actions.alarmsOpened}>
+          Alarms {openAlarms}
+        </button>
         <button type="button" className="quiet" onClick={() => actions.dialogRequested('open-license-info')} title="Alt+L">
           License info
         </button>
@@ -69,6 +75,7 @@ export function App() {
       <StatusBar />
       {adding ? <AddLocationDialog onClose={closeAdd} /> : null}
       {dialog === 'open-license-info' ? <LicenseInfoDialog onClose={actions.dialogClosed} /> : null}
+      {alarmsOpen ? <AlarmsDialog onClose={actions.alarmsClosed} /> : null}
     </div>
   );
 }
