@@ -34,25 +34,33 @@ export async function call<T = unknown>(socket: Raw, event: string, args: unknow
 /** Starts a job and resolves with its final state, seen through the agent's deltas. */
 export async function runJob(socket: Raw, event: string, args: unknown, timeoutMs = 60_000): Promise<Job> {
   let id = '';
-  const early: Job[] = [];
-  const final = new Promise<Job>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${event} did not end within ${timeoutMs} ms`)), timeoutMs);
-    const listener = (delta: { change: { domain: string; change: { job: Job } } }) => {
-      if (delta.change.domain !== 'jobs') return;
-      const job = delta.change.change.job;
-      if (!id) early.push(job);
-      else if (job.id === id && FINAL_JOB_STATES.includes(job.state) && job.endedAt) {
-        clearTimeout(timer);
-        socket.off('delta', listener);
-        resolve(job);
-      }
-    };
-    socket.on('delta', listener);
-  });
-  const started = await call<Job>(socket, event, args);
-  id = started.id;
-  const already = early.find((job) => job.id === id && FINAL_JOB_STATES.includes(job.state) && job.endedAt);
-  return already ?? final;
+  const seen: Job[] = [];
+  let settle: (job: Job) => void = () => undefined;
+  const final = new Promise<Job>((resolve) => (settle = resolve));
+  const isFinal = (job: Job): boolean => job.id === id && FINAL_JOB_STATES.includes(job.state) && job.endedAt !== null;
+  const listener = (delta: { change: { domain: string; change: { job: Job } } }) => {
+    if (delta.change.domain !== 'jobs') return;
+    const job = delta.change.change.job;
+    if (!id) seen.push(job);
+    else if (isFinal(job)) settle(job);
+  };
+  socket.on('delta', listener);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    const started = await call<Job>(socket, event, args);
+    id = started.id;
+    const early = seen.find(isFinal);
+    if (early) return early;
+    return await Promise.race([
+      final,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${event} did not end within ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]);
+  } finally {
+    if (timer) clearTimeout(timer);
+    socket.off('delta', listener);
+  }
 }
 
 export interface Library {
