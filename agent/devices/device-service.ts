@@ -29,9 +29,16 @@ export class DeviceService {
   static async open(ctx: AgentContext, adapterFactory: AdapterFactory = defaultAdapterFactory): Promise<DeviceService> {
     const service = new DeviceService(ctx, adapterFactory);
     for (const row of service.store.loaders()) {
+      let runtime: LoaderRuntime;
       try {
-        const runtime = new LoaderRuntime(row.name, row.kind, adapterFactory(row, ctx.paths.vtlDir));
-        service.loaders.set(row.name, runtime);
+        runtime = new LoaderRuntime(row.name, row.kind, adapterFactory(row, ctx.paths.vtlDir));
+      } catch (error) {
+        ctx.logger.error({ loader: row.name, err: error }, 'loader cannot be opened; it is left out until the agent restarts');
+        continue;
+      }
+      // A changer that does not answer stays listed, its drives offline, until an inventory refresh succeeds.
+      service.loaders.set(row.name, runtime);
+      try {
         await service.readInventory(runtime);
         service.syncMediaLocations(runtime);
       } catch (error) {
@@ -360,12 +367,16 @@ export class DeviceService {
     return runtime;
   }
 
+  /** Reads the changer; when it does not answer, its drives show `offline` with the reason until a read succeeds. */
   private async readInventory(runtime: LoaderRuntime): Promise<void> {
     try {
       runtime.elements = await runtime.adapters.changer.status();
     } catch (error) {
-      throw deviceFailure(error, `reading the inventory of ${runtime.name}`);
+      const failure = deviceFailure(error, `reading the inventory of ${runtime.name}`);
+      for (const drive of runtime.driveStates) if (drive.job === null) Object.assign(drive, { state: 'offline', detail: failure.message });
+      throw failure;
     }
+    for (const drive of runtime.driveStates) if (drive.state === 'offline') Object.assign(drive, { state: 'idle', detail: null });
     runtime.inventoryAt = this.ctx.clock().toISOString();
     runtime.mismatches = findMismatches(runtime.elements, this.store.expectedElements(runtime.name));
   }
@@ -381,13 +392,16 @@ export class DeviceService {
       driveState.detail = null;
       this.publishDrive(runtime, drive ?? 0);
     }
+    let failure: FloeError | undefined;
     try {
       await act();
     } catch (error) {
-      if (driveState) driveState.detail = error instanceof Error ? error.message : String(error);
-      throw deviceFailure(error, `${runtime.name}`);
+      failure = deviceFailure(error, `${runtime.name}`);
+      if (driveState) driveState.detail = failure.message;
+      throw failure;
     } finally {
-      if (driveState) driveState.state = 'idle';
+      // A hardware failure leaves the drive in `error` with the reason; the next successful operation clears it.
+      if (driveState) driveState.state = failure?.code === 'DEVICE_FAILED' ? 'error' : 'idle';
       await this.readInventory(runtime).catch((error: unknown) => this.ctx.logger.error({ err: error, loader: runtime.name }, 'inventory after a move failed'));
       const touched = runtime.elements.filter((element) => (element.kind === 'drive' ? drives.includes(element.number) : slots.includes(element.number)));
       this.store.setExpected(runtime.name, touched);

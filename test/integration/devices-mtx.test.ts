@@ -90,3 +90,39 @@ describe('mtx loader on the agent', () => {
     expect((await call('loader:list', {})).data).toEqual([]);
   });
 });
+
+describe('a changer that does not answer', () => {
+  it('stays listed with its drives offline and the reason, until an inventory refresh succeeds', async () => {
+    const created = await call('loader:create', {
+      name: 'lto',
+      kind: 'mtx',
+      device: '/dev/sg3',
+      tapeDrives: [join(dir, 'nst0'), join(dir, 'nst1')],
+      mtxCommand: join(REPO_ROOT, 'test/tools/fake-mtx.mjs'),
+      mtCommand: join(REPO_ROOT, 'test/tools/fake-mt.mjs'),
+    });
+    expect(created.ok).toBe(true);
+    socket.close();
+    await agent.close();
+
+    const state = process.env.FAKE_MTX_STATE;
+    delete process.env.FAKE_MTX_STATE; // the fake changer now fails every command
+    agent = await startInProcess(init, 0);
+    socket = io(`https://127.0.0.1:${agent.port}`, {
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      agent: new PinnedAgent(init.fingerprint) as unknown as string,
+      auth: { token: init.token, protocol: PROTOCOL_VERSION },
+    }) as Raw;
+    await new Promise((done) => socket.once('snapshot', done));
+    const drives = (await call('drive:list', {})).data as unknown as Array<{ state: string; detail: string | null }>;
+    expect(drives.map((d) => d.state)).toEqual(['offline', 'offline']);
+    expect(drives[0]?.detail).toMatch(/reading the inventory of lto/);
+    expect((await call('loader:inventory', { name: 'lto', refresh: true })).error).toMatchObject({ code: 'DEVICE_FAILED' });
+
+    process.env.FAKE_MTX_STATE = state;
+    expect((await call('loader:inventory', { name: 'lto', refresh: true })).ok).toBe(true);
+    expect(((await call('drive:list', {})).data as unknown as Array<{ state: string }>).map((d) => d.state)).toEqual(['idle', 'idle']);
+  });
+});

@@ -213,6 +213,42 @@ describe('virtual tape library', () => {
     expect(existsSync(join(paths.vtlDir, 'lib1', 'drive-0', 'FLO001@1'))).toBe(true); // the library's data stays
   });
 
+  it('a drive whose move fails in the hardware shows error with the reason until an operation succeeds', async () => {
+    const { openCatalog } = await import('../../agent/catalog/database.js');
+    const { DeviceService } = await import('../../agent/devices/device-service.js');
+    const { vtlAdapters } = await import('../../agent/devices/loader-runtime.js');
+    const { DeviceError } = await import('../../agent/devices/adapters.js');
+    const { Publisher } = await import('../../agent/server/publisher.js');
+    const { silentLogger } = await import('../../agent/log.js');
+    const paths = dataDirPaths(tempDir('devices'));
+    const db = openCatalog(paths.catalog);
+    cleanups.push(() => {
+      db.close();
+    });
+    let jammed = true;
+    const factory = (row: { name: string }, vtlRoot: string) => {
+      const adapters = vtlAdapters(join(vtlRoot, row.name));
+      const changer = adapters.changer;
+      return {
+        ...adapters,
+        changer: {
+          status: () => changer.status(),
+          load: (slot: number, drive: number) => (jammed ? Promise.reject(new DeviceError('DEVICE_FAILED', 'picker jammed')) : changer.load(slot, drive)),
+          unload: (drive: number, slot: number) => changer.unload(drive, slot),
+          transfer: (from: number, to: number) => changer.transfer(from, to),
+        },
+      };
+    };
+    const config = { name: 'hq', agentId: '6b0b5c2e-8c1c-4a8e-9d0a-3f3d2d9b1a10', listen: { host: '127.0.0.1', port: 0 }, createdAt: new Date().toISOString() };
+    const devices = await DeviceService.open({ config, paths, db, logger: silentLogger(), clock: () => new Date(), publisher: new Publisher(() => new Date()) }, factory);
+    await devices.createLoader({ ...LIBRARY, kind: 'vtl' });
+    await expect(devices.load('lib1', 1, 0)).rejects.toMatchObject({ code: 'DEVICE_FAILED', message: expect.stringContaining('picker jammed') });
+    expect(devices.listDrives()[0]).toMatchObject({ state: 'error', detail: expect.stringContaining('picker jammed') });
+    jammed = false;
+    await devices.load('lib1', 1, 0);
+    expect(devices.listDrives()[0]).toMatchObject({ state: 'idle', detail: null, barcode: 'FLO001' });
+  });
+
   it('cleans a drive with a CLN cartridge and counts its uses', async () => {
     const { init, agent } = await agentWith();
     const socket = await connect(init, agent.port);
