@@ -41,7 +41,6 @@ export interface ConsoleCore extends Disposable {
   readonly fleet: FleetState;
 }
 
-
 export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
   mkdirSync(options.configDir, { recursive: true, mode: 0o700 });
   const clock = options.clock ?? (() => new Date());

@@ -6,6 +6,7 @@
 import type { ConsoleApi } from '../../shared/console-api';
 import type { FleetView } from '../../shared/fleet';
 import { createWebConsoleApi } from './bridges/web-bridge';
+import { browserNotify, createAlarmNotifier } from './alarm-notifier';
 import { storeActions } from './store/store';
 import type { LocationTab } from './store/ui-slice';
 
@@ -104,6 +105,11 @@ export function startBridge(): void {
   api.subscribe('fleet', fleetReceived);
   api.subscribe('location', (detail) => actions.locationDetailReceived(detail));
   api.subscribe('uiCommand', ({ command }) => actions.dialogRequested(command));
-  api.subscribe('alarms', (view) => actions.alarmsReceived(view));
+  // In a browser the page notifies; in Electron the shell does (from main).
+  const notifyNew = window.floe ? null : createAlarmNotifier(browserNotify);
+  api.subscribe('alarms', (view) => {
+    actions.alarmsReceived(view);
+    notifyNew?.(view);
+  });
   if (window.floe) refresh();
 }

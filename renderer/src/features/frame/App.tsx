@@ -6,6 +6,7 @@ import { LocationView } from '../location/LocationView';
 import { Sidebar } from '../sidebar/Sidebar';
 import { useActions, useAlarmsOpen, useConsoleLink, useFleetCounts, useOpenAlarmCount, useRequestedDialog, useSelection, useTheme } from '../../store/store';
 import { AlarmsDialog } from '../alarms/AlarmsDialog';
+import { askNotificationPermission } from '../../alarm-notifier';
 import { applyTheme, NEXT_THEME } from '../../theme';
 import { formatDay } from '../../format';
 import { useNow } from '../../use-now';
@@ -55,7 +56,10 @@ export function App() {
       <header className="titlebar">
         <span className="brand">Floe</span>
         <span className="spacer" />
-        <button type="button" className={`quiet alarms-button${openAlarms > 0 ? ' has-alarms' : ''}`} onClick={actions.alarmsOpened}>
+        <button type="button" className={`quiet alarms-button${openAlarms > 0 ? ' has-alarms' : ''}`} onClick={() => {
+            askNotificationPermission();
+            actions.alarmsOpened();
+          }}>
           Alarms {openAlarms}
         </button>
         <button type="button" className="quiet" onClick={() => actions.dialogRequested('open-license-info')} title="Alt+L">
