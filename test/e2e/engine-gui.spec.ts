@@ -3,12 +3,13 @@
  * backup from Jobs and watch it finish, see the run in the Calendar, restore one file through the
  * Restore tab and read it on disk, Events; screenshots of each in light and dark.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { agentCli, ROOT, startE2eAgent, startWebHost, stopProcess, type E2eAgent } from './fleet-fixture';
+import { addLocation } from './ui-steps';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -38,18 +39,6 @@ test.afterAll(async () => {
   await Promise.all([agent ? stopProcess(agent.process) : undefined, host ? stopProcess(host.process) : undefined]);
 });
 
-async function addLocation(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Add location' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Add location' });
-  await dialog.getByLabel('Name').fill(agent.name);
-  await dialog.getByLabel('Host').fill('127.0.0.1');
-  await dialog.getByLabel('Port').fill(String(agent.port));
-  await dialog.getByLabel('Token').fill(agent.token);
-  await dialog.getByRole('button', { name: 'Connect' }).click();
-  await expect(dialog.getByText(agent.fingerprint)).toBeVisible();
-  await dialog.getByRole('button', { name: 'Trust and add' }).click();
-  await expect(dialog).toBeHidden();
-}
 
 test('back up from Jobs, see it in the Calendar, restore a file, Events; both themes', async ({ page }) => {
   test.setTimeout(120_000);
@@ -61,7 +50,7 @@ test('back up from Jobs, see it in the Calendar, restore a file, Events; both th
   await page.setViewportSize({ width: 1360, height: 860 });
   await page.emulateMedia({ colorScheme: 'light' });
   await page.goto(host.url);
-  await addLocation(page);
+  await addLocation(page, agent);
   await page.getByRole('treeitem', { name: 'hq-engine', exact: true }).click();
   const view = page.getByRole('region', { name: 'Location hq-engine' });
 

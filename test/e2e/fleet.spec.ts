@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { addLocation, treeItem } from './ui-steps';
 import { startE2eAgent, startWebHost, stopProcess, ROOT, type E2eAgent } from './fleet-fixture';
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -18,20 +19,8 @@ test.afterAll(async () => {
   await Promise.all([...agents.map((agent) => stopProcess(agent.process)), host ? stopProcess(host.process) : undefined]);
 });
 
-async function addLocation(page: Page, agent: E2eAgent): Promise<void> {
-  await page.getByRole('button', { name: 'Add location' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Add location' });
-  await dialog.getByLabel('Name').fill(agent.name);
-  await dialog.getByLabel('Host').fill('127.0.0.1');
-  await dialog.getByLabel('Port').fill(String(agent.port));
-  await dialog.getByLabel('Token').fill(agent.token);
-  await dialog.getByRole('button', { name: 'Connect' }).click();
-  await expect(dialog.getByText(agent.fingerprint)).toBeVisible();
-  await dialog.getByRole('button', { name: 'Trust and add' }).click();
-  await expect(dialog).toBeHidden();
-}
 
-const row = (page: Page, name: string) => page.getByRole('treeitem', { name, exact: true });
+const row = treeItem;
 
 test('add two locations through the dialog, see both Online, stop one and see Offline', async ({ page }) => {
   const errors: string[] = [];

@@ -3,10 +3,11 @@
  * then label, load and unload through the Drives & loaders tab; License info with Alt+L; screenshots
  * of every view in light and dark.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { agentCli, ROOT, startE2eAgent, startWebHost, stopProcess, type E2eAgent } from './fleet-fixture';
+import { addLocation, treeItem } from './ui-steps';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -26,20 +27,7 @@ test.afterAll(async () => {
   await Promise.all([...agents.map((agent) => stopProcess(agent.process)), host ? stopProcess(host.process) : undefined]);
 });
 
-async function addLocation(page: Page, agent: E2eAgent): Promise<void> {
-  await page.getByRole('button', { name: 'Add location' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Add location' });
-  await dialog.getByLabel('Name').fill(agent.name);
-  await dialog.getByLabel('Host').fill('127.0.0.1');
-  await dialog.getByLabel('Port').fill(String(agent.port));
-  await dialog.getByLabel('Token').fill(agent.token);
-  await dialog.getByRole('button', { name: 'Connect' }).click();
-  await expect(dialog.getByText(agent.fingerprint)).toBeVisible();
-  await dialog.getByRole('button', { name: 'Trust and add' }).click();
-  await expect(dialog).toBeHidden();
-}
 
-const treeItem = (page: Page, name: string) => page.getByRole('treeitem', { name, exact: true });
 
 test('drill into a location, label, load and unload a cartridge, License info, both themes', async ({ page }) => {
   test.setTimeout(90_000);
