@@ -5,14 +5,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { io, type Socket } from 'socket.io-client';
-import { PinnedAgent } from '../../main/core/pinning.js';
-import { PROTOCOL_VERSION } from '../../shared/protocol/version.js';
 import type { InitResult } from '../../agent/init.js';
 import type { RunningAgent } from '../../agent/server/agent.js';
 import { initAgent, REPO_ROOT, startInProcess, tempDir } from '../helpers/agents.js';
-
-type Raw = Socket & { emitWithAck(event: string, ...args: unknown[]): Promise<unknown> };
+import { connectAdmin, type Raw } from '../helpers/engine.js';
 const ENV_KEYS = ['FAKE_MTX_STATE', 'FAKE_MTX_INIT', 'FAKE_MTX_LOG', 'FAKE_MT_STATE', 'FAKE_MT_LOG'] as const;
 
 let dir: string;
@@ -32,14 +28,7 @@ beforeEach(async () => {
   for (const drive of ['nst0', 'nst1']) writeFileSync(join(dir, drive), Buffer.alloc(0));
   init = await initAgent('tape-site');
   agent = await startInProcess(init);
-  socket = io(`https://127.0.0.1:${agent.port}`, {
-    transports: ['websocket'],
-    reconnection: false,
-    forceNew: true,
-    agent: new PinnedAgent(init.fingerprint) as unknown as string,
-    auth: { token: init.token, protocol: PROTOCOL_VERSION },
-  }) as Raw;
-  await new Promise((done) => socket.once('snapshot', done));
+  socket = await connectAdmin(init, agent.port);
 });
 
 afterEach(async () => {
@@ -48,18 +37,21 @@ afterEach(async () => {
   for (const key of ENV_KEYS) delete process.env[key];
 });
 
+/** The fake changer with its two fake tape drives. */
+const ltoLoader = () => ({
+  name: 'lto',
+  kind: 'mtx',
+  device: '/dev/sg3',
+  tapeDrives: [join(dir, 'nst0'), join(dir, 'nst1')],
+  mtxCommand: join(REPO_ROOT, 'test/tools/fake-mtx.mjs'),
+  mtCommand: join(REPO_ROOT, 'test/tools/fake-mt.mjs'),
+});
+
 const call = async (event: string, args: unknown) => (await socket.emitWithAck(event, args)) as { ok: boolean; data?: never; error?: { code: string; message: string } };
 
 describe('mtx loader on the agent', () => {
   it('registers the changer, reads its inventory, labels a tape through the drive and moves it', async () => {
-    const created = await call('loader:create', {
-      name: 'lto',
-      kind: 'mtx',
-      device: '/dev/sg3',
-      tapeDrives: [join(dir, 'nst0'), join(dir, 'nst1')],
-      mtxCommand: join(REPO_ROOT, 'test/tools/fake-mtx.mjs'),
-      mtCommand: join(REPO_ROOT, 'test/tools/fake-mt.mjs'),
-    });
+    const created = await call('loader:create', ltoLoader());
     expect(created.ok).toBe(true);
     expect(created.data).toMatchObject({ name: 'lto', kind: 'mtx', drives: 2, slots: 20, ieSlots: 4 });
 
@@ -93,14 +85,7 @@ describe('mtx loader on the agent', () => {
 
 describe('a changer that does not answer', () => {
   it('stays listed with its drives offline and the reason, until an inventory refresh succeeds', async () => {
-    const created = await call('loader:create', {
-      name: 'lto',
-      kind: 'mtx',
-      device: '/dev/sg3',
-      tapeDrives: [join(dir, 'nst0'), join(dir, 'nst1')],
-      mtxCommand: join(REPO_ROOT, 'test/tools/fake-mtx.mjs'),
-      mtCommand: join(REPO_ROOT, 'test/tools/fake-mt.mjs'),
-    });
+    const created = await call('loader:create', ltoLoader());
     expect(created.ok).toBe(true);
     socket.close();
     await agent.close();
@@ -108,14 +93,7 @@ describe('a changer that does not answer', () => {
     const state = process.env.FAKE_MTX_STATE;
     delete process.env.FAKE_MTX_STATE; // the fake changer now fails every command
     agent = await startInProcess(init, 0);
-    socket = io(`https://127.0.0.1:${agent.port}`, {
-      transports: ['websocket'],
-      reconnection: false,
-      forceNew: true,
-      agent: new PinnedAgent(init.fingerprint) as unknown as string,
-      auth: { token: init.token, protocol: PROTOCOL_VERSION },
-    }) as Raw;
-    await new Promise((done) => socket.once('snapshot', done));
+    socket = await connectAdmin(init, agent.port);
     const drives = (await call('drive:list', {})).data as unknown as Array<{ state: string; detail: string | null }>;
     expect(drives.map((d) => d.state)).toEqual(['offline', 'offline']);
     expect(drives[0]?.detail).toMatch(/reading the inventory of lto/);

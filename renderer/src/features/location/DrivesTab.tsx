@@ -31,6 +31,27 @@ function Field({ label, children }: Readonly<{ label: string; children: ReactNod
   );
 }
 
+interface Choice {
+  readonly value: string;
+  readonly text: string;
+}
+
+/** A labelled drop-down; `blank` is the option for the empty value (a default, or "none available"). */
+function ChoiceField({ label, value, onChange, disabled, blank, choices }: Readonly<{ label: string; value: string; onChange: (value: string) => void; disabled: boolean; blank: string | null; choices: readonly Choice[] }>) {
+  return (
+    <Field label={label}>
+      <select value={value} onChange={(event) => onChange(event.target.value)} disabled={disabled}>
+        {blank !== null ? <option value="">{blank}</option> : null}
+        {choices.map((choice) => (
+          <option key={choice.value} value={choice.value}>
+            {choice.text}
+          </option>
+        ))}
+      </select>
+    </Field>
+  );
+}
+
 function elementsOf(loader: Loader, kind: LoaderElement['kind'], full: boolean): LoaderElement[] {
   return loader.elements.filter((element) => element.kind === kind && element.full === full).sort((a, b) => a.number - b.number);
 }
@@ -99,16 +120,7 @@ function SlotActions({ id, loader, element, media, pools, drives, runner, disabl
     <div className="action-forms">
       {!cleaning ? (
         <div className="action-line">
-          <Field label="Load into drive">
-            <select value={drive} onChange={(event) => setDrive(event.target.value)} disabled={off}>
-              {emptyDrives.length === 0 ? <option value="">no empty drive</option> : null}
-              {emptyDrives.map((candidate) => (
-                <option key={candidate.number} value={candidate.number}>
-                  drive {candidate.number}
-                </option>
-              ))}
-            </select>
-          </Field>
+          <ChoiceField label="Load into drive" value={drive} onChange={setDrive} disabled={off} blank={emptyDrives.length === 0 ? 'no empty drive' : null} choices={emptyDrives.map((d) => ({ value: String(d.number), text: `drive ${d.number}` }))} />
           <button type="button" disabled={off || drive === ''} onClick={() => runner.run('load', () => api.loaderLoad({ id, args: { loader: name, slot: element.number, drive: Number(drive) } }), `Loaded ${element.barcode ?? 'the cartridge'} into drive ${drive}.`)}>
             Load
           </button>
@@ -117,47 +129,20 @@ function SlotActions({ id, loader, element, media, pools, drives, runner, disabl
         <p className="muted">Cleaning cartridge: Clean drive uses it.</p>
       )}
       <div className="action-line">
-        <Field label="Transfer to slot">
-          <select value={to} onChange={(event) => setTo(event.target.value)} disabled={off}>
-            {emptySlots.length === 0 ? <option value="">no empty slot</option> : null}
-            {emptySlots.map((slot) => (
-              <option key={slot.number} value={slot.number}>
-                slot {slot.number}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <ChoiceField label="Transfer to slot" value={to} onChange={setTo} disabled={off} blank={emptySlots.length === 0 ? 'no empty slot' : null} choices={emptySlots.map((slot) => ({ value: String(slot.number), text: `slot ${slot.number}` }))} />
         <button type="button" disabled={off || to === ''} onClick={() => runner.run('transfer', () => api.loaderTransfer({ id, args: { loader: name, from: element.number, to: Number(to) } }), `Moved to slot ${to}.`)}>
           Transfer
         </button>
       </div>
       <div className="action-line">
-        <Field label="Export to">
-          <select value={exportTo} onChange={(event) => setExportTo(event.target.value)} disabled={off}>
-            <option value="">first empty I/E slot</option>
-            {emptyIes.map((ie) => (
-              <option key={ie.number} value={ie.number}>
-                I/E {ie.number}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <ChoiceField label="Export to" value={exportTo} onChange={setExportTo} disabled={off} blank="first empty I/E slot" choices={emptyIes.map((ie) => ({ value: String(ie.number), text: `I/E ${ie.number}` }))} />
         <button type="button" disabled={off} onClick={() => runner.run('export', () => api.loaderExport({ id, args: { loader: name, from: element.number, ...(exportTo ? { to: Number(exportTo) } : {}) } }), `Exported ${element.barcode ?? 'the cartridge'}.`)}>
           Export
         </button>
       </div>
       {!cleaning ? (
         <div className="action-line">
-          <Field label="Pool">
-            <select value={pool} onChange={(event) => setPool(event.target.value)} disabled={off}>
-              {pools.length === 0 ? <option value="">no pools — add one under Media</option> : null}
-              {pools.map((candidate) => (
-                <option key={candidate} value={candidate}>
-                  {candidate}
-                </option>
-              ))}
-            </select>
-          </Field>
+          <ChoiceField label="Pool" value={pool} onChange={setPool} disabled={off} blank={pools.length === 0 ? 'no pools — add one under Media' : null} choices={pools.map((candidate) => ({ value: candidate, text: candidate }))} />
           <Field label="Label (optional)">
             <input value={label} onChange={(event) => setLabel(event.target.value.toUpperCase())} placeholder="next number" maxLength={21} disabled={off} spellCheck={false} />
           </Field>
@@ -181,16 +166,7 @@ function DriveActions({ id, loader, drive, runner, disabled }: Readonly<{ id: st
     <div className="action-forms">
       {drive.barcode ? (
         <div className="action-line">
-          <Field label="Unload to">
-            <select value={slot} onChange={(event) => setSlot(event.target.value)} disabled={off}>
-              <option value="">{element?.homeSlot ? `home slot ${element.homeSlot}` : 'home slot'}</option>
-              {emptySlots.map((candidate) => (
-                <option key={candidate.number} value={candidate.number}>
-                  slot {candidate.number}
-                </option>
-              ))}
-            </select>
-          </Field>
+          <ChoiceField label="Unload to" value={slot} onChange={setSlot} disabled={off} blank={element?.homeSlot ? `home slot ${element.homeSlot}` : 'home slot'} choices={emptySlots.map((candidate) => ({ value: String(candidate.number), text: `slot ${candidate.number}` }))} />
           <button type="button" disabled={off} onClick={() => runner.run('unload', () => api.loaderUnload({ id, args: { loader: loader.name, drive: drive.number, ...(slot ? { slot: Number(slot) } : {}) } }), `Unloaded drive ${drive.number}.`)}>
             Unload
           </button>
