@@ -1,9 +1,12 @@
 /**
  * Writes one saveset stream onto media as numbered files ("chunks"), continuing on the next medium
  * when one fills: `cat` of the chunks in order is the saveset's stream. Each chunk is flushed
- * (fsync of the file and its directory) before the next begins.
+ * (fsync of the file and its directory) before the next begins. Each chunk's CRC-32 is derived
+ * from the CRCs of the batches written into it (crc32Combine), so its bytes are not read again
+ * here; only a batch split across two chunks is checksummed in its two parts.
  */
-import { createHash, type Hash } from 'node:crypto';
+import { crc32 } from 'node:zlib';
+import { crc32Combine, crc32Hex } from './checksum.js';
 import type { Mount } from '../devices/device-service.js';
 import type { DataFileWriter } from '../devices/adapters.js';
 import type { ChunkRecord } from './engine-store.js';
@@ -27,7 +30,7 @@ interface Open {
   name: string;
   room: number;
   bytes: number;
-  hash: Hash;
+  crc: number;
   pending: Buffer[];
   pendingBytes: number;
   /** The write in flight: the next batch fills while it runs. */
@@ -49,7 +52,8 @@ export class ChunkWriter {
     return this.current?.mount ?? null;
   }
 
-  async write(data: Buffer): Promise<void> {
+  /** `crc`: the CRC-32 of `data` when the caller has it (the archive worker does); computed otherwise. */
+  async write(data: Buffer, crc?: number): Promise<void> {
     let offset = 0;
     while (offset < data.length) {
       const open = this.current ?? (await this.open());
@@ -58,7 +62,7 @@ export class ChunkWriter {
       open.pending.push(slice);
       open.pendingBytes += take;
       if (open.pendingBytes >= WRITE_BATCH) await this.flush(open);
-      open.hash.update(slice);
+      open.crc = take === data.length && crc !== undefined ? crc32Combine(open.crc, crc, take) : crc32(slice, open.crc);
       open.bytes += take;
       open.room -= take;
       offset += take;
@@ -105,13 +109,13 @@ export class ChunkWriter {
       const fileNumber = await mount.io.nextFileNumber();
       const name = `${this.saveset}.c${String(this.chunks.length).padStart(3, '0')}`;
       const writer = await mount.io.createFile(fileNumber, name);
-      this.current = { mount, writer, fileNumber, name, room, bytes: 0, hash: createHash('sha256'), pending: [], pendingBytes: 0, inFlight: Promise.resolve() };
+      this.current = { mount, writer, fileNumber, name, room, bytes: 0, crc: 0, pending: [], pendingBytes: 0, inFlight: Promise.resolve() };
       return this.current;
     }
   }
 
   private record(open: Open, filled: boolean): void {
-    this.chunks.push({ index: this.chunks.length, label: open.mount.label, fileNumber: open.fileNumber, name: open.name, bytes: open.bytes, sha256: open.hash.digest('hex') });
+    this.chunks.push({ index: this.chunks.length, label: open.mount.label, fileNumber: open.fileNumber, name: open.name, bytes: open.bytes, checksum: crc32Hex(open.crc) });
     const before = this.media.get(open.mount.label);
     this.media.set(open.mount.label, { bytes: (before?.bytes ?? 0) + open.bytes, filled: filled || (before?.filled ?? false) });
   }
