@@ -77,12 +77,12 @@ export class EngineService {
     return this.jobs.start('backup', { task: taskName, type }, (job) => runBackup(job, task, type, this.deps));
   }
 
-  startRestore(args: { saveset: string; to: string; paths?: string[]; chain?: boolean; original?: boolean }): Job {
+  startRestore(args: { saveset: string; to: string; paths?: string[]; chain?: boolean; original?: boolean; keepSpecialBits?: boolean }): Job {
     const saveset = this.store.saveset(args.saveset);
     if (!saveset) throw new FloeError('NOT_FOUND', `no saveset ${args.saveset}; see: floe-agent savesets`);
     checkTarget(this.store.task(saveset.task), args.to, args.original === true);
     return this.jobs.start('restore', { task: saveset.task, type: null }, (job) =>
-      runRestore(job, { saveset, to: args.to, paths: args.paths ?? null, chain: args.chain === true }, this.deps),
+      runRestore(job, { saveset, to: args.to, paths: args.paths ?? null, chain: args.chain === true, keepSpecialBits: args.keepSpecialBits === true }, this.deps),
     );
   }
 

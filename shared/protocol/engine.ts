@@ -51,6 +51,8 @@ export const engineCommands = {
         chain: z.boolean().optional(),
         /** Allow a target inside the task's own sources (restore in place). */
         original: z.boolean().optional(),
+        /** Keep setuid, setgid and sticky bits and privileged xattrs (security.*, trusted.*); cleared by default. */
+        keepSpecialBits: z.boolean().optional(),
       })
       .strict(),
     jobSchema,
