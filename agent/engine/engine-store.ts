@@ -104,6 +104,10 @@ export class EngineStore {
     this.db.prepare('INSERT INTO tasks (name, config, created_at) VALUES (?, ?, ?)').run(task.name, JSON.stringify(task), now.toISOString());
   }
 
+  updateTask(task: Task): boolean {
+    return this.db.prepare('UPDATE tasks SET config = ? WHERE name = ?').run(JSON.stringify(task), task.name).changes > 0;
+  }
+
   removeTask(name: string): boolean {
     return this.db.prepare('DELETE FROM tasks WHERE name = ?').run(name).changes > 0;
   }
