@@ -17,7 +17,7 @@ const SYSTEMD_ANALYZE = '/usr/bin/systemd-analyze';
 type UnitFile = Map<string, Map<string, string[]>>;
 
 /** systemd's unit syntax: [Section], Key=Value, repeated keys accumulate, # and ; start comments. */
-export function parseUnit(text: string): UnitFile {
+function parseUnit(text: string): UnitFile {
   const unit: UnitFile = new Map();
   let section: Map<string, string[]> | undefined;
   for (const [index, raw] of text.split('\n').entries()) {
