@@ -12,6 +12,8 @@ import { alarmsViewSchema } from './alarms.js';
 import { fleetSummarySchema } from './fleet-summary.js';
 import { jobsStateSchema } from './engine.js';
 import { schedulesStateSchema } from './schedule.js';
+import { searchArgsSchema, searchResultSchema } from './fleet-search.js';
+import { fleetCalendarArgsSchema, fleetCalendarSchema } from './fleet-calendar.js';
 import { agentProtocol, type ClientCommandName } from './protocol/catalog.js';
 import { changeSchema, changesViewSchema, editLocationArgsSchema, scheduleChangeArgsSchema, taskChangeArgsSchema } from './provisioning.js';
 
@@ -67,6 +69,10 @@ export const consoleCalls = {
   listAlarms: { args: z.object({}).strict(), result: alarmsViewSchema },
   getFleetSummary: { args: z.object({}).strict(), result: fleetSummarySchema },
   acknowledgeAlarm: { args: z.object({ id: z.string().min(1).max(512) }).strict(), result: z.object({ acknowledged: z.boolean() }) },
+  /** Fleet-wide search: locations, tasks, media labels and savesets (shared/fleet-search.ts). */
+  search: { args: searchArgsSchema, result: searchResultSchema },
+  /** Every location's calendar runs in one range, one row per location (shared/fleet-calendar.ts). */
+  getFleetCalendar: { args: fleetCalendarArgsSchema, result: fleetCalendarSchema },
   loaderInventory: forwarded('loader:inventory'),
   loaderLoad: forwarded('loader:load'),
   loaderUnload: forwarded('loader:unload'),

@@ -22,6 +22,8 @@ import { FileSecretStore, type SecretStore } from './secret-store.js';
 import { ProvisioningJournal } from './provisioning-journal.js';
 import { Provisioner } from './provisioner.js';
 import { previousTokenKey, provisioningCalls, undoRegister, type ProvisioningDeps } from './provisioning-service.js';
+import { createFleetSearch } from './fleet-search.js';
+import { createFleetCalendar } from './fleet-calendar.js';
 
 export interface ConsoleCoreOptions {
   readonly configDir: string;
@@ -37,6 +39,10 @@ export interface ConsoleCoreOptions {
   readonly protocol?: number;
   /** An offline location raises an alarm after this long (default 15 minutes). */
   readonly offlineAlarmMs?: number;
+  /** How long fleet-wide search waits for the agents' tasks and savesets (default 2.5 s). */
+  readonly searchTimeoutMs?: number;
+  /** How long the fleet calendar waits for the agents' calendars (default 5 s). */
+  readonly fleetCalendarTimeoutMs?: number;
 }
 
 export interface ConsoleCore extends Disposable {
@@ -168,9 +174,35 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
   offlineTimer.unref();
   lifetime.add({ dispose: () => clearInterval(offlineTimer) });
 
+  /** A command on one location's link, for the fleet-wide fan-outs (search, calendar). */
+  const linkOf = (id: string): AgentLink => {
+    const link = links.get(id);
+    if (!link) throw new FloeError('NOT_FOUND', 'no such location; it may have been removed');
+    return link;
+  };
+  const fleetSources = { locations: () => fleet.view().locations, replica: (id: string) => replicas.get(id)?.state ?? null };
+  const search = createFleetSearch(
+    {
+      ...fleetSources,
+      listTasks: (id, timeoutMs) => linkOf(id).command('task:list', {}, timeoutMs),
+      listSavesets: (id, timeoutMs) => linkOf(id).command('saveset:list', {}, timeoutMs),
+    },
+    options.searchTimeoutMs === undefined ? {} : { timeoutMs: options.searchTimeoutMs },
+  );
+  const fleetCalendar = createFleetCalendar(
+    { ...fleetSources, calendar: (id, range, timeoutMs) => linkOf(id).command('calendar:query', range, timeoutMs) },
+    options.fleetCalendarTimeoutMs === undefined ? {} : { timeoutMs: options.fleetCalendarTimeoutMs },
+  );
+
   const service: ConsoleService = {
     ...forwardedCalls,
     ...provisioningCalls(provisioningDeps),
+    async search({ query, limit }) {
+      return search(query, limit);
+    },
+    async getFleetCalendar(range) {
+      return fleetCalendar(range);
+    },
     async listAlarms() {
       return alarmsView();
     },
