@@ -24,7 +24,7 @@ import type { TarEntry } from './tar/entry.js';
 const ROWS_PER_TRANSACTION = 5000;
 const PROGRESS_MS = 200;
 /** The walk lets tar's stream in every so many paths. */
-const YIELD_EVERY = 128;
+const YIELD_EVERY = 16;
 
 const port = parentPort;
 if (!port) throw new Error('archive-worker runs as a worker thread only');
