@@ -16,6 +16,7 @@ import { crc32Combine } from './checksum.js';
 import type { IndexRow } from './engine-store.js';
 import { excludeMatcher } from './glob.js';
 import { walkSources, type ReferenceState } from './scan.js';
+import { DEFAULT_TAR, seedTarFeatures } from './tar/gnu-tar.js';
 import { spawnTarCreate } from './tar/tar-create.js';
 import { TarIndexer } from './tar/tar-indexer.js';
 import { TarParser } from './tar/tar-parser.js';
@@ -145,6 +146,7 @@ async function run(): Promise<{ files: number; tarWarnings: string[] }> {
       }
     };
 
+    seedTarFeatures(input.tarCommand ?? DEFAULT_TAR, input.tarFeatures);
     const tar = spawnTarCreate({ cwd: '/', paths: names(), signal: abort.signal, ...(input.tarCommand ? { tarCommand: input.tarCommand } : {}) });
     const batcher = new Batcher();
     try {
