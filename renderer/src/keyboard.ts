@@ -14,7 +14,7 @@ interface Shortcut {
 
 const SHORTCUTS: readonly Shortcut[] = [{ code: 'KeyL', alt: true, command: 'open-license-info' }];
 
-/** The id of the sidebar's filter box, which `/` and Ctrl/⌘+K focus. */
+/** The id of the sidebar's filter box, which `/` focuses (Ctrl/⌘+K opens the fleet-wide search). */
 export const SEARCH_INPUT_ID = 'tree-filter';
 
 function isTyping(target: EventTarget | null): boolean {
@@ -36,8 +36,12 @@ let registered: (() => void) | undefined;
 export function registerKeyboardShortcuts(target: Window = window): () => void {
   if (registered) return registered;
   const onKeyDown = (event: KeyboardEvent): void => {
-    const searchKey = (event.code === 'KeyK' && (event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey) || (event.key === '/' && !isTyping(event.target));
-    if (searchKey) {
+    if (event.code === 'KeyK' && (event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey) {
+      event.preventDefault();
+      storeActions().searchOpened();
+      return;
+    }
+    if (event.key === '/' && !isTyping(event.target) && !event.ctrlKey && !event.metaKey && !event.altKey) {
       if (focusSearch()) event.preventDefault();
       return;
     }

@@ -132,7 +132,7 @@ describe('License info', () => {
 });
 
 describe('frame', () => {
-  it('moves in the tree with ↑/↓, opens with Enter, focuses the filter with / and Ctrl+K, filters as you type', async () => {
+  it('moves in the tree with ↑/↓, opens with Enter, focuses the filter with /, opens search with Ctrl+K, filters as you type', async () => {
     const a = location('hq-berlin');
     const b = location('branch-lyon', 'cert-mismatch');
     fake.handlers.set('getLocationDetail', async (args) => detail((args as { id: string }).id, { loaders: [], drives: [], media: [], pools: [] }));
@@ -140,26 +140,37 @@ describe('frame', () => {
     render(<App />);
     const tree = screen.getByRole('tree');
     const items = within(tree).getAllByRole('treeitem');
-    expect(items.map((item) => item.getAttribute('aria-label'))).toEqual(['Overview', 'branch-lyon', 'hq-berlin']);
-    expect(within(items[1] as HTMLElement).getByText('Certificate mismatch')).toBeTruthy();
+    expect(items.map((item) => item.getAttribute('aria-label'))).toEqual(['Overview', 'Calendar', 'Alarms', 'branch-lyon', 'hq-berlin']);
+    expect(within(items[3] as HTMLElement).getByText('Certificate mismatch')).toBeTruthy();
     tree.focus();
-    fireEvent.keyDown(tree, { key: 'ArrowDown' });
-    fireEvent.keyDown(tree, { key: 'ArrowDown' });
+    for (const key of ['ArrowDown', 'ArrowDown', 'ArrowDown', 'ArrowDown']) fireEvent.keyDown(tree, { key });
     expect(tree.getAttribute('aria-activedescendant')).toBe(within(tree).getByRole('treeitem', { name: 'hq-berlin' }).id);
     fireEvent.keyDown(tree, { key: 'ArrowUp' });
     fireEvent.keyDown(tree, { key: 'ArrowDown' });
     await act(async () => fireEvent.keyDown(tree, { key: 'Enter' }));
     expect(screen.getByRole('region', { name: 'Location hq-berlin' })).toBeTruthy();
     expect(fake.calls.some((call) => call.name === 'getLocationDetail' && (call.args as { id: string }).id === a.id)).toBe(true);
+    // The fleet's Calendar and Alarms are tree items too.
+    tree.focus();
+    for (const key of ['ArrowUp', 'ArrowUp', 'ArrowUp']) fireEvent.keyDown(tree, { key });
+    await act(async () => fireEvent.keyDown(tree, { key: 'Enter' }));
+    expect(screen.getByRole('region', { name: 'Fleet calendar' })).toBeTruthy();
+    fireEvent.keyDown(tree, { key: 'ArrowDown' });
+    await act(async () => fireEvent.keyDown(tree, { key: 'Enter' }));
+    expect(screen.getByRole('dialog', { name: 'Alarms' })).toBeTruthy();
+    await act(async () => storeActions().alarmsClosed());
 
     fireEvent.keyDown(document.body, { key: '/', code: 'Slash' });
     const filter = screen.getByRole('searchbox', { name: 'Filter the topology' });
     expect(document.activeElement).toBe(filter);
     filter.blur();
-    fireEvent.keyDown(document.body, { key: 'k', code: 'KeyK', ctrlKey: true });
-    expect(document.activeElement).toBe(filter);
+    await act(async () => fireEvent.keyDown(document.body, { key: 'k', code: 'KeyK', ctrlKey: true }));
+    const palette = screen.getByRole('dialog', { name: 'Search the fleet' });
+    expect(document.activeElement).toBe(within(palette).getByRole('combobox'));
+    await act(async () => fireEvent.keyDown(document.activeElement as HTMLElement, { key: 'Escape' }));
+    expect(screen.queryByRole('dialog', { name: 'Search the fleet' })).toBeNull();
     fireEvent.change(filter, { target: { value: 'lyon' } });
-    expect(within(tree).getAllByRole('treeitem').map((item) => item.getAttribute('aria-label'))).toEqual(['Overview', 'branch-lyon']);
+    expect(within(tree).getAllByRole('treeitem').map((item) => item.getAttribute('aria-label'))).toEqual(['Overview', 'Calendar', 'Alarms', 'branch-lyon']);
   });
 
   it('switches the theme system → light → dark and keeps it in localStorage', () => {

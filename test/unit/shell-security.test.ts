@@ -161,6 +161,8 @@ describe('IPC: every ConsoleApi call channel', () => {
     listAlarms: vi.fn(notCalled),
     getFleetSummary: vi.fn(notCalled),
     acknowledgeAlarm: vi.fn(notCalled),
+    search: vi.fn(notCalled),
+    getFleetCalendar: vi.fn(notCalled),
     loaderInventory: vi.fn(notCalled),
     loaderLoad: vi.fn(notCalled),
     loaderUnload: vi.fn(notCalled),
@@ -183,6 +185,13 @@ describe('IPC: every ConsoleApi call channel', () => {
     calendarQuery: vi.fn(notCalled),
     checkRun: vi.fn(notCalled),
     licenseInstall: vi.fn(notCalled),
+    editLocation: vi.fn(notCalled),
+    reconnectLocation: vi.fn(notCalled),
+    changeTask: vi.fn(notCalled),
+    changeSchedule: vi.fn(notCalled),
+    listChanges: vi.fn(notCalled),
+    retryChange: vi.fn(notCalled),
+    discardChange: vi.fn(notCalled),
     onTopic: vi.fn(() => () => undefined),
   } satisfies ConsoleService;
   const appContents = new electron.FakeContents();
@@ -203,6 +212,8 @@ describe('IPC: every ConsoleApi call channel', () => {
     listAlarms: [{ all: true }, 'x'],
     getFleetSummary: [{ everything: true }, 42],
     acknowledgeAlarm: [{}, { id: '' }, { id: 'x'.repeat(600) }],
+    search: [{}, { query: '' }, { query: '   ' }, { query: 'x'.repeat(200) }, { query: 'home', limit: 500 }, { query: 'home', more: 1 }],
+    getFleetCalendar: [{}, { from: 'yesterday', to: 'today' }, { from: '2026-01-02T00:00:00Z', to: '2026-01-01T00:00:00Z' }, { from: '2026-01-01T00:00:00Z', to: '2026-06-01T00:00:00Z' }],
     loaderInventory: [{}, { id: ID }, { id: ID, args: { name: '' } }, { id: 'x', args: { name: 'lib1' } }],
     loaderLoad: [{ id: ID, args: { loader: 'lib1', slot: 0, drive: 0 } }, { id: ID, args: { loader: 'lib1', slot: 1 } }, { id: ID, args: { loader: 'lib1', slot: 1, drive: 0, x: 1 } }],
     loaderUnload: [{ id: ID, args: { loader: 'lib1', drive: -1 } }, { id: ID, args: {} }],
@@ -225,6 +236,13 @@ describe('IPC: every ConsoleApi call channel', () => {
     calendarQuery: [{ id: ID, args: { from: 'yesterday', to: 'today' } }, { id: ID, args: { from: '2026-01-02T00:00:00Z', to: '2026-01-01T00:00:00Z' } }],
     checkRun: [{ id: ID, args: { now: true } }, { id: 'x', args: {} }],
     licenseInstall: [{ id: ID, args: {} }, { id: ID, args: { text: 'x'.repeat(70_000) } }],
+    editLocation: [{}, { id: ID, host: 'evil host' }, { id: ID, port: 0 }, { id: ID, token: '' }, { id: ID, fingerprint: 'nope' }, { id: ID, extra: 1 }],
+    reconnectLocation: [{}, { id: 'x' }],
+    changeTask: [{ id: ID, mode: 'add' }, { id: ID, mode: 'rename', name: 'x' }, { id: ID, mode: 'add', task: { name: '../x', sources: ['/a'], pool: 'DAILY' } }, { id: ID, mode: 'delete', name: '' }],
+    changeSchedule: [{ id: ID, mode: 'modify' }, { id: ID, mode: 'delete' }, { id: ID, mode: 'add', schedule: { name: 'n', cron: 'never', tasks: [], type: 'full' } }],
+    listChanges: [{ pending: true }, 42],
+    retryChange: [{}, { change: 'x' }],
+    discardChange: [{}, { change: ID, extra: 1 }],
   } satisfies Record<ConsoleCallName, unknown[]>;
 
   let ipc: { dispose(): void } | undefined;

@@ -48,6 +48,7 @@ export const useOpenAlarmCount = (): number => useStore((s) => s.alarms.filter((
 export const useRequestedDialog = (): UiCommandName | null => useStore((s) => s.requestedDialog);
 export const useSelection = (): Selection => useStore((s) => s.selection);
 export const useTheme = (): ThemeChoice => useStore((s) => s.theme);
+export const useSearchOpen = (): boolean => useStore((s) => s.searchOpen);
 export const useFleetLayout = (): FleetLayout => useStore((s) => s.fleetLayout);
 export const useLocationDetail = (id: string): LocationDetail | undefined => useStore((s) => s.details.get(id));
 export const useDetailFetch = (id: string): DetailFetch | undefined => useStore((s) => s.detailFetches.get(id));
@@ -91,3 +92,24 @@ export const useJobsPerDay = (): readonly DayBar[] => {
     return memo.current.data;
   }, [details]);
 };
+
+/**
+ * What makes the fleet calendar stale: a location coming or going online, jobs starting or ending,
+ * schedules or the backup day changing (progress pushes change none of it). Also the newest backup day.
+ */
+export const useFleetCalendarRevision = (): { readonly key: string; readonly backupDay: string | null } =>
+  useStore(
+    useShallow((s) => {
+      const parts: string[] = [];
+      let backupDay: string | null = null;
+      for (const location of s.locations.values()) {
+        const detail = s.details.get(location.id);
+        const jobs = detail?.jobs;
+        const schedules = detail?.schedules;
+        if (schedules && (backupDay === null || schedules.backupDay > backupDay)) backupDay = schedules.backupDay;
+        const plan = schedules ? `${schedules.backupDay}/${schedules.schedules.map((x) => `${x.name}:${x.cron}:${x.enabled}:${x.type}:${x.tasks.join('+')}`).join(',')}` : '';
+        parts.push(`${location.id}:${location.status === 'online' ? 1 : 0}:${jobs?.active.map((job) => `${job.id}.${job.state}`).join(',') ?? ''}:${jobs?.recent[0]?.id ?? ''}:${plan}`);
+      }
+      return { key: parts.join('|'), backupDay };
+    }),
+  );

@@ -8,6 +8,7 @@ export type LocationTab = (typeof LOCATION_TABS)[number];
 /** What the main area shows. */
 export type Selection =
   | { readonly kind: 'fleet' }
+  | { readonly kind: 'fleet-calendar' }
   | { readonly kind: 'location'; readonly id: string; readonly tab: LocationTab; readonly focus: string | null };
 
 export type ThemeChoice = 'system' | 'light' | 'dark';
@@ -19,9 +20,14 @@ export interface UiSlice {
   readonly selection: Selection;
   readonly theme: ThemeChoice;
   readonly fleetLayout: FleetLayout;
+  /** The fleet-wide search palette (Ctrl/⌘+K) is open. */
+  readonly searchOpen: boolean;
   dialogRequested(command: UiCommandName): void;
   dialogClosed(): void;
   fleetOverviewOpened(): void;
+  fleetCalendarOpened(): void;
+  searchOpened(): void;
+  searchClosed(): void;
   /** A location was opened (tree, card, table); `focus` names a loader, drive or pool to show. */
   locationOpened(id: string, tab?: LocationTab, focus?: string | null): void;
   locationTabChosen(tab: LocationTab): void;
@@ -34,9 +40,13 @@ export const createUiSlice: StateCreator<Store, [], [], UiSlice> = (set) => ({
   selection: { kind: 'fleet' },
   theme: 'system',
   fleetLayout: 'cards',
+  searchOpen: false,
   dialogRequested: (requestedDialog) => set({ requestedDialog }),
   dialogClosed: () => set({ requestedDialog: null }),
   fleetOverviewOpened: () => set({ selection: { kind: 'fleet' } }),
+  fleetCalendarOpened: () => set({ selection: { kind: 'fleet-calendar' } }),
+  searchOpened: () => set({ searchOpen: true }),
+  searchClosed: () => set({ searchOpen: false }),
   locationOpened: (id, tab, focus = null) =>
     set((s) => ({
       selection: { kind: 'location', id, tab: tab ?? (s.selection.kind === 'location' && s.selection.id === id ? s.selection.tab : 'Overview'), focus },

@@ -4,13 +4,17 @@ import { FleetOverview } from '../fleet/FleetOverview';
 import { LicenseInfoDialog } from '../license/LicenseInfoDialog';
 import { LocationView } from '../location/LocationView';
 import { Sidebar } from '../sidebar/Sidebar';
-import { useActions, useAlarmsOpen, useConsoleLink, useFleetCounts, useOpenAlarmCount, useRequestedDialog, useSelection, useTheme } from '../../store/store';
+import { useActions, useAlarmsOpen, useConsoleLink, useFleetCounts, useOpenAlarmCount, useRequestedDialog, useSearchOpen, useSelection, useTheme } from '../../store/store';
+import { FleetCalendarView } from '../fleet-calendar/FleetCalendarView';
+import { SearchPalette } from '../search/SearchPalette';
 import { AlarmsDialog } from '../alarms/AlarmsDialog';
 import { askNotificationPermission } from '../../alarm-notifier';
 import { applyTheme, NEXT_THEME } from '../../theme';
 import { formatDay } from '../../format';
 import { useNow } from '../../use-now';
 
+/** The search shortcut as this platform writes it. */
+const SEARCH_KEY = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform) ? '⌘K' : 'Ctrl+K';
 const THEME_WORDS = { system: 'System theme', light: 'Light theme', dark: 'Dark theme' } as const;
 const THEME_GLYPHS = { system: '◐', light: '☀', dark: '☾' } as const;
 
@@ -44,6 +48,7 @@ export function App() {
   const actions = useActions();
   const openAlarms = useOpenAlarmCount();
   const alarmsOpen = useAlarmsOpen();
+  const searchOpen = useSearchOpen();
   useEffect(() => {
     // The shell's "Remote servers" menu item: the fleet overview lists them.
     if (dialog === 'open-remote-servers') {
@@ -56,6 +61,9 @@ export function App() {
       <header className="titlebar">
         <span className="brand">Floe</span>
         <span className="spacer" />
+        <button type="button" className="search-button" onClick={actions.searchOpened} aria-keyshortcuts="Control+K Meta+K" title="Search the fleet (Ctrl/⌘+K)">
+          <span aria-hidden="true">⌕</span> Search <kbd>{SEARCH_KEY}</kbd>
+        </button>
         <button type="button" className={`quiet alarms-button${openAlarms > 0 ? ' has-alarms' : ''}`} onClick={() => {
             askNotificationPermission();
             actions.alarmsOpened();
@@ -74,12 +82,15 @@ export function App() {
       ) : null}
       <div className="body">
         <Sidebar onAdd={() => setAdding(true)} />
-        <main className="main">{selection.kind === 'location' ? <LocationView key={selection.id} id={selection.id} tab={selection.tab} focus={selection.focus} /> : <FleetOverview />}</main>
+        <main className="main">
+          {selection.kind === 'location' ? <LocationView key={selection.id} id={selection.id} tab={selection.tab} focus={selection.focus} /> : selection.kind === 'fleet-calendar' ? <FleetCalendarView /> : <FleetOverview />}
+        </main>
       </div>
       <StatusBar />
       {adding ? <AddLocationDialog onClose={closeAdd} /> : null}
       {dialog === 'open-license-info' ? <LicenseInfoDialog onClose={actions.dialogClosed} /> : null}
       {alarmsOpen ? <AlarmsDialog onClose={actions.alarmsClosed} /> : null}
+      {searchOpen ? <SearchPalette /> : null}
     </div>
   );
 }

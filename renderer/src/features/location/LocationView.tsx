@@ -155,9 +155,9 @@ export function LocationView({ id, tab, focus }: Readonly<LocationViewProps>) {
 
   let panel: ReactNode;
   if (tab === 'Overview') panel = <OverviewTab location={location} detail={detail} now={now} />;
-  else if (tab === 'Jobs') panel = needs(detail?.jobs, 'jobs', (jobs) => <JobsTab locationId={id} jobs={jobs} canAct={online} />);
+  else if (tab === 'Jobs') panel = needs(detail?.jobs, 'jobs', (jobs) => <JobsTab key={focus ?? ''} locationId={id} jobs={jobs} canAct={online} task={focus} />);
   else if (tab === 'Calendar') panel = needs(detail?.schedules, 'schedules', (schedules) => <CalendarTab locationId={id} jobs={detail?.jobs ?? null} schedules={schedules} />);
-  else if (tab === 'Restore') panel = needs(detail?.jobs, 'jobs', (jobs) => (online ? <RestoreTab locationId={id} jobs={jobs} canAct={online} /> : <EmptyState title="Restore needs the location online">Browsing a saveset reads the location’s catalog; it is back when the location is.</EmptyState>));
+  else if (tab === 'Restore') panel = needs(detail?.jobs, 'jobs', (jobs) => (online ? <RestoreTab key={focus ?? ''} locationId={id} jobs={jobs} canAct={online} saveset={focus} /> : <EmptyState title="Restore needs the location online">Browsing a saveset reads the location’s catalog; it is back when the location is.</EmptyState>));
   else if (tab === 'Events') panel = needs(detail, 'state', (d) => <EventsTab locationId={id} detail={d} canAct={online} />);
   else if (tab === 'Drives & loaders') panel = needsDevices((d) => <DrivesTab locationId={id} devices={d} canAct={online} focus={focus} />);
   else if (tab === 'Media') panel = needsDevices((d) => <MediaTab locationId={id} devices={d} canAct={online} focus={focus} />);

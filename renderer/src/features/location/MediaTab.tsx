@@ -4,6 +4,7 @@ import type { DevicesState } from '../../../../shared/devices';
 import { consoleApi } from '../../bridge';
 import { EmptyState } from '../../components/EmptyState';
 import { MediaTable } from '../../components/MediaTable';
+import { useActions } from '../../store/store';
 import { outcomeOfError, type ActionOutcome } from './action-outcome';
 import { ActionOutcomeLine } from './ActionOutcomeLine';
 
@@ -63,9 +64,11 @@ function AddPoolForm({ locationId, canAct }: Readonly<{ locationId: string; canA
 }
 
 export function MediaTab({ locationId, devices, canAct, focus }: Readonly<MediaTabProps>) {
+  const actions = useActions();
   const counts = new Map<string, number>();
   for (const media of devices.media) counts.set(media.pool, (counts.get(media.pool) ?? 0) + 1);
-  const media = focus && devices.pools.some((pool) => pool.name === focus) ? devices.media.filter((item) => item.pool === focus) : devices.media;
+  const cartridge = focus ? devices.media.find((item) => item.label === focus) : undefined;
+  const media = cartridge ? [cartridge] : focus && devices.pools.some((pool) => pool.name === focus) ? devices.media.filter((item) => item.pool === focus) : devices.media;
   return (
     <div className="media-tab">
       <section className="card" aria-label="Pools">
@@ -86,7 +89,7 @@ export function MediaTab({ locationId, devices, canAct, focus }: Readonly<MediaT
             </thead>
             <tbody>
               {devices.pools.map((pool) => (
-                <tr key={pool.name} className={pool.name === focus ? 'focused' : undefined}>
+                <tr key={pool.name} className={pool.name === focus || pool.name === cartridge?.pool ? 'focused' : undefined}>
                   <td className="strong">{pool.name}</td>
                   <td>
                     <code>{pool.labelPattern}</code>
@@ -104,7 +107,12 @@ export function MediaTab({ locationId, devices, canAct, focus }: Readonly<MediaT
       </section>
       <section className="card grow" aria-label="Cartridges">
         <h3>
-          Cartridges <span className="muted">{focus && media !== devices.media ? `in ${focus}: ${media.length}` : media.length}</span>
+          Cartridges <span className="muted">{cartridge ? `${cartridge.label} of ${devices.media.length}` : focus && media !== devices.media ? `in ${focus}: ${media.length}` : media.length}</span>
+          {cartridge ? (
+            <button type="button" className="link small show-all" onClick={() => actions.locationTabChosen('Media')}>
+              Show all cartridges
+            </button>
+          ) : null}
         </h3>
         {media.length === 0 ? (
           <EmptyState title="No labelled cartridges">Select a cartridge under Drives & loaders and choose Label to put it into a pool.</EmptyState>

@@ -6,7 +6,7 @@ import { StatusBadge } from '../../components/StatusBadge';
 import { formatAgo } from '../../format';
 import { isLicenseWarning } from '../../health';
 import { SEARCH_INPUT_ID } from '../../keyboard';
-import { useActions, useFleetRows, useHealthOrder, useLocation, useLocationDetail, useSelection } from '../../store/store';
+import { useActions, useFleetRows, useHealthOrder, useLocation, useLocationDetail, useOpenAlarmCount, useSelection } from '../../store/store';
 import { useNow } from '../../use-now';
 import { treeRows, type TreeRow } from './tree-rows';
 
@@ -40,6 +40,10 @@ function rowLabel(row: TreeRow): string {
   switch (row.kind) {
     case 'overview':
       return 'Overview';
+    case 'fleet-calendar':
+      return 'Calendar';
+    case 'alarms':
+      return 'Alarms';
     case 'loader':
       return `Loader ${row.name}`;
     case 'drive':
@@ -79,8 +83,9 @@ export function Sidebar({ onAdd }: Readonly<SidebarProps>) {
 
   const isSelected = (row: TreeRow): boolean => {
     if (row.kind === 'overview') return selection.kind === 'fleet';
+    if (row.kind === 'fleet-calendar') return selection.kind === 'fleet-calendar';
     if (row.kind === 'location') return selectedId === row.id;
-    if (row.kind === 'group') return false;
+    if (row.kind === 'group' || row.kind === 'alarms') return false;
     if (selection.kind !== 'location' || selection.id !== row.id) return false;
     if (row.kind === 'loader') return selection.tab === 'Drives & loaders' && selection.focus === row.name;
     if (row.kind === 'pool') return selection.tab === 'Media' && selection.focus === row.name;
@@ -91,6 +96,12 @@ export function Sidebar({ onAdd }: Readonly<SidebarProps>) {
     switch (row.kind) {
       case 'overview':
         actions.fleetOverviewOpened();
+        break;
+      case 'fleet-calendar':
+        actions.fleetCalendarOpened();
+        break;
+      case 'alarms':
+        actions.alarmsOpened();
         break;
       case 'location':
         openLocation(row.id);
@@ -146,7 +157,7 @@ export function Sidebar({ onAdd }: Readonly<SidebarProps>) {
           id={SEARCH_INPUT_ID}
           type="search"
           value={filter}
-          placeholder="Filter…   / or Ctrl+K"
+          placeholder="Filter…   /"
           aria-label="Filter the topology"
           onChange={(event) => {
             setFilter(event.target.value);
@@ -180,7 +191,7 @@ export function Sidebar({ onAdd }: Readonly<SidebarProps>) {
                   </div>
                 );
               }
-              const depth = row.kind === 'drive' ? 3 : row.kind === 'overview' || row.kind === 'location' ? 1 : 2;
+              const depth = row.kind === 'drive' ? 3 : row.kind === 'overview' || row.kind === 'fleet-calendar' || row.kind === 'alarms' || row.kind === 'location' ? 1 : 2;
               return (
                 <div
                   key={row.key}
@@ -200,6 +211,10 @@ export function Sidebar({ onAdd }: Readonly<SidebarProps>) {
                     <LocationTreeItem id={row.id} now={now} />
                   ) : row.kind === 'overview' ? (
                     <span className="tree-name">Overview</span>
+                  ) : row.kind === 'fleet-calendar' ? (
+                    <span className="tree-name">Calendar</span>
+                  ) : row.kind === 'alarms' ? (
+                    <AlarmsTreeItem />
                   ) : row.kind === 'loader' ? (
                     <span className="tree-name">▤ {row.name}</span>
                   ) : row.kind === 'drive' ? (
@@ -234,5 +249,15 @@ function LocationTreeItem({ id, now }: Readonly<{ id: string; now: number }>) {
     <span className="tree-location" data-location={location?.name}>
       <LocationLine id={id} now={now} />
     </span>
+  );
+}
+
+function AlarmsTreeItem() {
+  const open = useOpenAlarmCount();
+  return (
+    <>
+      <span className="tree-name">Alarms</span>
+      {open > 0 ? <span className="tree-count tone-bad">{open}</span> : null}
+    </>
   );
 }

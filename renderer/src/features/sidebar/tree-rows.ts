@@ -5,6 +5,8 @@ import { STATUS_WORDS, type LocationView } from '../../../../shared/fleet';
 export type TreeRow =
   | { readonly kind: 'group'; readonly key: string; readonly label: string }
   | { readonly kind: 'overview'; readonly key: string }
+  | { readonly kind: 'fleet-calendar'; readonly key: string }
+  | { readonly kind: 'alarms'; readonly key: string }
   | { readonly kind: 'location'; readonly key: string; readonly id: string; readonly name: string }
   | { readonly kind: 'loader'; readonly key: string; readonly id: string; readonly name: string }
   | { readonly kind: 'drive'; readonly key: string; readonly id: string; readonly loader: string; readonly number: number; readonly text: string }
@@ -39,7 +41,7 @@ function childRows(id: string, detail: LocationDetail | undefined, query: string
 }
 
 /**
- * Overview, then the locations (in the given order). The selected location shows its loaders,
+ * Overview, Calendar and Alarms of the fleet, then the locations (in the given order). The selected location shows its loaders,
  * drives and pools; with a filter, a location shows when it or any of its devices or media match.
  */
 export function treeRows(
@@ -50,7 +52,13 @@ export function treeRows(
   filter: string,
 ): TreeRow[] {
   const query = filter.trim().toLowerCase();
-  const rows: TreeRow[] = [{ kind: 'group', key: 'g-fleet', label: 'Fleet' }, { kind: 'overview', key: 'overview' }, { kind: 'group', key: 'g-locations', label: 'Locations' }];
+  const rows: TreeRow[] = [
+    { kind: 'group', key: 'g-fleet', label: 'Fleet' },
+    { kind: 'overview', key: 'overview' },
+    { kind: 'fleet-calendar', key: 'fleet-calendar' },
+    { kind: 'alarms', key: 'alarms' },
+    { kind: 'group', key: 'g-locations', label: 'Locations' },
+  ];
   for (const id of order) {
     const location = locations.get(id);
     if (!location) continue;

@@ -2,6 +2,7 @@
 import { useMemo, useState } from 'react';
 import type { Job, JobsState } from '../../../../../shared/engine';
 import { consoleApi } from '../../../bridge';
+import { useActions } from '../../../store/store';
 import { EmptyState } from '../../../components/EmptyState';
 import { JobStateWord } from '../../../components/JobStateWord';
 import { ProgressBar } from '../../../components/ProgressBar';
@@ -17,6 +18,8 @@ export interface JobsTabProps {
   readonly locationId: string;
   readonly jobs: JobsState;
   readonly canAct: boolean;
+  /** Show only this task's jobs (a search hit); the Start backup form picks it. */
+  readonly task?: string | null;
 }
 
 interface RowActions {
@@ -129,9 +132,14 @@ function FinishedRow({ job, actions }: Readonly<{ job: Job; actions: RowActions 
   );
 }
 
-export function JobsTab({ locationId, jobs, canAct }: Readonly<JobsTabProps>) {
-  const groups = useMemo(() => groupJobs(jobs), [jobs]);
-  const [starting, setStarting] = useState(false);
+export function JobsTab({ locationId, jobs, canAct, task = null }: Readonly<JobsTabProps>) {
+  const actionsOfStore = useActions();
+  const groups = useMemo(() => {
+    if (!task) return groupJobs(jobs);
+    const mine = (job: Job): boolean => job.task === task;
+    return groupJobs({ active: jobs.active.filter(mine), recent: jobs.recent.filter(mine) });
+  }, [jobs, task]);
+  const [starting, setStarting] = useState(task !== null);
   const [busy, setBusy] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<ActionOutcome | null>(null);
   const [logJobId, setLogJobId] = useState<string | null>(null);
@@ -167,11 +175,19 @@ export function JobsTab({ locationId, jobs, canAct }: Readonly<JobsTabProps>) {
             Start backup…
           </button>
         </div>
+        {task ? (
+          <p className="note focus-note" role="status" aria-label="Task filter">
+            Jobs of task <span className="strong">{task}</span> only.{' '}
+            <button type="button" className="link" onClick={() => actionsOfStore.locationTabChosen('Jobs')}>
+              Show all jobs
+            </button>
+          </p>
+        ) : null}
         {!canAct ? <p className="note tone-warn">The location is not online: actions wait until it is back.</p> : null}
-        {starting ? <StartBackupForm locationId={locationId} canAct={canAct} onStarted={() => undefined} onClose={() => setStarting(false)} /> : null}
+        {starting ? <StartBackupForm locationId={locationId} canAct={canAct} initialTask={task} onStarted={() => undefined} onClose={() => setStarting(false)} /> : null}
         <ActionOutcomeLine outcome={outcome} />
         {empty ? (
-          <EmptyState title="No jobs yet">Start a backup, or wait for a schedule: running, queued and finished jobs appear here as they happen.</EmptyState>
+          <EmptyState title={task ? `No recent jobs of task ${task}` : 'No jobs yet'}>Start a backup, or wait for a schedule: running, queued and finished jobs appear here as they happen.</EmptyState>
         ) : null}
         {groups.running.length > 0 ? (
           <section aria-label="Running">

@@ -8,13 +8,14 @@ import { ActionOutcomeLine } from '../ActionOutcomeLine';
 
 const TYPE_WORDS: Readonly<Record<BackupType, string>> = { full: 'full', diff: 'differential', incr: 'incremental', copy: 'copy (full, no chain)' };
 
-export function StartBackupForm({ locationId, canAct, onStarted, onClose }: Readonly<{ locationId: string; canAct: boolean; onStarted(job: Job): void; onClose(): void }>) {
+export function StartBackupForm({ locationId, canAct, initialTask = null, onStarted, onClose }: Readonly<{ locationId: string; canAct: boolean; initialTask?: string | null; onStarted(job: Job): void; onClose(): void }>) {
   const tasks = useQuery(`tasks:${locationId}`, () => consoleApi().taskList({ id: locationId, args: {} }));
-  const [task, setTask] = useState('');
+  const [picked, setTask] = useState('');
   const [type, setType] = useState<BackupType>('full');
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<ActionOutcome | null>(null);
   const names = tasks.state === 'ok' ? tasks.data.map((candidate) => candidate.name) : [];
+  const task = picked || (initialTask && names.includes(initialTask) ? initialTask : '');
   const chosen = task || names[0] || '';
   const submit = (event: FormEvent): void => {
     event.preventDefault();

@@ -15,6 +15,8 @@ export interface RestoreTabProps {
   readonly locationId: string;
   readonly jobs: JobsState | null;
   readonly canAct: boolean;
+  /** A saveset to choose at once (a search hit). */
+  readonly saveset?: string | null;
 }
 
 function FollowJob({ job }: Readonly<{ job: Job | undefined }>) {
@@ -28,11 +30,11 @@ function FollowJob({ job }: Readonly<{ job: Job | undefined }>) {
   );
 }
 
-export function RestoreTab({ locationId, jobs, canAct }: Readonly<RestoreTabProps>) {
+export function RestoreTab({ locationId, jobs, canAct, saveset: initialSaveset = null }: Readonly<RestoreTabProps>) {
   const savesets = useQuery(`savesets:${locationId}:${jobs?.recent[0]?.id ?? ''}`, () => consoleApi().savesetList({ id: locationId, args: {} }));
   const tasks = useQuery(`tasks:${locationId}`, () => consoleApi().taskList({ id: locationId, args: {} }));
   const groups = useMemo(() => (savesets.state === 'ok' ? groupSavesets(savesets.data) : []), [savesets]);
-  const [chosen, setChosen] = useState('');
+  const [chosen, setChosen] = useState(initialSaveset ?? '');
   const [ticked, setTicked] = useState<ReadonlySet<string>>(new Set());
   const [target, setTarget] = useState('');
   const [chain, setChain] = useState(false);
