@@ -4,7 +4,8 @@ import { FleetOverview } from '../fleet/FleetOverview';
 import { LicenseInfoDialog } from '../license/LicenseInfoDialog';
 import { LocationView } from '../location/LocationView';
 import { Sidebar } from '../sidebar/Sidebar';
-import { useActions, useAlarmsOpen, useConsoleLink, useFleetCounts, useOpenAlarmCount, useRequestedDialog, useSelection, useTheme } from '../../store/store';
+import { useActions, useAlarmsOpen, useConsoleLink, useFleetCounts, useOpenAlarmCount, usePendingChangeCount, useRequestedDialog, useSelection, useTheme } from '../../store/store';
+import { RemoteServersDialog } from '../remote-servers/RemoteServersDialog';
 import { AlarmsDialog } from '../alarms/AlarmsDialog';
 import { askNotificationPermission } from '../../alarm-notifier';
 import { applyTheme, NEXT_THEME } from '../../theme';
@@ -44,13 +45,11 @@ export function App() {
   const actions = useActions();
   const openAlarms = useOpenAlarmCount();
   const alarmsOpen = useAlarmsOpen();
-  useEffect(() => {
-    // The shell's "Remote servers" menu item: the fleet overview lists them.
-    if (dialog === 'open-remote-servers') {
-      actions.fleetOverviewOpened();
-      actions.dialogClosed();
-    }
-  }, [dialog, actions]);
+  const pendingChanges = usePendingChangeCount();
+  const addFromRemoteServers = useCallback(() => {
+    actions.dialogClosed();
+    setAdding(true);
+  }, [actions]);
   return (
     <div className="frame">
       <header className="titlebar">
@@ -61,6 +60,9 @@ export function App() {
             actions.alarmsOpened();
           }}>
           Alarms {openAlarms}
+        </button>
+        <button type="button" className="quiet" onClick={() => actions.dialogRequested('open-remote-servers')} aria-label="Remote servers" title="Configuration → Remote servers">
+          Remote servers{pendingChanges > 0 ? <span className="pending-count"> · {pendingChanges} pending</span> : null}
         </button>
         <button type="button" className="quiet" onClick={() => actions.dialogRequested('open-license-info')} title="Alt+L">
           License info
@@ -78,6 +80,7 @@ export function App() {
       </div>
       <StatusBar />
       {adding ? <AddLocationDialog onClose={closeAdd} /> : null}
+      {dialog === 'open-remote-servers' ? <RemoteServersDialog onClose={actions.dialogClosed} onAdd={addFromRemoteServers} /> : null}
       {dialog === 'open-license-info' ? <LicenseInfoDialog onClose={actions.dialogClosed} /> : null}
       {alarmsOpen ? <AlarmsDialog onClose={actions.alarmsClosed} /> : null}
     </div>

@@ -1,0 +1,25 @@
+/** How a provisioning change reads in the Remote servers view (plain text; rendered as text only). */
+import { phaseOf, type Change } from '../../../../shared/provisioning';
+
+/** What the change is about: "registration", "connection settings", "task mail", "schedule nightly", "removal". */
+export function changeSubject(change: Change): string {
+  switch (change.kind) {
+    case 'register':
+      return change.mode === 'add' ? 'registration' : 'connection settings';
+    case 'task':
+      return `task ${change.target}`;
+    case 'schedule':
+      return `schedule ${change.target}`;
+    case 'remove':
+      return 'removal';
+  }
+}
+
+/** "pending", "in progress" or "applied": the phase behind the state word. */
+export function changePhaseWord(change: Change): string {
+  const phase = phaseOf(change.state);
+  return phase === 'pending' ? 'pending' : phase === 'applying' ? 'in progress' : 'applied';
+}
+
+export const isOpenChange = (change: Change): boolean => phaseOf(change.state) !== 'applied';
+export const isPendingChange = (change: Change): boolean => phaseOf(change.state) === 'pending';
