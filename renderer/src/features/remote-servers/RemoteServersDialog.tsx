@@ -115,16 +115,18 @@ export function RemoteServersDialog({ onClose, onAdd }: Readonly<RemoteServersDi
                     <code className="fingerprint-value">{location.fingerprint}</code>
                   </td>
                   <td className="num">{pendingOf(location.id) || '—'}</td>
-                  <td className="nowrap row-actions">
-                    <button type="button" onClick={() => setMode({ kind: 'edit', id: location.id })} aria-label={`Edit ${location.name}`}>
-                      Edit
-                    </button>
-                    <button type="button" onClick={() => reconnect(location)} aria-label={`Reconnect ${location.name}`}>
-                      Reconnect
-                    </button>
-                    <button type="button" onClick={() => setMode({ kind: 'remove', id: location.id })} aria-label={`Remove ${location.name}`}>
-                      Remove
-                    </button>
+                  <td className="nowrap">
+                    <div className="row-actions">
+                      <button type="button" onClick={() => setMode({ kind: 'edit', id: location.id })} aria-label={`Edit ${location.name}`}>
+                        Edit
+                      </button>
+                      <button type="button" onClick={() => reconnect(location)} aria-label={`Reconnect ${location.name}`}>
+                        Reconnect
+                      </button>
+                      <button type="button" onClick={() => setMode({ kind: 'remove', id: location.id })} aria-label={`Remove ${location.name}`}>
+                        Remove
+                      </button>
+                    </div>
                   </td>
                 </tr>
               ))}
