@@ -55,6 +55,7 @@ test('Remote servers: an edit with a wrong token stays pending with the refusal,
   const renamed = dialog.getByRole('row', { name: 'hq-berlin-2' });
   await expect(renamed.getByText('Online', { exact: true })).toBeVisible();
   await expect(treeItem(page, 'hq-berlin-2')).toBeVisible();
+  await expect(dialog.getByRole('list', { name: 'Recently applied changes' }).getByRole('listitem', { name: 'hq-berlin-2: name (was hq-berlin) modified' })).toBeVisible();
   await page.screenshot({ path: join(ROOT, 'test-results/e2e/remote-servers-renamed.png'), fullPage: true });
   expect(errors).toEqual([]);
 });

@@ -4,8 +4,12 @@ import { phaseOf, type Change } from '../../../../shared/provisioning';
 /** What the change is about: "registration", "connection settings", "task mail", "schedule nightly", "removal". */
 export function changeSubject(change: Change): string {
   switch (change.kind) {
-    case 'register':
-      return change.mode === 'add' ? 'registration' : 'connection settings';
+    case 'register': {
+      if (change.mode === 'add') return 'registration';
+      const { settings, previous } = change.payload.kind === 'register' ? change.payload : { settings: null, previous: null };
+      const renamedOnly = settings && previous && settings.name !== previous.name && settings.host === previous.host && settings.port === previous.port && settings.fingerprint === previous.fingerprint;
+      return renamedOnly ? `name (was ${previous.name})` : 'connection settings';
+    }
     case 'task':
       return `task ${change.target}`;
     case 'schedule':
