@@ -128,6 +128,9 @@ describe('provisioning states through offline periods', () => {
     const invalid = (await console.service.changeTask({ id: view.id, mode: 'add', task: { ...MAIL, name: 'logs', pool: 'NOPE' } })).change;
     expect(invalid).toMatchObject({ state: 'add', lastError: { code: 'NOT_FOUND' } });
     expect(invalid?.lastError?.message).toMatch(/pool NOPE does not exist/);
+    // Modifying what the agent does not have is refused the same way.
+    expect((await console.service.changeTask({ id: view.id, mode: 'modify', task: { ...MAIL, name: 'ghost' } })).change?.lastError).toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/no task named ghost/) });
+    expect((await console.service.changeSchedule({ id: view.id, mode: 'modify', schedule: { ...NIGHTLY, name: 'ghost' } })).change?.lastError).toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/no schedule named/) });
 
     // A wrong token in an edit: pending (modify) with the refusal; discarding it restores the working token.
     await console.service.editLocation({ id: view.id, token: 'floe_not-a-valid-token' });
