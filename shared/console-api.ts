@@ -9,8 +9,12 @@ import { fleetViewSchema, hostSchema, locationViewSchema, portSchema } from './f
 import { devicesStateSchema } from './devices.js';
 import { licenseStatusSchema } from './license.js';
 import { alarmsViewSchema } from './alarms.js';
-import { fleetSummarySchema } from './fleet-summary.js';
-import { jobsStateSchema } from './engine.js';
+import { fleetSummarySchema, type FleetSummary } from './fleet-summary.js';
+import { jobSchema, jobsStateSchema } from './engine.js';
+import { fleetCalendarQuerySchema, fleetCalendarSchema } from './fleet-calendar.js';
+import { versionedPushSchema } from './topic-patch.js';
+import type { FleetView } from './fleet.js';
+import type { AlarmsView } from './alarms.js';
 import { schedulesStateSchema } from './schedule.js';
 import { agentProtocol, type ClientCommandName } from './protocol/catalog.js';
 
@@ -46,6 +50,8 @@ export const locationDetailSchema = z.object({
   license: licenseStatusSchema.nullable(),
   jobs: jobsStateSchema.nullable(),
   schedules: schedulesStateSchema.nullable(),
+  /** Set by getLocationDetail: the version of this detail in the `location` topic; its patches follow on from it. */
+  version: z.number().int().nonnegative().optional(),
 });
 export type LocationDetail = z.infer<typeof locationDetailSchema>;
 
@@ -66,6 +72,12 @@ export const consoleCalls = {
   listAlarms: { args: z.object({}).strict(), result: alarmsViewSchema },
   getFleetSummary: { args: z.object({}).strict(), result: fleetSummarySchema },
   acknowledgeAlarm: { args: z.object({ id: z.string().min(1).max(512) }).strict(), result: z.object({ acknowledged: z.boolean() }) },
+  /** The whole value of a versioned topic now (after a gap in its pushes, or at start-up). */
+  topicSnapshot: { args: z.object({ topic: z.enum(['fleet', 'alarms', 'summary']) }).strict(), result: versionedPushSchema },
+  /** Every location's past, planned and missed runs in a range, merged, with overlaps within and across locations. */
+  getFleetCalendar: { args: fleetCalendarQuerySchema, result: fleetCalendarSchema },
+  /** Runs a finished backup (same task and type) or verify (same saveset) again. */
+  jobRerun: { args: z.object({ id: z.uuid(), args: z.object({ job: z.string().min(1).max(128) }).strict() }).strict(), result: jobSchema },
   loaderInventory: forwarded('loader:inventory'),
   loaderLoad: forwarded('loader:load'),
   loaderUnload: forwarded('loader:unload'),
@@ -96,13 +108,30 @@ export const uiCommandSchema = z.object({ command: z.enum(UI_COMMANDS) });
 export type UiCommand = z.infer<typeof uiCommandSchema>;
 export type UiCommandName = UiCommand['command'];
 
-/** The pushed topics: name → payload schema. */
+/**
+ * `location` pushes: the locations whose detail changed, each a versioned patch of its own
+ * LocationDetail (base null: the whole detail), and the ids of removed locations.
+ */
+export const locationsPushSchema = z.object({
+  locations: z.array(versionedPushSchema.extend({ id: z.uuid() })),
+  removed: z.array(z.uuid()),
+});
+export type LocationsPush = z.infer<typeof locationsPushSchema>;
+
+/**
+ * The pushed topics: name → payload schema. `fleet`, `alarms` and `summary` are versioned patches
+ * of one value (see shared/topic-patch.ts): the whole value on subscribe, then only changes,
+ * at most about 10 pushes per second each.
+ */
 export const consoleTopics = {
-  fleet: fleetViewSchema,
-  /** One location's replicated state, pushed when it changes (coalesced per location). */
-  location: locationDetailSchema,
-  /** The fleet's alarm feed (unacknowledged first), pushed when it changes. */
-  alarms: alarmsViewSchema,
+  /** Patches of the FleetView. */
+  fleet: versionedPushSchema,
+  /** Patches of the locations' details (coalesced for all locations together). */
+  location: locationsPushSchema,
+  /** Patches of the AlarmsView: the fleet's alarm feed (unacknowledged first). */
+  alarms: versionedPushSchema,
+  /** Patches of the FleetSummary: the fleet-wide aggregates, kept incrementally. */
+  summary: versionedPushSchema,
   /** Pushed by the Electron shell (menus); the console core never emits it. */
   uiCommand: uiCommandSchema,
 } as const;
@@ -120,6 +149,13 @@ export const CONSOLE_TOPIC_NAMES = Object.keys(consoleTopics) as ConsoleTopicNam
 export type CallArgs<K extends ConsoleCallName> = z.input<(typeof consoleCalls)[K]['args']>;
 export type CallResult<K extends ConsoleCallName> = z.infer<(typeof consoleCalls)[K]['result']>;
 export type TopicPayload<K extends ConsoleTopicName> = z.infer<(typeof consoleTopics)[K]>;
+/** The topics that carry versioned patches of one value, and that value. */
+export type VersionedTopicName = 'fleet' | 'alarms' | 'summary';
+export interface VersionedTopicValues {
+  readonly fleet: FleetView;
+  readonly alarms: AlarmsView;
+  readonly summary: FleetSummary;
+}
 
 /** What the renderer sees: one function per call, plus a subscription per topic. */
 export type ConsoleApi = {
