@@ -30,13 +30,13 @@ describe('keyboard shortcuts', () => {
 });
 
 describe('bridge', () => {
-  it('subscribes once per topic (fleet, location, uiCommand, alarms, changes) and turns each uiCommand push into dialogRequested', () => {
+  it('subscribes once per topic (fleet, alarms, summary, location, changes, uiCommand) and turns each uiCommand push into dialogRequested', () => {
     actions.dialogRequested.mockClear();
     const listeners = new Map<string, (payload: unknown) => void>();
     const api = {
       getFleet: vi.fn(async () => ({ locations: [] })),
       listAlarms: vi.fn(async () => ({ alarms: [] })),
-      listChanges: vi.fn(async () => ({ changes: [] })),
+      topicSnapshot: vi.fn(() => new Promise(() => undefined)),
       subscribe: vi.fn((topic: string, listener: (payload: unknown) => void) => {
         listeners.set(topic, listener);
         return () => undefined;
@@ -45,7 +45,7 @@ describe('bridge', () => {
     vi.stubGlobal('window', { floe: api as unknown as ConsoleApi });
     startBridge();
     startBridge();
-    expect(api.subscribe.mock.calls.map(([topic]) => topic)).toEqual(['fleet', 'location', 'uiCommand', 'alarms', 'changes']);
+    expect(api.subscribe.mock.calls.map(([topic]) => topic)).toEqual(['fleet', 'alarms', 'summary', 'location', 'changes', 'uiCommand']);
     listeners.get('uiCommand')?.({ command: 'open-remote-servers' });
     expect(actions.dialogRequested).toHaveBeenCalledWith('open-remote-servers');
     vi.unstubAllGlobals();

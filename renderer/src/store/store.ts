@@ -11,6 +11,7 @@ import { createUiSlice, type FleetLayout, type Selection, type ThemeChoice, type
 import type { LocationDetail, UiCommandName } from '../../../shared/console-api';
 import type { LocationView } from '../../../shared/fleet';
 import type { Alarm } from '../../../shared/alarms';
+import type { FleetSummary } from '../../../shared/fleet-summary';
 import { sortByHealth } from '../health';
 import { jobsPerDay, type DayBar } from '../jobs-per-day';
 
@@ -44,6 +45,7 @@ export const useActions = (): StoreActions => useMemo(storeActions, []);
 export const useLocationOrder = (): readonly string[] => useStore((s) => s.locationOrder);
 export const useLocation = (id: string): LocationView | undefined => useStore((s) => s.locations.get(id));
 export const useFleetLoaded = (): boolean => useStore((s) => s.fleetLoaded);
+export const useFleetSummary = (): FleetSummary | null => useStore((s) => s.summary);
 export const useAlarms = (): readonly Alarm[] => useStore((s) => s.alarms);
 export const useAlarmsOpen = (): boolean => useStore((s) => s.alarmsOpen);
 export const useOpenAlarmCount = (): number => useStore((s) => s.alarms.filter((alarm) => !alarm.acknowledged).length);
