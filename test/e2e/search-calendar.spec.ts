@@ -65,6 +65,16 @@ test('Ctrl+K finds a task on the second location and opens its jobs; the fleet c
   await expect(treeItem(page, 'branch-lyon').getByText('Online', { exact: true })).toBeVisible();
   await expect(treeItem(page, 'hq-berlin').getByText('Online', { exact: true })).toBeVisible();
 
+  // The overview: running and failed per location, and the four charts with both locations' data.
+  await expect(page.getByRole('article', { name: 'branch-lyon' })).toContainText('0 running · 0 failed');
+  for (const chart of ['Data volume per backup day', 'Success rate per location (recent backups, worst first)', 'Media capacity in use per location (fullest first)']) {
+    await expect(page.getByRole('region', { name: chart }).locator('.recharts-bar-rectangle').first()).toBeVisible();
+  }
+  await page.screenshot({ path: shot('fleet-overview-charts-light') });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: shot('fleet-overview-charts-dark') });
+  await page.emulateMedia({ colorScheme: 'light' });
+
   // Search: Ctrl+K opens the palette; typing finds the task on branch-lyon; Enter opens its jobs.
   await page.locator('body').click({ position: { x: 600, y: 5 } });
   await page.keyboard.press('Control+KeyK');

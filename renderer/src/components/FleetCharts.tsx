@@ -1,9 +1,10 @@
 /** The fleet overview's other charts (recharts): data volume per backup day, success rate and media use per location. */
 import type { ReactElement } from 'react';
-import { Bar, BarChart, CartesianGrid, Cell, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, BarChart, CartesianGrid, Cell, LabelList, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { LocationRate, MediaUse, VolumeBar } from '../fleet-charts';
 import { formatBytes } from '../format';
 
+const percent = (value: unknown): string => `${String(value)} %`;
 const shortDay = (day: string): string => day.slice(5);
 const TOOLTIP = { isAnimationActive: false, cursor: { fill: 'var(--accent-soft)' } } as const;
 
@@ -53,6 +54,7 @@ export function SuccessRateChart({ data }: Readonly<{ data: readonly LocationRat
           {data.map((row) => (
             <Cell key={row.name} fill={rateColour(row.rate)} />
           ))}
+          <LabelList dataKey="rate" position="insideRight" formatter={percent} className="bar-label" />
         </Bar>
       </BarChart>
     </ChartCard>
@@ -62,7 +64,7 @@ export function SuccessRateChart({ data }: Readonly<{ data: readonly LocationRat
 export function MediaUseChart({ data }: Readonly<{ data: readonly MediaUse[] }>) {
   return (
     <ChartCard title="Media capacity in use per location (fullest first)" empty="No labelled media at any location yet." rows={data.length}>
-      <BarChart data={data as MediaUse[]} layout="vertical" margin={{ top: 0, right: 12, bottom: 0, left: 4 }}>
+      <BarChart data={data as MediaUse[]} layout="vertical" margin={{ top: 0, right: 44, bottom: 0, left: 4 }}>
         <CartesianGrid horizontal={false} />
         <XAxis type="number" domain={[0, 100]} tickFormatter={(value: number) => `${value} %`} tickLine={false} />
         <YAxis type="category" dataKey="name" width={110} tickLine={false} axisLine={false} interval={0} />
@@ -70,7 +72,9 @@ export function MediaUseChart({ data }: Readonly<{ data: readonly MediaUse[] }>)
             const row = item.payload as MediaUse;
             return [`${row.used} % · ${formatBytes(row.usedBytes)} of ${formatBytes(row.capacityBytes)} on ${row.cartridges} cartridge${row.cartridges === 1 ? '' : 's'}`, 'in use'];
           }} />
-        <Bar dataKey="used" name="in use" fill="var(--unknown)" isAnimationActive={false} maxBarSize={14} />
+        <Bar dataKey="used" name="in use" fill="var(--unknown)" isAnimationActive={false} maxBarSize={14}>
+          <LabelList dataKey="used" position="right" formatter={percent} className="bar-label outside" />
+        </Bar>
       </BarChart>
     </ChartCard>
   );
