@@ -15,6 +15,7 @@ import { schedulesStateSchema } from './schedule.js';
 import { searchArgsSchema, searchResultSchema } from './fleet-search.js';
 import { fleetCalendarArgsSchema, fleetCalendarSchema } from './fleet-calendar.js';
 import { agentProtocol, type ClientCommandName } from './protocol/catalog.js';
+import { changeSchema, changesViewSchema, editLocationArgsSchema, scheduleChangeArgsSchema, taskChangeArgsSchema } from './provisioning.js';
 
 export const probeArgsSchema = z.object({ host: hostSchema, port: portSchema }).strict();
 export const probeResultSchema = z.object({
@@ -94,6 +95,15 @@ export const consoleCalls = {
   calendarQuery: forwarded('calendar:query'),
   checkRun: forwarded('check:run'),
   licenseInstall: forwarded('license:install'),
+  // Configuration → Remote servers and provisioning (changes pushed to locations, see shared/provisioning.ts).
+  editLocation: { args: editLocationArgsSchema, result: locationViewSchema },
+  reconnectLocation: { args: z.object({ id: z.uuid() }).strict(), result: z.object({ reconnecting: z.literal(true) }) },
+  /** Null when the change cancelled a pending add of the same item (nothing left to send). */
+  changeTask: { args: taskChangeArgsSchema, result: z.object({ change: changeSchema.nullable() }) },
+  changeSchedule: { args: scheduleChangeArgsSchema, result: z.object({ change: changeSchema.nullable() }) },
+  listChanges: { args: z.object({}).strict(), result: changesViewSchema },
+  retryChange: { args: z.object({ change: z.uuid() }).strict(), result: changeSchema },
+  discardChange: { args: z.object({ change: z.uuid() }).strict(), result: z.object({ discarded: z.literal(true) }) },
 } as const;
 
 /** Commands the Electron shell's menu sends to the renderer (the browser raises them from keys). */
@@ -109,6 +119,8 @@ export const consoleTopics = {
   location: locationDetailSchema,
   /** The fleet's alarm feed (unacknowledged first), pushed when it changes. */
   alarms: alarmsViewSchema,
+  /** The provisioning journal (pending changes first), pushed when it changes. */
+  changes: changesViewSchema,
   /** Pushed by the Electron shell (menus); the console core never emits it. */
   uiCommand: uiCommandSchema,
 } as const;

@@ -39,9 +39,16 @@ export interface DriveIo {
   writeLabel(label: LabelRecord): Promise<void>;
 }
 
-/** Saveset files on the loaded media (file 0 is the label; data files follow, numbered). */
+/**
+ * The media target: saveset files on the loaded media (file 0 is the label; data files follow,
+ * numbered). A VTL cartridge (a directory of files) and a real tape (files between filemarks on a
+ * non-rewinding st device) both implement it, so backup, restore and verify never ask which one
+ * they write to. A medium ends in one of two ways: `remaining()` says so before a write (a VTL
+ * knows its capacity), or a write throws EndOfMedium (a tape drive reports ENOSPC at its early
+ * warning mark); the writer then closes the file at the bytes accepted and goes on elsewhere.
+ */
 export interface DataIo {
-  /** Bytes the media can still take. */
+  /** Bytes the media can still take (Number.MAX_SAFE_INTEGER when only the drive can tell: then writes end with EndOfMedium). */
   remaining(): Promise<number>;
   /** The number the next file written will get. */
   nextFileNumber(): Promise<number>;
@@ -56,8 +63,25 @@ export interface DataIo {
 }
 
 export interface DataFileWriter {
+  /** Writes all of `data`, or throws EndOfMedium saying how much of it reached the medium. */
   write(data: Buffer): Promise<void>;
+  /** Ends the file (fsync on a VTL; the filemark on a tape). Call it after EndOfMedium too. */
   close(): Promise<void>;
+}
+
+/** The medium is full: `accepted` bytes of the write that failed are on it, the rest is not. */
+export class EndOfMedium extends Error {
+  constructor(
+    readonly accepted: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'EndOfMedium';
+  }
+}
+
+export function isEndOfMedium(error: unknown): error is EndOfMedium {
+  return error instanceof EndOfMedium;
 }
 
 /** Errors that adapters throw carry a code and the command's own words. */

@@ -298,7 +298,7 @@ export class DeviceService {
         await this.move(runtime, drive, 'loading', () => runtime.adapters.changer.load(slot, drive), [slot], [drive]);
       }
       const io = runtime.adapters.drives[drive];
-      if (!io || !isDataIo(io)) throw new FloeError('DEVICE_FAILED', `drive ${drive} of ${runtime.name} cannot read or write saveset data yet (tape data I/O is not implemented)`);
+      if (!io || !isDataIo(io)) throw new FloeError('DEVICE_FAILED', `drive ${drive} of ${runtime.name} cannot read or write saveset data`);
       await io.ready();
       const state = runtime.driveStates[drive];
       if (state) Object.assign(state, { job, state: 'busy', progress: null, detail: null });

@@ -1,27 +1,25 @@
 /**
- * One backup, start to end: plan the type against the chain, scan and stage the index, get media,
- * stream GNU tar's archive through the indexer (per-file SHA-256) and optional gzip onto media
- * chunks, flush, and commit the saveset to the catalog as the very last step.
+ * One backup, start to end: plan the type against the chain, get media, run the archive worker
+ * (scan, GNU tar, per-file CRC-32, staged index, optional gzip; off this thread) and write its
+ * stream onto media chunks, flush, and commit the saveset to the catalog as the very last step.
  */
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
 import { FloeError } from '../../shared/errors.js';
 import type { BackupType, Saveset, Task } from '../../shared/engine.js';
 import type { DeviceService, Mount } from '../devices/device-service.js';
 import { writeSecretFile } from '../secure-files.js';
 import type { AgentContext } from '../server/context.js';
+import { runArchive } from './archive-job.js';
 import { chainOf, planBackup, resolveChain } from './chain.js';
+import { CURRENT_CHECKSUM } from './checksum.js';
 import { ChunkWriter, type MediaSource } from './chunk-writer.js';
 import type { EngineStore } from './engine-store.js';
-import { excludeMatcher } from './glob.js';
 import { runHook, type HookResult } from './hooks.js';
 import type { RunningJob } from './job-manager.js';
-import { scanSources, type ReferenceState } from './scan.js';
-import { spawnTarCreate } from './tar/tar-create.js';
-import { TarIndexer } from './tar/tar-indexer.js';
+import type { ReferenceState } from './scan.js';
+import { tarFeatures } from './tar/gnu-tar.js';
 
 export interface EngineDeps {
   readonly ctx: AgentContext;
@@ -31,6 +29,10 @@ export interface EngineDeps {
   /** How long a job waiting for media or a drive sleeps between checks when nothing changes. */
   readonly retryMs?: number;
 }
+
+/** The archive worker hands over the stream in batches of this size, at most this many ahead of the media writes. */
+const BATCH_BYTES = 4 * 1024 * 1024;
+const BATCHES_IN_FLIGHT = 4;
 
 const TYPE_LETTER: Record<BackupType, string> = { copy: 'C', full: 'F', diff: 'D', incr: 'I' };
 
@@ -118,46 +120,50 @@ export async function runBackup(job: RunningJob, task: Task, requested: BackupTy
   }
 
   job.log('info', `scanning ${sources.join(', ')}`);
-  const scan = await scanSources(sources, excludeMatcher(task.excludes), reference, job.signal);
-  for (const warning of scan.warnings) job.log('warn', warning);
-  store.stageFiles(job.id, scan.rows);
-  const deleted = scan.rows.filter((row) => row.deleted).length;
-  job.log('info', `${scan.archive.length} entries to save${deleted ? `, ${deleted} deletions recorded` : ''}`);
   job.update({ state: 'running', startedAt: started.toISOString(), saveset: savesetId });
 
   let bytes = 0;
   let files = 0;
-  let warnings = scan.warnings.length;
+  let warnings = 0;
   try {
-    const tar = spawnTarCreate({ cwd: '/', paths: scan.archive.map((path) => path.slice(1) || '.'), signal: job.signal });
-    let sums: Array<[string, string]> = [];
-    const indexer = new TarIndexer({
-      onEntry: (entry) => {
-        files += 1;
-        const path = `/${entry.path.replace(/\/+$/, '')}`;
-        if (entry.sha256) sums.push([path, entry.sha256]);
-        if (sums.length >= 2000) {
-          store.stageChecksums(job.id, sums);
-          sums = [];
-        }
-        job.update({ files, currentFile: path });
+    // The archive worker owns the data path (scan, tar, checksums, index staging); this thread only
+    // writes its batches onto media and reports.
+    const archived = await runArchive(
+      {
+        job: job.id,
+        catalogPath: store.path,
+        sources,
+        excludes: task.excludes,
+        reference: reference ? [...reference] : null,
+        compress: task.compress,
+        tarFeatures: tarFeatures(),
+        batchBytes: BATCH_BYTES,
+        maxInFlight: BATCHES_IN_FLIGHT,
       },
-    });
-    const sink = async (chunks: AsyncIterable<Buffer>): Promise<void> => {
-      for await (const chunk of chunks) {
-        await writer.write(chunk);
-        bytes += chunk.length;
-        const mount = writer.mount;
-        const seconds = Math.max(0.001, (ctx.clock().getTime() - started.getTime()) / 1000);
-        job.update({ bytes, rate: Math.round(bytes / seconds), drive: mount ? { loader: mount.loader, number: mount.drive } : null });
-      }
-    };
-    if (task.compress === 'gzip') await pipeline(tar.stdout, indexer, createGzip({ level: 6 }), sink);
-    else await pipeline(tar.stdout, indexer, sink);
-    store.stageChecksums(job.id, sums);
-    const result = await tar.done;
-    for (const line of result.warnings) job.log('warn', `tar: ${line}`);
-    warnings += result.warnings.length;
+      {
+        onData: async (data, crc) => {
+          await writer.write(data, crc);
+          bytes += data.length;
+          const mount = writer.mount;
+          const seconds = Math.max(0.001, (ctx.clock().getTime() - started.getTime()) / 1000);
+          job.update({ bytes, rate: Math.round(bytes / seconds), drive: mount ? { loader: mount.loader, number: mount.drive } : null });
+        },
+        onProgress: (count, currentFile) => {
+          files = count;
+          job.update({ files, currentFile });
+        },
+        onWarning: (text) => {
+          warnings += 1;
+          job.log('warn', text);
+        },
+        onScanned: (entries, deleted) => job.log('info', `${entries} entries to save${deleted ? `, ${deleted} deletions recorded` : ''}`),
+      },
+      job.signal,
+    );
+    files = archived.files;
+    job.update({ files });
+    for (const line of archived.tarWarnings) job.log('warn', `tar: ${line}`);
+    warnings += archived.tarWarnings.length;
     const chunks = await writer.finish();
     if (chunks.length === 0) throw new FloeError('INTERNAL', 'the archive produced no data');
 
@@ -178,7 +184,7 @@ export async function runBackup(job: RunningJob, task: Task, requested: BackupTy
     };
     // The last step: the saveset, its chunks, its index and the media usage, in one transaction.
     const media = ctx.db.transaction(() => {
-      store.commitSaveset(job.id, saveset, chunks);
+      store.commitSaveset(job.id, saveset, chunks, CURRENT_CHECKSUM);
       return [...writer.media].map(([label, use]) => devices.recordWrite(label, use.bytes, use.filled, backupDay, ended));
     })();
     devices.publishMedia(media);
@@ -259,7 +265,7 @@ function writeDisasterInfo(deps: EngineDeps, saveset: Saveset, chunks: ReturnTyp
   const dir = join(deps.ctx.paths.root, 'disaster');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const path = join(dir, `${saveset.id}.json`);
-  writeSecretFile(path, `${JSON.stringify({ agent: deps.ctx.config.name, agentId: deps.ctx.config.agentId, saveset, chunks }, null, 2)}\n`);
+  writeSecretFile(path, `${JSON.stringify({ agent: deps.ctx.config.name, agentId: deps.ctx.config.agentId, saveset, checksum: CURRENT_CHECKSUM, chunks }, null, 2)}\n`);
   void runHook(deps.hooksDir, 'sm_disaster', [path, saveset.id]);
 }
 

@@ -1,11 +1,19 @@
 /**
  * Writes one saveset stream onto media as numbered files ("chunks"), continuing on the next medium
  * when one fills: `cat` of the chunks in order is the saveset's stream. Each chunk is flushed
- * (fsync of the file and its directory) before the next begins.
+ * (fsync of the file and its directory) before the next begins. Each chunk's CRC-32 is derived
+ * from the CRCs of the batches written into it (crc32Combine), so its bytes are not read again
+ * here; only a batch split across two chunks is checksummed in its two parts.
+ *
+ * End of medium: a medium also ends when a write throws EndOfMedium (a tape drive's ENOSPC). A
+ * chunk's bytes and CRC therefore count only writes that completed (`settle`, combining the batch's
+ * CRC); the bytes the medium did not take, and everything batched after them, go to the next medium
+ * (`spill`); a medium full before its first byte records no chunk.
  */
-import { createHash, type Hash } from 'node:crypto';
+import { crc32 } from 'node:zlib';
+import { crc32Combine, crc32Hex } from './checksum.js';
 import type { Mount } from '../devices/device-service.js';
-import type { DataFileWriter } from '../devices/adapters.js';
+import { isEndOfMedium, type DataFileWriter } from '../devices/adapters.js';
 import type { ChunkRecord } from './engine-store.js';
 
 /** Media with less room than this counts as full. */
@@ -26,12 +34,17 @@ interface Open {
   fileNumber: number;
   name: string;
   room: number;
+  /** Bytes and CRC-32 of the writes that completed. */
   bytes: number;
-  hash: Hash;
+  crc: number;
   pending: Buffer[];
   pendingBytes: number;
+  /** CRC-32 of the pending bytes. */
+  pendingCrc: number;
   /** The write in flight: the next batch fills while it runs. */
   inFlight: Promise<void>;
+  /** Set when the medium ended: the bytes of the failed write it did not take. */
+  overflow: Buffer | null;
 }
 
 export class ChunkWriter {
@@ -49,7 +62,8 @@ export class ChunkWriter {
     return this.current?.mount ?? null;
   }
 
-  async write(data: Buffer): Promise<void> {
+  /** `crc`: the CRC-32 of `data` when the caller has it (the archive worker does); computed otherwise. */
+  async write(data: Buffer, crc?: number): Promise<void> {
     let offset = 0;
     while (offset < data.length) {
       const open = this.current ?? (await this.open());
@@ -57,22 +71,27 @@ export class ChunkWriter {
       const slice = data.subarray(offset, offset + take);
       open.pending.push(slice);
       open.pendingBytes += take;
-      if (open.pendingBytes >= WRITE_BATCH) await this.flush(open);
-      open.hash.update(slice);
-      open.bytes += take;
+      open.pendingCrc = take === data.length && crc !== undefined ? crc32Combine(open.pendingCrc, crc, take) : crc32(slice, open.pendingCrc);
       open.room -= take;
       offset += take;
-      if (open.room === 0) await this.closeCurrent(true);
+      if (open.pendingBytes >= WRITE_BATCH) await this.flush(open);
+      if (open.overflow) await this.spill(open);
+      else if (open.room === 0) await this.closeCurrent(true);
     }
   }
 
   /** Closes the last chunk; the media stays mounted until `release`. */
   async finish(): Promise<ChunkRecord[]> {
-    if (this.current) {
+    while (this.current) {
       const open = this.current;
       await this.flush(open, true);
+      if (open.overflow) {
+        await this.spill(open);
+        continue;
+      }
       await open.writer.close();
       this.record(open, false);
+      break;
     }
     return this.chunks;
   }
@@ -105,13 +124,13 @@ export class ChunkWriter {
       const fileNumber = await mount.io.nextFileNumber();
       const name = `${this.saveset}.c${String(this.chunks.length).padStart(3, '0')}`;
       const writer = await mount.io.createFile(fileNumber, name);
-      this.current = { mount, writer, fileNumber, name, room, bytes: 0, hash: createHash('sha256'), pending: [], pendingBytes: 0, inFlight: Promise.resolve() };
+      this.current = { mount, writer, fileNumber, name, room, bytes: 0, crc: 0, pending: [], pendingBytes: 0, pendingCrc: 0, inFlight: Promise.resolve(), overflow: null };
       return this.current;
     }
   }
 
   private record(open: Open, filled: boolean): void {
-    this.chunks.push({ index: this.chunks.length, label: open.mount.label, fileNumber: open.fileNumber, name: open.name, bytes: open.bytes, sha256: open.hash.digest('hex') });
+    this.chunks.push({ index: this.chunks.length, label: open.mount.label, fileNumber: open.fileNumber, name: open.name, bytes: open.bytes, checksum: crc32Hex(open.crc) });
     const before = this.media.get(open.mount.label);
     this.media.set(open.mount.label, { bytes: (before?.bytes ?? 0) + open.bytes, filled: filled || (before?.filled ?? false) });
   }
@@ -119,20 +138,60 @@ export class ChunkWriter {
   /** Starts writing the batch once the previous write has finished; `wait` also waits for this one. */
   private async flush(open: Open, wait = false): Promise<void> {
     if (open.pendingBytes > 0) {
+      await open.inFlight;
+      if (open.overflow) return; // the medium ended: what is pending goes to the next one (spill)
       const data = open.pending.length === 1 ? (open.pending[0] ?? Buffer.alloc(0)) : Buffer.concat(open.pending, open.pendingBytes);
+      const crc = open.pendingCrc;
       open.pending = [];
       open.pendingBytes = 0;
-      await open.inFlight;
-      open.inFlight = open.writer.write(data);
+      open.pendingCrc = 0;
+      open.inFlight = this.settle(open, open.writer.write(data), data, crc);
       open.inFlight.catch(() => undefined); // awaited by the next flush; never an unhandled rejection meanwhile
     }
     if (wait) await open.inFlight;
+  }
+
+  /** Counts a write into its chunk once it completed; EndOfMedium keeps the part the medium did not take. */
+  private settle(open: Open, write: Promise<void>, data: Buffer, crc: number): Promise<void> {
+    return write.then(
+      () => {
+        open.crc = crc32Combine(open.crc, crc, data.length);
+        open.bytes += data.length;
+      },
+      (error: unknown) => {
+        if (!isEndOfMedium(error)) throw error;
+        const accepted = Math.max(0, Math.min(error.accepted, data.length));
+        open.crc = crc32(data.subarray(0, accepted), open.crc);
+        open.bytes += accepted;
+        open.overflow = data.subarray(accepted);
+      },
+    );
+  }
+
+  /** The medium ended: close its chunk (an empty one is not recorded) and write the rest on the next medium. */
+  private async spill(open: Open): Promise<void> {
+    await open.inFlight;
+    const rest = [open.overflow ?? Buffer.alloc(0), ...open.pending];
+    open.pending = [];
+    open.pendingBytes = 0;
+    open.pendingCrc = 0;
+    await open.writer.close();
+    if (open.bytes > 0) this.record(open, true);
+    else {
+      // Full before this chunk's first byte: no chunk here, only the medium marked full.
+      await open.mount.io.discardFile(open.fileNumber, open.name).catch(() => undefined);
+      this.media.set(open.mount.label, { bytes: this.media.get(open.mount.label)?.bytes ?? 0, filled: true });
+    }
+    this.current = null;
+    await this.source.done(open.mount, true);
+    for (const piece of rest) if (piece.length > 0) await this.write(piece);
   }
 
   private async closeCurrent(filled: boolean): Promise<void> {
     const open = this.current;
     if (!open) return;
     await this.flush(open, true);
+    if (open.overflow) return this.spill(open);
     await open.writer.close();
     this.record(open, filled);
     this.current = null;

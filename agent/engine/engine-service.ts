@@ -27,6 +27,9 @@ function toRecord(entry: IndexEntry): FileRecord {
   };
 }
 
+/** A task's definition as a command or the CLI gives it (defaults filled in here). */
+export type TaskInput = { name: string; sources: string[]; excludes?: string[]; pool: string; compress?: Task['compress']; hooks?: boolean; backupOnPreError?: boolean };
+
 export class EngineService {
   readonly store: EngineStore;
   readonly jobs: JobManager;
@@ -44,8 +47,14 @@ export class EngineService {
     this.deps = { ctx, store: this.store, devices, hooksDir: join(ctx.paths.root, 'hooks'), ...(options.retryMs === undefined ? {} : { retryMs: options.retryMs }) };
   }
 
-  addTask(args: { name: string; sources: string[]; excludes?: string[]; pool: string; compress?: Task['compress']; hooks?: boolean; backupOnPreError?: boolean }): Task {
+  addTask(args: TaskInput): Task {
     if (this.store.task(args.name)) throw new FloeError('CONFLICT', `a task named ${args.name} already exists`);
+    const task = this.taskFrom(args);
+    this.store.addTask(task, this.deps.ctx.clock());
+    return task;
+  }
+
+  private taskFrom(args: TaskInput): Task {
     if (!this.deps.devices.store.pools().some((pool) => pool.name === args.pool)) {
       throw new FloeError('NOT_FOUND', `pool ${args.pool} does not exist; create it with: floe-agent pool add --name ${args.pool}`);
     }
@@ -58,7 +67,14 @@ export class EngineService {
       hooks: args.hooks ?? true,
       backupOnPreError: args.backupOnPreError ?? false,
     };
-    this.store.addTask(task, this.deps.ctx.clock());
+    return task;
+  }
+
+  /** Replaces an existing task's definition (the same checks as `addTask`); a running job keeps the definition it started with. */
+  updateTask(args: TaskInput): Task {
+    if (!this.store.task(args.name)) throw new FloeError('NOT_FOUND', `no task named ${args.name}; see: floe-agent task list`);
+    const task = this.taskFrom(args);
+    this.store.updateTask(task);
     return task;
   }
 
@@ -77,12 +93,12 @@ export class EngineService {
     return this.jobs.start('backup', { task: taskName, type }, (job) => runBackup(job, task, type, this.deps));
   }
 
-  startRestore(args: { saveset: string; to: string; paths?: string[]; chain?: boolean; original?: boolean }): Job {
+  startRestore(args: { saveset: string; to: string; paths?: string[]; chain?: boolean; original?: boolean; keepSpecialBits?: boolean }): Job {
     const saveset = this.store.saveset(args.saveset);
     if (!saveset) throw new FloeError('NOT_FOUND', `no saveset ${args.saveset}; see: floe-agent savesets`);
     checkTarget(this.store.task(saveset.task), args.to, args.original === true);
     return this.jobs.start('restore', { task: saveset.task, type: null }, (job) =>
-      runRestore(job, { saveset, to: args.to, paths: args.paths ?? null, chain: args.chain === true }, this.deps),
+      runRestore(job, { saveset, to: args.to, paths: args.paths ?? null, chain: args.chain === true, keepSpecialBits: args.keepSpecialBits === true }, this.deps),
     );
   }
 

@@ -6,6 +6,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Job, JobLogLine, Saveset, Task } from '../../shared/engine.js';
 import { ensureSchema, type CatalogDb } from '../catalog/database.js';
+import { isChecksumAlgorithm, type ChecksumAlgorithm } from './checksum.js';
 
 const MIGRATIONS = [
   `CREATE TABLE tasks (name TEXT PRIMARY KEY, config TEXT NOT NULL, created_at TEXT NOT NULL);
@@ -37,6 +38,9 @@ const MIGRATIONS = [
      PRIMARY KEY (job, path)
    ) WITHOUT ROWID;`,
   `CREATE TABLE job_log_archive (job TEXT PRIMARY KEY, gz BLOB NOT NULL);`,
+  // The checksum algorithm of a saveset's file index and chunks (older savesets: SHA-256).
+  `ALTER TABLE savesets ADD COLUMN checksum TEXT NOT NULL DEFAULT 'sha256';
+   ALTER TABLE chunks RENAME COLUMN sha256 TO checksum;`,
 ];
 
 export interface ChunkRecord {
@@ -45,7 +49,8 @@ export interface ChunkRecord {
   readonly fileNumber: number;
   readonly name: string;
   readonly bytes: number;
-  readonly sha256: string;
+  /** Hex, with the saveset's checksum algorithm (`EngineStore.checksumAlgorithm`). */
+  readonly checksum: string;
 }
 
 /** One row of the file index, as scanned and archived. */
@@ -97,6 +102,10 @@ export class EngineStore {
 
   addTask(task: Task, now: Date): void {
     this.db.prepare('INSERT INTO tasks (name, config, created_at) VALUES (?, ?, ?)').run(task.name, JSON.stringify(task), now.toISOString());
+  }
+
+  updateTask(task: Task): boolean {
+    return this.db.prepare('UPDATE tasks SET config = ? WHERE name = ?').run(JSON.stringify(task), task.name).changes > 0;
   }
 
   removeTask(name: string): boolean {
@@ -185,13 +194,13 @@ export class EngineStore {
 
   // ── savesets ──
   /** Makes a saveset visible: its row, its chunks and its file index, in one transaction. */
-  commitSaveset(job: string, saveset: Saveset, chunks: readonly ChunkRecord[]): void {
+  commitSaveset(job: string, saveset: Saveset, chunks: readonly ChunkRecord[], checksum: ChecksumAlgorithm): void {
     this.db.transaction(() => {
       this.db
-        .prepare('INSERT INTO savesets (id, task, type, status, started, ended, backup_day, bytes, files, compress, base, media) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(saveset.id, saveset.task, saveset.type, saveset.status, saveset.started, saveset.ended, saveset.backupDay, saveset.bytes, saveset.files, saveset.compress, saveset.base, JSON.stringify(saveset.media));
-      const chunk = this.db.prepare('INSERT INTO chunks (saveset, idx, label, file_number, name, bytes, sha256) VALUES (?, ?, ?, ?, ?, ?, ?)');
-      for (const c of chunks) chunk.run(saveset.id, c.index, c.label, c.fileNumber, c.name, c.bytes, c.sha256);
+        .prepare('INSERT INTO savesets (id, task, type, status, started, ended, backup_day, bytes, files, compress, base, media, checksum) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(saveset.id, saveset.task, saveset.type, saveset.status, saveset.started, saveset.ended, saveset.backupDay, saveset.bytes, saveset.files, saveset.compress, saveset.base, JSON.stringify(saveset.media), checksum);
+      const chunk = this.db.prepare('INSERT INTO chunks (saveset, idx, label, file_number, name, bytes, checksum) VALUES (?, ?, ?, ?, ?, ?, ?)');
+      for (const c of chunks) chunk.run(saveset.id, c.index, c.label, c.fileNumber, c.name, c.bytes, c.checksum);
       this.db
         .prepare(
           `INSERT INTO files (saveset, path, parent, name, type, size, mtime, ctime, ino, mode, uid, gid, checksum, link_target, deleted)
@@ -213,9 +222,22 @@ export class EngineStore {
   }
 
   chunks(saveset: string): ChunkRecord[] {
-    return (this.db.prepare('SELECT idx, label, file_number, name, bytes, sha256 FROM chunks WHERE saveset = ? ORDER BY idx').all(saveset) as Array<{ idx: number; label: string; file_number: number; name: string; bytes: number; sha256: string }>).map(
-      (row) => ({ index: row.idx, label: row.label, fileNumber: row.file_number, name: row.name, bytes: row.bytes, sha256: row.sha256 }),
+    return (this.db.prepare('SELECT idx, label, file_number, name, bytes, checksum FROM chunks WHERE saveset = ? ORDER BY idx').all(saveset) as Array<{ idx: number; label: string; file_number: number; name: string; bytes: number; checksum: string }>).map(
+      (row) => ({ index: row.idx, label: row.label, fileNumber: row.file_number, name: row.name, bytes: row.bytes, checksum: row.checksum }),
     );
+  }
+
+  /** The algorithm of a saveset's file checksums and chunk checksums. */
+  checksumAlgorithm(saveset: string): ChecksumAlgorithm {
+    const row = this.db.prepare('SELECT checksum FROM savesets WHERE id = ?').get(saveset) as { checksum: string } | undefined;
+    if (!row) throw new Error(`saveset ${saveset} is not in the catalog`);
+    if (!isChecksumAlgorithm(row.checksum)) throw new Error(`saveset ${saveset} uses checksum "${row.checksum}", which this agent does not know; upgrade floe-agent`);
+    return row.checksum;
+  }
+
+  /** The catalog database file (the archive worker opens its own connection to it). */
+  get path(): string {
+    return this.db.name;
   }
 
   /** The newest saveset of a task among `types`, started before `before` if given. */

@@ -1,11 +1,11 @@
 /**
  * Reads a saveset's chunks back in order, mounting each medium as needed, checking each chunk's
- * size and SHA-256 as it streams. A damaged chunk is named; what came before it stays usable.
+ * size and checksum (the saveset's algorithm: CRC-32, or SHA-256 for older savesets) as it streams. A damaged chunk is named; what came before it stays usable.
  */
-import { createHash } from 'node:crypto';
 import { FloeError } from '../../shared/errors.js';
 import type { DeviceService, Mount } from '../devices/device-service.js';
 import { waitForDevices, type EngineDeps } from './backup-run.js';
+import { createChecksum } from './checksum.js';
 import type { ChunkRecord } from './engine-store.js';
 import type { RunningJob } from './job-manager.js';
 
@@ -32,6 +32,7 @@ async function mountFor(job: RunningJob, devices: DeviceService, label: string, 
  * or, with `onDamage`, is reported there and reading goes on (a restore saves what it can).
  */
 export async function* readChunks(job: RunningJob, deps: EngineDeps, saveset: string, chunks: readonly ChunkRecord[], onDamage?: (damage: ChunkDamage) => void): AsyncGenerator<Buffer> {
+  const algorithm = deps.store.checksumAlgorithm(saveset);
   const damaged = (damage: ChunkDamage): void => {
     if (!onDamage) throw damage;
     onDamage(damage);
@@ -46,7 +47,7 @@ export async function* readChunks(job: RunningJob, deps: EngineDeps, saveset: st
         mount = await mountFor(job, deps.devices, chunk.label, deps.retryMs ?? 5000);
         job.update({ state: 'running', drive: { loader: mount.loader, number: mount.drive }, message: null });
       }
-      const hash = createHash('sha256');
+      const hash = createChecksum(algorithm);
       let bytes = 0;
       let stream;
       try {
@@ -64,7 +65,7 @@ export async function* readChunks(job: RunningJob, deps: EngineDeps, saveset: st
         held = data;
       }
       if (bytes !== chunk.bytes) damaged(new ChunkDamage(chunk, `saveset ${saveset} chunk ${chunk.index} (file ${chunk.fileNumber} on ${chunk.label}) has ${bytes} bytes, the catalog recorded ${chunk.bytes}`));
-      else if (hash.digest('hex') !== chunk.sha256) damaged(new ChunkDamage(chunk, `saveset ${saveset} chunk ${chunk.index} (file ${chunk.fileNumber} on ${chunk.label}) does not match its checksum: the data is damaged`));
+      else if (hash.digest() !== chunk.checksum) damaged(new ChunkDamage(chunk, `saveset ${saveset} chunk ${chunk.index} (file ${chunk.fileNumber} on ${chunk.label}) does not match its checksum: the data is damaged`));
       if (held) yield held;
     }
   } finally {

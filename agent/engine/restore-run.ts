@@ -21,6 +21,8 @@ export interface RestoreRequest {
   readonly to: string;
   readonly paths: readonly string[] | null;
   readonly chain: boolean;
+  /** Keep setuid/setgid/sticky bits and the security and trusted xattr namespaces (default: cleared; user xattrs always). */
+  readonly keepSpecialBits?: boolean;
 }
 
 function under(path: string, roots: readonly string[] | null): boolean {
@@ -56,6 +58,7 @@ export async function runRestore(job: RunningJob, request: RestoreRequest, deps:
   let files = 0;
   let bytes = 0;
   let skipped = 0;
+  let tarWarnings = 0;
   const damages: string[] = [];
   job.update({ state: 'running', startedAt: deps.ctx.clock().toISOString(), saveset: request.saveset.id });
   for (const step of plan) {
@@ -72,6 +75,7 @@ export async function runRestore(job: RunningJob, request: RestoreRequest, deps:
     const result = await safeExtract(input, request.to, {
       select: step.select,
       signal: job.signal,
+      keepSpecialBits: request.keepSpecialBits === true,
       onEntry: (entry, accepted) => {
         if (!accepted) return;
         files += 1;
@@ -82,8 +86,11 @@ export async function runRestore(job: RunningJob, request: RestoreRequest, deps:
     skipped += result.skippedCount;
     for (const item of result.skipped.slice(0, 1000)) job.log('warn', `skipped ${item.path}: ${item.reason}`);
     for (const line of result.warnings) job.log('warn', `tar: ${line}`);
+    tarWarnings += result.warnings.length;
   }
   job.log('info', `restored ${files} entries (${bytes} bytes) into ${request.to}`);
   if (damages.length > 0) throw new FloeError('DEVICE_FAILED', `restored ${files} entries, but ${damages[0]}${damages.length > 1 ? ` (and ${damages.length - 1} more)` : ''}`);
-  job.update({ state: skipped > 0 ? 'warning' : 'successful', message: skipped > 0 ? `restored ${files} entries; ${skipped} refused as unsafe (see the protocol)` : `restored ${files} entries into ${request.to}` });
+  // tar's own warnings (an extended attribute the target filesystem refused, …) make the job a warning too.
+  const message = skipped > 0 ? `restored ${files} entries; ${skipped} refused as unsafe (see the protocol)` : tarWarnings > 0 ? `restored ${files} entries with ${tarWarnings} warnings (see the protocol)` : `restored ${files} entries into ${request.to}`;
+  job.update({ state: skipped > 0 || tarWarnings > 0 ? 'warning' : 'successful', message });
 }

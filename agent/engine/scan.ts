@@ -44,50 +44,64 @@ function rowOf(path: string): IndexRow {
   };
 }
 
-export async function scanSources(sources: readonly string[], exclude: PathMatcher, reference: ReferenceState | null, signal?: AbortSignal): Promise<ScanResult> {
-  const rows: IndexRow[] = [];
-  const archive: string[] = [];
-  const warnings: string[] = [];
-  const seen = new Set<string>();
-  let sinceYield = 0;
+/** One scanned path: its index row, and whether the archive must carry it. */
+export interface ScannedPath {
+  readonly row: IndexRow;
+  readonly archive: boolean;
+}
 
-  const visit = async (path: string): Promise<void> => {
-    if ((sinceYield += 1) >= YIELD_EVERY) {
-      sinceYield = 0;
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    signal?.throwIfAborted();
+/**
+ * The walk itself, synchronous and streaming: yields each path as soon as it is stat'ed (parents
+ * before children, names sorted), then the "deleted" records. The backup worker feeds GNU tar from
+ * it while the walk goes on. Warnings (unreadable paths) go to `warn`.
+ */
+export function* walkSources(sources: readonly string[], exclude: PathMatcher, reference: ReferenceState | null, warn: (text: string) => void): Generator<ScannedPath> {
+  const seen = new Set<string>();
+  function* visit(path: string): Generator<ScannedPath> {
     if (seen.has(path) || exclude(path)) return;
     seen.add(path);
     let row: IndexRow;
     try {
       row = rowOf(path);
     } catch (error) {
-      warnings.push(`skipped ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      warn(`skipped ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
       return;
     }
     const before = reference?.get(path);
-    if (reference === null || row.type === 'directory' || !before || changed(before, row)) {
-      rows.push(row);
-      archive.push(path);
-    }
+    if (reference === null || row.type === 'directory' || !before || changed(before, row)) yield { row, archive: true };
     if (row.type !== 'directory') return;
     let names: string[];
     try {
       names = readdirSync(path).sort();
     } catch (error) {
-      warnings.push(`cannot read directory ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      warn(`cannot read directory ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
       return;
     }
-    for (const name of names) await visit(path === '/' ? `/${name}` : join(path, name));
-  };
-
-  for (const source of sources) await visit(source);
+    for (const name of names) yield* visit(path === '/' ? `/${name}` : join(path, name));
+  }
+  for (const source of sources) yield* visit(source);
   if (reference !== null) {
     for (const [path, previous] of reference) {
       if (seen.has(path) || !sources.some((source) => path === source || path.startsWith(`${source}/`))) continue;
-      rows.push({ path, type: previous.type, size: 0, mtime: 0, ctime: 0, ino: 0, mode: 0, uid: 0, gid: 0, checksum: null, linkTarget: null, deleted: true });
+      yield { row: { path, type: previous.type, size: 0, mtime: 0, ctime: 0, ino: 0, mode: 0, uid: 0, gid: 0, checksum: null, linkTarget: null, deleted: true }, archive: false };
     }
+  }
+}
+
+/** The whole scan at once (yields to the event loop every so often). */
+export async function scanSources(sources: readonly string[], exclude: PathMatcher, reference: ReferenceState | null, signal?: AbortSignal): Promise<ScanResult> {
+  const rows: IndexRow[] = [];
+  const archive: string[] = [];
+  const warnings: string[] = [];
+  let sinceYield = 0;
+  for (const { row, archive: save } of walkSources(sources, exclude, reference, (text) => warnings.push(text))) {
+    if ((sinceYield += 1) >= YIELD_EVERY) {
+      sinceYield = 0;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    signal?.throwIfAborted();
+    rows.push(row);
+    if (save) archive.push(row.path);
   }
   return { rows, archive, warnings };
 }

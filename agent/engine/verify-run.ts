@@ -1,7 +1,7 @@
 /**
  * Verifies a saveset. Structure: every chunk is on its medium with the recorded size. With
- * `readData`: every chunk's SHA-256, then the archive itself — each file's checksum against the
- * index. Damage names the saveset, the chunk and the files affected.
+ * `readData`: every chunk's checksum, then the archive itself — each file's checksum against the
+ * index (with the saveset's algorithm: CRC-32, or SHA-256 for savesets written before 2026-11-29). Damage names the saveset, the chunk and the files affected.
  */
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -36,13 +36,14 @@ export async function runVerify(job: RunningJob, saveset: Saveset, readData: boo
     const seen = new Set<string>();
     let files = 0;
     const indexer = new TarIndexer({
+      checksum: deps.store.checksumAlgorithm(saveset.id),
       onEntry: (entry) => {
         const path = `/${entry.path.replace(/\/+$/, '')}`;
         seen.add(path);
         files += 1;
         job.update({ files, currentFile: path });
         const want = expected.get(path);
-        if (want && entry.sha256 !== want) problems.push(`file ${path} does not match its checksum`);
+        if (want && entry.checksum !== want) problems.push(`file ${path} does not match its checksum`);
       },
     });
     const sink = new Writable({ write: (_chunk, _encoding, done) => done() });

@@ -90,6 +90,15 @@ export class ScheduleService {
     return schedule;
   }
 
+  /** Replaces a schedule's definition; the tasks it names must exist, as for `add`. */
+  replace(input: Parameters<ScheduleStore['replace']>[0] & { tasks: string[] }): Schedule {
+    const unknown = input.tasks.filter((task) => !this.engine.store.task(task));
+    if (unknown.length > 0) throw new FloeError('NOT_FOUND', `no task named ${unknown.join(', ')}; see: floe-agent task list`);
+    const schedule = this.store.replace(input, this.ctx.clock());
+    this.changed();
+    return schedule;
+  }
+
   remove(name: string): void {
     if (!this.store.get(name)) throw new FloeError('NOT_FOUND', `no schedule named ${name}; see: floe-agent schedule list`);
     this.store.remove(name);

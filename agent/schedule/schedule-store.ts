@@ -79,8 +79,25 @@ export class ScheduleStore {
    * never fires after `now`; refuses (CONFLICT) a name already taken.
    */
   add(input: unknown, now: Date): Schedule {
+    const schedule = this.validated(input, now, 'added');
+    if (this.row(schedule.name)) throw new FloeError('CONFLICT', `a schedule named "${schedule.name}" exists; remove it first or choose another name`);
+    const { enabled, ...definition } = schedule;
+    this.db.prepare('INSERT INTO schedules (name, definition, enabled, created_at) VALUES (?, ?, ?, ?)').run(schedule.name, JSON.stringify(definition), enabled ? 1 : 0, now.toISOString());
+    return schedule;
+  }
+
+  /** Replaces an existing schedule's definition (same checks as `add`); keeps when it was added and last fired. */
+  replace(input: unknown, now: Date): Schedule {
+    const schedule = this.validated(input, now, 'changed');
+    if (!this.row(schedule.name)) throw this.notFound(schedule.name);
+    const { enabled, ...definition } = schedule;
+    this.db.prepare('UPDATE schedules SET definition = ?, enabled = ? WHERE name = ?').run(JSON.stringify(definition), enabled ? 1 : 0, schedule.name);
+    return schedule;
+  }
+
+  private validated(input: unknown, now: Date, verb: 'added' | 'changed'): Schedule {
     const parsed = scheduleInputSchema.safeParse(input);
-    if (!parsed.success) throw new FloeError('BAD_REQUEST', `schedule not added: ${firstIssue(parsed.error)}`);
+    if (!parsed.success) throw new FloeError('BAD_REQUEST', `schedule not ${verb}: ${firstIssue(parsed.error)}`);
     const candidate = scheduleSchema.safeParse({
       ...parsed.data,
       timezone: parsed.data.timezone ?? this.defaultBackupDay.timezone,
@@ -89,14 +106,11 @@ export class ScheduleStore {
       enabled: parsed.data.enabled ?? true,
       runMissed: parsed.data.runMissed ?? false,
     });
-    if (!candidate.success) throw new FloeError('BAD_REQUEST', `schedule not added: ${firstIssue(candidate.error)}`);
+    if (!candidate.success) throw new FloeError('BAD_REQUEST', `schedule not ${verb}: ${firstIssue(candidate.error)}`);
     const schedule = candidate.data;
     if (fireTimes(schedule.cron, schedule.timezone).next(now) === null) {
       throw new FloeError('BAD_REQUEST', `cron expression "${schedule.cron}" never fires after ${now.toISOString()}; check its day, month and year fields`);
     }
-    if (this.row(schedule.name)) throw new FloeError('CONFLICT', `a schedule named "${schedule.name}" exists; remove it first or choose another name`);
-    const { enabled, ...definition } = schedule;
-    this.db.prepare('INSERT INTO schedules (name, definition, enabled, created_at) VALUES (?, ?, ?, ?)').run(schedule.name, JSON.stringify(definition), enabled ? 1 : 0, now.toISOString());
     return schedule;
   }
 

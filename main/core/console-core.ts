@@ -19,6 +19,9 @@ import { AcknowledgedAlarms, alarmsOf, DEFAULT_OFFLINE_ALARM_MS, sortAlarms } fr
 import type { AlarmsView } from '../../shared/alarms.js';
 import { summarizeFleet } from './fleet-summary.js';
 import { FileSecretStore, type SecretStore } from './secret-store.js';
+import { ProvisioningJournal } from './provisioning-journal.js';
+import { Provisioner } from './provisioner.js';
+import { previousTokenKey, provisioningCalls, undoRegister, type ProvisioningDeps } from './provisioning-service.js';
 import { createFleetSearch } from './fleet-search.js';
 import { createFleetCalendar } from './fleet-calendar.js';
 
@@ -78,7 +81,11 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
       ...(options.backoff ? { backoff: options.backoff } : {}),
       ...(options.connectTimeoutMs ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
       ...(options.protocol === undefined ? {} : { protocol: options.protocol }),
-      onEvent: (event) => fleet.apply(registration.id, event),
+      onEvent: (event) => {
+        fleet.apply(registration.id, event);
+        provisioner.linkEvent(registration.id, event);
+        if (event.type === 'online' && secrets.get(previousTokenKey(registration.id)) !== undefined) secrets.delete(previousTokenKey(registration.id));
+      },
       onSnapshot: (snapshot) => {
         replica.applySnapshot(snapshot);
         replicaChanged(registration.id);
@@ -92,6 +99,40 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     links.set(registration.id, link);
     link.start();
   };
+
+  const closeLink = (id: string): void => {
+    links.get(id)?.dispose();
+    links.delete(id);
+    replicas.delete(id);
+  };
+  const provisioningDeps: ProvisioningDeps = {
+    registry,
+    secrets,
+    get provisioner() {
+      return provisioner;
+    },
+    relink(id) {
+      closeLink(id);
+      const registration = registry.get(id);
+      const token = secrets.get(id);
+      if (registration && token) openLink(registration, token);
+    },
+    unlink(id) {
+      closeLink(id);
+      fleet.remove(id);
+    },
+    view: (id) => fleet.location(id),
+  };
+  const provisioner: Provisioner = new Provisioner(new ProvisioningJournal(join(options.configDir, 'provisioning.json'), clock()), {
+    clock,
+    command: (id, name, args) => {
+      const link = links.get(id);
+      if (!link) throw new FloeError('NOT_FOUND', 'no such location; it may have been removed');
+      return link.command(name, args as never);
+    },
+    reconnect: (id) => provisioningDeps.relink(id),
+    undoRegister: (id, previous) => undoRegister(provisioningDeps, id, previous),
+  });
 
   for (const registration of registry.list()) {
     const token = secrets.get(registration.id);
@@ -155,6 +196,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
 
   const service: ConsoleService = {
     ...forwardedCalls,
+    ...provisioningCalls(provisioningDeps),
     async search({ query, limit }) {
       return search(query, limit);
     },
@@ -186,6 +228,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
       registry.add(registration);
       secrets.set(registration.id, token);
       openLink(registration, token);
+      provisioner.connectionChanged(registration.id, { name, host, port, fingerprint }, null);
       const view = fleet.location(registration.id);
       if (!view) throw new FloeError('INTERNAL', 'the location was added but is missing from the fleet state');
       return view;
@@ -193,15 +236,6 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     async getLocationDetail({ id }) {
       if (!registry.get(id)) throw new FloeError('NOT_FOUND', 'no such location; it may have been removed');
       return detailOf(id);
-    },
-    async removeLocation({ id }) {
-      links.get(id)?.dispose();
-      links.delete(id);
-      replicas.delete(id);
-      const removed = registry.remove(id);
-      secrets.delete(id);
-      fleet.remove(id);
-      return { removed };
     },
     onTopic<K extends ConsoleTopicName>(topic: K, listener: (payload: TopicPayload<K>) => void) {
       const subscription = new DisposableStore();
@@ -222,6 +256,10 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
         };
         alarmListeners.add(onChange);
         subscription.add({ dispose: () => alarmListeners.delete(onChange) });
+      }
+      if (topic === 'changes') {
+        const pusher = subscription.add(coalesce(options.pushIntervalMs ?? 100, listener as (payload: TopicPayload<'changes'>) => void));
+        subscription.add(provisioner.onChange((view) => pusher.push(view)));
       }
       if (topic === 'location') {
         const pushers = new Map<string, Coalescer<LocationDetail>>();

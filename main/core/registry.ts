@@ -50,6 +50,17 @@ export class LocationRegistry {
     this.save();
   }
 
+  /** Replaces a location's settings (same id); refuses a name or a certificate another location already has. */
+  update(entry: Registration): void {
+    if (!this.get(entry.id)) throw new FloeError('NOT_FOUND', 'no such location; it may have been removed');
+    const sameCert = this.entries.find((existing) => existing.id !== entry.id && existing.fingerprint === entry.fingerprint);
+    if (sameCert) throw new FloeError('CONFLICT', `this agent's certificate is already registered as "${sameCert.name}"`);
+    const sameName = this.entries.find((existing) => existing.id !== entry.id && existing.name === entry.name);
+    if (sameName) throw new FloeError('CONFLICT', `a location named "${entry.name}" already exists; choose another name`);
+    this.entries = this.entries.map((existing) => (existing.id === entry.id ? entry : existing));
+    this.save();
+  }
+
   remove(id: string): boolean {
     const before = this.entries.length;
     this.entries = this.entries.filter((entry) => entry.id !== id);

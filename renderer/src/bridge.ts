@@ -88,6 +88,10 @@ export function startBridge(): void {
       .listAlarms({})
       .then((view) => actions.alarmsReceived(view))
       .catch(() => undefined);
+    void consoleApi()
+      .listChanges({})
+      .then((view) => actions.changesReceived(view))
+      .catch((caught: unknown) => actions.changesFailed(errorMessage(caught)));
   };
   if (window.floe) {
     api = window.floe;
@@ -111,5 +115,6 @@ export function startBridge(): void {
     actions.alarmsReceived(view);
     notifyNew?.(view);
   });
+  api.subscribe('changes', (view) => actions.changesReceived(view));
   if (window.floe) refresh();
 }

@@ -7,22 +7,23 @@ import { command } from './command.js';
 const savesetId = z.string().min(1).max(128);
 const absolutePath = z.string().min(1).max(4096).regex(/^\//, 'an absolute path');
 
+/** A task's definition as the console or the CLI sends it (defaults filled in by the agent). */
+export const taskInputSchema = z
+  .object({
+    name: taskNameSchema,
+    sources: taskSchema.shape.sources,
+    excludes: taskSchema.shape.excludes.optional(),
+    pool: poolNameSchema,
+    compress: z.enum(['none', 'gzip']).optional(),
+    hooks: z.boolean().optional(),
+    backupOnPreError: z.boolean().optional(),
+  })
+  .strict();
+
 export const engineCommands = {
-  'task:add': command(
-    z
-      .object({
-        name: taskNameSchema,
-        sources: taskSchema.shape.sources,
-        excludes: taskSchema.shape.excludes.optional(),
-        pool: poolNameSchema,
-        compress: z.enum(['none', 'gzip']).optional(),
-        hooks: z.boolean().optional(),
-        backupOnPreError: z.boolean().optional(),
-      })
-      .strict(),
-    taskSchema,
-    'admin',
-  ),
+  'task:add': command(taskInputSchema, taskSchema, 'admin'),
+  /** Replaces an existing task's definition (NOT_FOUND when there is none by that name). */
+  'task:update': command(taskInputSchema, taskSchema, 'admin'),
   'task:list': command(z.object({}).strict(), z.array(taskSchema), 'monitor'),
   'task:remove': command(z.object({ name: taskNameSchema }).strict(), z.object({ removed: z.literal(true) }), 'admin'),
   'backup:start': command(z.object({ task: taskNameSchema, type: backupTypeSchema.optional() }).strict(), jobSchema, 'admin'),
@@ -51,6 +52,8 @@ export const engineCommands = {
         chain: z.boolean().optional(),
         /** Allow a target inside the task's own sources (restore in place). */
         original: z.boolean().optional(),
+        /** Keep setuid, setgid and sticky bits and privileged xattrs (security.*, trusted.*); cleared by default. */
+        keepSpecialBits: z.boolean().optional(),
       })
       .strict(),
     jobSchema,

@@ -7,6 +7,8 @@ const DAY_MS = 86_400_000;
 
 export const scheduleCommands = {
   'schedule:add': command(scheduleInputSchema, scheduleSchema, 'admin'),
+  /** Replaces an existing schedule's definition (NOT_FOUND when there is none by that name). */
+  'schedule:update': command(scheduleInputSchema, scheduleSchema, 'admin'),
   'schedule:list': command(z.object({}).strict(), z.array(scheduleSchema), 'monitor'),
   'schedule:remove': command(z.object({ name: scheduleNameSchema }).strict(), z.object({ removed: z.literal(true) }), 'admin'),
   'schedule:enable': command(z.object({ name: scheduleNameSchema, enabled: z.boolean() }).strict(), scheduleSchema, 'admin'),

@@ -16,7 +16,7 @@ export interface FakeConsole {
   readonly api: ConsoleApi;
   readonly calls: Array<{ name: string; args: unknown }>;
   readonly handlers: Map<string, Handler>;
-  push(topic: 'fleet' | 'location' | 'uiCommand' | 'alarms', payload: unknown): void;
+  push(topic: 'fleet' | 'location' | 'uiCommand' | 'alarms' | 'changes', payload: unknown): void;
 }
 
 export function fakeConsole(): FakeConsole {

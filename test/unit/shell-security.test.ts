@@ -185,6 +185,13 @@ describe('IPC: every ConsoleApi call channel', () => {
     calendarQuery: vi.fn(notCalled),
     checkRun: vi.fn(notCalled),
     licenseInstall: vi.fn(notCalled),
+    editLocation: vi.fn(notCalled),
+    reconnectLocation: vi.fn(notCalled),
+    changeTask: vi.fn(notCalled),
+    changeSchedule: vi.fn(notCalled),
+    listChanges: vi.fn(notCalled),
+    retryChange: vi.fn(notCalled),
+    discardChange: vi.fn(notCalled),
     onTopic: vi.fn(() => () => undefined),
   } satisfies ConsoleService;
   const appContents = new electron.FakeContents();
@@ -229,6 +236,13 @@ describe('IPC: every ConsoleApi call channel', () => {
     calendarQuery: [{ id: ID, args: { from: 'yesterday', to: 'today' } }, { id: ID, args: { from: '2026-01-02T00:00:00Z', to: '2026-01-01T00:00:00Z' } }],
     checkRun: [{ id: ID, args: { now: true } }, { id: 'x', args: {} }],
     licenseInstall: [{ id: ID, args: {} }, { id: ID, args: { text: 'x'.repeat(70_000) } }],
+    editLocation: [{}, { id: ID, host: 'evil host' }, { id: ID, port: 0 }, { id: ID, token: '' }, { id: ID, fingerprint: 'nope' }, { id: ID, extra: 1 }],
+    reconnectLocation: [{}, { id: 'x' }],
+    changeTask: [{ id: ID, mode: 'add' }, { id: ID, mode: 'rename', name: 'x' }, { id: ID, mode: 'add', task: { name: '../x', sources: ['/a'], pool: 'DAILY' } }, { id: ID, mode: 'delete', name: '' }],
+    changeSchedule: [{ id: ID, mode: 'modify' }, { id: ID, mode: 'delete' }, { id: ID, mode: 'add', schedule: { name: 'n', cron: 'never', tasks: [], type: 'full' } }],
+    listChanges: [{ pending: true }, 42],
+    retryChange: [{}, { change: 'x' }],
+    discardChange: [{}, { change: ID, extra: 1 }],
   } satisfies Record<ConsoleCallName, unknown[]>;
 
   let ipc: { dispose(): void } | undefined;

@@ -158,13 +158,14 @@ export function registerEngineCommands(program: Command): void {
     .option('--path <path>', 'restore only this path (repeat)', collect)
     .option('--chain', 'point in time: the full, differentials and incrementals up to this saveset')
     .option('--original', 'allow a target inside the task\'s own sources (restore in place)')
+    .option('--keep-special-bits', 'keep setuid, setgid and sticky bits and security.*/trusted.* extended attributes (cleared by default; user.* attributes are always restored)')
     .option('--quiet', 'no progress on stderr')
     .addOption(json())
-    .action(async (o: Common & { saveset: string; to: string; path?: string[]; chain?: boolean; original?: boolean; quiet?: boolean }) => {
+    .action(async (o: Common & { saveset: string; to: string; path?: string[]; chain?: boolean; original?: boolean; keepSpecialBits?: boolean; quiet?: boolean }) => {
       const job = await withAgent(resolve(o.data), async (agent) =>
         follow(
           agent,
-          await agent.call('restore:start', { saveset: o.saveset, to: resolve(o.to), ...(o.path ? { paths: o.path.map((p) => resolve(p)) } : {}), chain: o.chain === true, original: o.original === true }),
+          await agent.call('restore:start', { saveset: o.saveset, to: resolve(o.to), ...(o.path ? { paths: o.path.map((p) => resolve(p)) } : {}), chain: o.chain === true, original: o.original === true, ...(o.keepSpecialBits ? { keepSpecialBits: true } : {}) }),
           o.quiet === true || o.json === true,
         ),
       );

@@ -1,12 +1,14 @@
 /**
  * A real tape drive (Linux st driver, non-rewinding device such as /dev/nst0): positioning with
- * `mt -f DEVICE rewind|offline|status`, the label read and written as file 0 directly on the device.
+ * `mt -f DEVICE rewind|offline|status|eod|asf|setblk`, the label read and written as file 0 directly
+ * on the device, saveset files after it (tape-files.ts).
  */
 import { open } from 'node:fs/promises';
-import { DeviceError, type DriveIo, type LabelRecord } from '../adapters.js';
+import { DeviceError, type DataFileWriter, type DataIo, type DriveIo, type LabelRecord } from '../adapters.js';
 import { runTool } from '../run-tool.js';
 import { decodeLabelBlock, encodeLabelBlock, LABEL_BLOCK_SIZE } from './label-block.js';
 import { hasTape, parseMtStatus, type MtStatus } from './mt-status.js';
+import { TapeFiles, type MtOperation } from './tape-files.js';
 
 export interface TapeDriveOptions {
   /** The non-rewinding tape device, e.g. /dev/nst0. */
@@ -19,8 +21,9 @@ export interface TapeDriveOptions {
 
 export const DEFAULT_MT_TIMEOUT_MS = 5 * 60 * 1000;
 
-export class TapeDrive implements DriveIo {
-  private readonly device: string;
+export class TapeDrive implements DriveIo, DataIo {
+  readonly device: string;
+  private readonly files: TapeFiles;
   private readonly mtCommand: string;
   private readonly timeoutMs: number;
 
@@ -31,6 +34,37 @@ export class TapeDrive implements DriveIo {
     this.device = options.device;
     this.mtCommand = options.mtCommand ?? 'mt';
     this.timeoutMs = options.timeoutMs ?? DEFAULT_MT_TIMEOUT_MS;
+    this.files = new TapeFiles({
+      device: this.device,
+      mt: (operation, count) => this.mt(operation, count),
+      requireTape: () => this.requireTape(),
+      ioError: (action, error, hint) => this.ioError(action, error, hint),
+    });
+  }
+
+  // ── saveset files (the media target) ──
+  remaining(): Promise<number> {
+    return this.files.remaining();
+  }
+
+  nextFileNumber(): Promise<number> {
+    return this.files.nextFileNumber();
+  }
+
+  createFile(number: number, name: string): Promise<DataFileWriter> {
+    return this.files.createFile(number, name);
+  }
+
+  readFile(number: number, name: string): Promise<NodeJS.ReadableStream & AsyncIterable<Buffer>> {
+    return this.files.readFile(number, name);
+  }
+
+  fileSize(number: number, name: string): Promise<number | null> {
+    return this.files.fileSize(number, name);
+  }
+
+  discardFile(): Promise<void> {
+    return this.files.discardFile();
   }
 
   /** The drive's status as `mt status` reports it. */
@@ -110,11 +144,11 @@ export class TapeDrive implements DriveIo {
     return new DeviceError('DEVICE_FAILED', `cannot ${action} ${this.device}: ${detail}; ${hint}`);
   }
 
-  private async mt(operation: 'status' | 'rewind' | 'offline') {
+  private async mt(operation: MtOperation, count?: number) {
     try {
       return await runTool({
         command: this.mtCommand,
-        args: ['-f', this.device, operation],
+        args: ['-f', this.device, operation, ...(count === undefined ? [] : [String(count)])],
         timeoutMs: this.timeoutMs,
         missingHint: 'install mt-st (Debian: apt-get install mt-st) or give its path with --mt-command',
       });

@@ -25,6 +25,11 @@ export interface TarEntry {
   sparse: boolean;
   /** SHA-256 (hex) of the member's stored data bytes; files only, null for other types. */
   sha256: string | null;
+  /**
+   * Added field: the checksum (hex) of the member's stored data with the parser's `checksum`
+   * algorithm (SHA-256 or CRC-32); files only, null for other types or when checksums are off.
+   */
+  checksum?: string | null;
   /** Byte offset in the stream of the member's first header (its pax or GNU long-name header when it has one). */
   headerOffset: number;
   /** Byte offset in the stream of the member's first data byte (added field: lets verify/restore seek to the data). */

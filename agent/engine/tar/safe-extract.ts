@@ -16,6 +16,13 @@
  *   --same-owner | --no-same-owner            owners are restored only when running as root
  *   --read-full-records --blocking-factor=128 we write the stream in arbitrary pieces; tar reblocks
  *                                             them into 64 KiB records (one pipe-full per read)
+ *   --xattrs --xattrs-include=user.*         extended attributes saved as pax SCHILY.xattr.* come back
+ *     --warning=xattr-write                  (user.* only; with keepSpecialBits also security.* and
+ *                                             trusted.*, which carry privileges such as file
+ *                                             capabilities); a filesystem that refuses one is a warning
+ *                                             line (exit 0), never a failed restore
+ * Setuid, setgid and sticky bits are cleared in each member's header before tar sees it unless the
+ * caller passes keepSpecialBits (special-bits.ts).
  * On any failure tar is stopped; what it had already written under TARGET stays there, and the
  * error's `result` says what was restored and skipped until then.
  */
@@ -25,9 +32,10 @@ import { statSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { TarError, TarToolError, type ExtractResult, type TarEntry } from './entry.js';
 import { DEFAULT_EXTRACT_LIMITS, ExtractPolicy, type ExtractLimits } from './extract-policy.js';
-import { DEFAULT_TAR, TAR_ENV, collectStderr, exitFailure, spawnFailure, stopChild } from './gnu-tar.js';
+import { DEFAULT_TAR, TAR_ENV, collectStderr, exitFailure, spawnFailure, stopChild, tarFeatures } from './gnu-tar.js';
 import { BLOCK } from './tar-header.js';
 import { TarParser } from './tar-parser.js';
+import { stripSpecialBits } from './special-bits.js';
 
 export type { ExtractLimits } from './extract-policy.js';
 export { DEFAULT_EXTRACT_LIMITS } from './extract-policy.js';
@@ -42,12 +50,16 @@ export interface SafeExtractOptions {
   onEntry?: (entry: TarEntry, accepted: boolean) => void;
   /** Hash file data while restoring (added option; default false; sha256 then reaches onEntry). */
   hash?: boolean;
+  /** Keep setuid, setgid and sticky bits, and restore security.* / trusted.* xattrs (added option; default false). */
+  keepSpecialBits?: boolean;
 }
 
 const MAX_LISTED_SKIPS = 10_000;
 
-export function tarExtractArgs(target: string): string[] {
+export function tarExtractArgs(target: string, options: { keepSpecialBits?: boolean; tarCommand?: string } = {}): string[] {
   const root = typeof process.getuid === 'function' && process.getuid() === 0;
+  const namespaces = options.keepSpecialBits ? ['user.*', 'security.*', 'trusted.*'] : ['user.*'];
+  const xattrs = tarFeatures(options.tarCommand ?? DEFAULT_TAR).xattrs ? ['--xattrs', ...namespaces.map((pattern) => `--xattrs-include=${pattern}`), '--warning=xattr-write'] : [];
   return [
     '--extract',
     '--file=-',
@@ -58,6 +70,7 @@ export function tarExtractArgs(target: string): string[] {
     root ? '--same-owner' : '--no-same-owner',
     '--read-full-records',
     '--blocking-factor=128',
+    ...xattrs,
   ];
 }
 
@@ -68,7 +81,8 @@ export async function safeExtract(input: Readable, target: string, options: Safe
   const result: ExtractResult = { extracted: 0, bytes: 0, skipped: [], skippedCount: 0, unselected: 0, warnings: [] };
   const policy = new ExtractPolicy(target, { ...DEFAULT_EXTRACT_LIMITS, ...options.limits }, options.select);
   const command = options.tarCommand ?? DEFAULT_TAR;
-  const args = tarExtractArgs(target);
+  const args = tarExtractArgs(target, { keepSpecialBits: options.keepSpecialBits === true, tarCommand: command });
+  const keepSpecialBits = options.keepSpecialBits === true;
   const child = spawn(command, args, { env: TAR_ENV, stdio: ['pipe', 'ignore', 'pipe'], windowsHide: true });
   const stderr = collectStderr(child);
   const closed = childClosed(child);
@@ -93,7 +107,7 @@ export async function safeExtract(input: Readable, target: string, options: Safe
         if (decision.accept) {
           result.extracted++;
           result.bytes += entry.size;
-          for (const block of raw) forward.push(block);
+          for (const block of keepSpecialBits ? raw : stripSpecialBits(raw)) forward.push(block);
         } else if (decision.reason === null) {
           result.unselected++;
         } else {

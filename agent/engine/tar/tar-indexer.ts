@@ -5,14 +5,17 @@
  * naming the byte offset, raised as stream errors.
  */
 import { Transform, type TransformCallback } from 'node:stream';
+import type { ChecksumAlgorithm } from '../checksum.js';
 import type { TarEntry } from './entry.js';
 import { TarParser } from './tar-parser.js';
 
 export interface TarIndexerOptions {
   /** Called for each member after its data has passed. */
   onEntry: (entry: TarEntry) => void;
-  /** Hash file data with SHA-256 (default true). */
+  /** Hash file data with SHA-256 (default true; ignored when `checksum` is given). */
   hash?: boolean;
+  /** Checksum file data with this algorithm (added option; sets `entry.checksum`), or null for none. */
+  checksum?: ChecksumAlgorithm | null;
 }
 
 export class TarIndexer extends Transform {
@@ -20,7 +23,7 @@ export class TarIndexer extends Transform {
 
   constructor(options: TarIndexerOptions) {
     super({ readableHighWaterMark: 1024 * 1024, writableHighWaterMark: 1024 * 1024 });
-    this.parser = new TarParser({ entry: options.onEntry }, { hash: options.hash ?? true });
+    this.parser = new TarParser({ entry: options.onEntry }, options.checksum !== undefined ? { checksum: options.checksum } : { hash: options.hash ?? true });
   }
 
   /** Bytes seen so far. */
@@ -54,7 +57,7 @@ export function createTarIndexer(options: TarIndexerOptions): TarIndexer {
 }
 
 /** Parses a whole tar stream (for verify and tests) and returns its entries. */
-export async function indexTar(chunks: AsyncIterable<Buffer> | Iterable<Buffer>, options: { hash?: boolean } = {}): Promise<TarEntry[]> {
+export async function indexTar(chunks: AsyncIterable<Buffer> | Iterable<Buffer>, options: { hash?: boolean; checksum?: ChecksumAlgorithm | null } = {}): Promise<TarEntry[]> {
   const entries: TarEntry[] = [];
   const parser = new TarParser({ entry: (entry) => entries.push(entry) }, options);
   for await (const chunk of chunks) parser.write(chunk);

@@ -1,11 +1,13 @@
 /**
  * A streaming tar parser: feed it the archive in chunks of any size; it parses headers (ustar, pax
- * 'x'/'g', GNU 'L'/'K', old GNU sparse), hashes each file's data with SHA-256 slice by slice (no
- * copies, no per-byte loops over data) and reports each member to a sink. The sink also receives
+ * 'x'/'g', GNU 'L'/'K', old GNU sparse), checksums each file's data (SHA-256 or CRC-32) slice by
+ * slice (no copies, no per-byte loops over data) and reports each member to a sink. The sink also receives
  * every member's raw header blocks and data slices, so a caller can forward chosen members
  * byte-exact (safe-extract does).
  */
 import { createHash, type Hash } from 'node:crypto';
+import { crc32 } from 'node:zlib';
+import { crc32Combine, crc32Hex, type ChecksumAlgorithm } from '../checksum.js';
 import { TarFormatError, type TarEntry, type TarEntryType } from './entry.js';
 import { BLOCK, ZERO_BLOCK, padded, parseHeader, parsePaxRecords, verifyChecksum, type HeaderBlock } from './tar-header.js';
 
@@ -26,8 +28,10 @@ export interface TarParserSink {
 }
 
 export interface TarParserOptions {
-  /** Hash file data with SHA-256 (default true). */
+  /** Hash file data with SHA-256 (default true; ignored when `checksum` is given). */
   hash?: boolean;
+  /** Checksum file data with this algorithm (added option), or null for none; sets `entry.checksum` (and `sha256` for SHA-256). */
+  checksum?: ChecksumAlgorithm | null;
 }
 
 /** Pax headers and long names larger than this are refused (they would only serve to exhaust memory). */
@@ -58,13 +62,15 @@ export class TarParser {
   private pendingHeader: HeaderBlock | null = null;
   private current: TarEntry | null = null;
   private hash: Hash | null = null;
-  private readonly hashing: boolean;
+  /** The current file's running CRC-32 (crc32 mode), or -1 when the member is not checksummed. */
+  private crc = -1;
+  private readonly algorithm: ChecksumAlgorithm | null;
 
   constructor(
     private readonly sink: TarParserSink,
     options: TarParserOptions = {},
   ) {
-    this.hashing = options.hash ?? true;
+    this.algorithm = options.checksum !== undefined ? options.checksum : (options.hash ?? true) ? 'sha256' : null;
   }
 
   /** Bytes consumed so far. */
@@ -77,7 +83,11 @@ export class TarParser {
     return this.state === 'done';
   }
 
-  write(chunk: Buffer): void {
+  /**
+   * `chunkCrc` (optional): the CRC-32 of the whole chunk, when the caller computed it anyway; a file's
+   * CRC then reuses it for a chunk that is all file data instead of reading those bytes again.
+   */
+  write(chunk: Buffer, chunkCrc?: number): void {
     let index = 0;
     const length = chunk.length;
     while (index < length) {
@@ -85,7 +95,10 @@ export class TarParser {
         const take = Math.min(this.remaining, length - index);
         const slice = chunk.subarray(index, index + take);
         const padding = this.state === 'padding';
-        if (!padding) this.hash?.update(slice);
+        if (!padding) {
+          if (this.crc >= 0) this.crc = take === length && chunkCrc !== undefined ? crc32Combine(this.crc, chunkCrc, take) : crc32(slice, this.crc);
+          else this.hash?.update(slice);
+        }
         this.sink.data?.(slice, padding);
         index += take;
         this.position += take;
@@ -254,6 +267,7 @@ export class TarParser {
       linkTarget: linked ? (get('linkpath') ?? this.longLink ?? header.linkname) : null,
       sparse,
       sha256: null,
+      checksum: null,
       headerOffset: offset,
       dataOffset: this.position,
       typeflag: header.typeflag,
@@ -262,7 +276,8 @@ export class TarParser {
     this.longName = null;
     this.longLink = null;
     this.current = entry;
-    this.hash = this.hashing && type === 'file' ? createHash('sha256') : null;
+    this.hash = this.algorithm === 'sha256' && type === 'file' ? createHash('sha256') : null;
+    this.crc = this.algorithm === 'crc32' && type === 'file' ? 0 : -1;
     this.sink.member?.(entry, this.raw);
     this.raw = [];
     this.remaining = storedSize;
@@ -278,8 +293,10 @@ export class TarParser {
       if (this.remaining > 0) return;
     }
     const entry = this.current as TarEntry;
-    if (this.hash) entry.sha256 = this.hash.digest('hex');
+    if (this.hash) entry.sha256 = entry.checksum = this.hash.digest('hex');
+    else if (this.crc >= 0) entry.checksum = crc32Hex(this.crc);
     this.hash = null;
+    this.crc = -1;
     this.current = null;
     this.memberStart = -1;
     this.state = 'header';

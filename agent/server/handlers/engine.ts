@@ -5,6 +5,7 @@ import type { AgentSocket } from '../types.js';
 
 export function registerEngineHandlers(socket: AgentSocket, logger: Logger, engine: EngineService): void {
   handle(socket, logger, 'task:add', (args) => engine.addTask(args));
+  handle(socket, logger, 'task:update', (args) => engine.updateTask(args));
   handle(socket, logger, 'task:list', () => engine.store.tasks());
   handle(socket, logger, 'task:remove', ({ name }) => {
     engine.removeTask(name);

@@ -5,6 +5,7 @@ import type { AgentSocket } from '../types.js';
 
 export function registerScheduleHandlers(socket: AgentSocket, logger: Logger, schedules: ScheduleService): void {
   handle(socket, logger, 'schedule:add', (args) => schedules.add(args));
+  handle(socket, logger, 'schedule:update', (args) => schedules.replace(args));
   handle(socket, logger, 'schedule:list', () => schedules.store.list());
   handle(socket, logger, 'schedule:remove', ({ name }) => {
     schedules.remove(name);

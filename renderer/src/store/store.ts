@@ -6,6 +6,7 @@ import { createConsoleSlice, type ConsoleSlice } from './console-slice';
 import { createFleetSlice, type FleetSlice } from './fleet-slice';
 import { createLocationsSlice, type DetailFetch, type LocationsSlice } from './locations-slice';
 import { createAlarmsSlice, type AlarmsSlice } from './alarms-slice';
+import { createChangesSlice, type ChangesSlice } from './changes-slice';
 import { createUiSlice, type FleetLayout, type Selection, type ThemeChoice, type UiSlice } from './ui-slice';
 import type { LocationDetail, UiCommandName } from '../../../shared/console-api';
 import type { LocationView } from '../../../shared/fleet';
@@ -14,7 +15,7 @@ import { sortByHealth } from '../health';
 import { jobsPerDay, type DayBar } from '../jobs-per-day';
 import { mediaUse, successRates, volumePerDay, type LocationRate, type MediaUse, type VolumeBar } from '../fleet-charts';
 
-export type Store = FleetSlice & ConsoleSlice & LocationsSlice & UiSlice & AlarmsSlice;
+export type Store = FleetSlice & ConsoleSlice & LocationsSlice & UiSlice & AlarmsSlice & ChangesSlice;
 
 export const createStore = () =>
   create<Store>()((...a) => ({
@@ -23,6 +24,7 @@ export const createStore = () =>
     ...createLocationsSlice(...a),
     ...createUiSlice(...a),
     ...createAlarmsSlice(...a),
+    ...createChangesSlice(...a),
   }));
 
 const useStore = createStore();
@@ -46,6 +48,8 @@ export const useFleetLoaded = (): boolean => useStore((s) => s.fleetLoaded);
 export const useAlarms = (): readonly Alarm[] => useStore((s) => s.alarms);
 export const useAlarmsOpen = (): boolean => useStore((s) => s.alarmsOpen);
 export const useOpenAlarmCount = (): number => useStore((s) => s.alarms.filter((alarm) => !alarm.acknowledged).length);
+export const useChanges = () => useStore(useShallow((s) => ({ changes: s.changes, load: s.changesLoad, error: s.changesError })));
+export const usePendingChangeCount = (): number => useStore((s) => s.changes.filter((change) => change.state === 'add' || change.state === 'modify' || change.state === 'delete').length);
 export const useRequestedDialog = (): UiCommandName | null => useStore((s) => s.requestedDialog);
 export const useSelection = (): Selection => useStore((s) => s.selection);
 export const useTheme = (): ThemeChoice => useStore((s) => s.theme);

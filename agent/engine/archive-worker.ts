@@ -1,0 +1,194 @@
+/**
+ * The archive worker: one per backup job, on its own thread, so archiving never runs on the agent's
+ * socket event loop. It walks the sources (synchronous fs calls are fine here) and feeds each name
+ * to GNU tar while the walk goes on; reads tar's stream, parses it in place and computes each
+ * file's CRC-32 once per byte (a chunk that is all file data lends its CRC to the file); stages the
+ * index rows, checksums included, in big transactions on its own catalog connection; and sends the
+ * stream to the main thread in large transferred batches with their CRC, under a credit limit.
+ */
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { parentPort, workerData } from 'node:worker_threads';
+import { pipeline } from 'node:stream/promises';
+import { createGzip, crc32 } from 'node:zlib';
+import { openCatalog } from '../catalog/database.js';
+import type { ArchiveWorkerInput, FromWorker, ToWorker } from './archive-protocol.js';
+import { crc32Combine } from './checksum.js';
+import type { IndexRow } from './engine-store.js';
+import { excludeMatcher } from './glob.js';
+import { walkSources, type ReferenceState } from './scan.js';
+import { DEFAULT_TAR, seedTarFeatures } from './tar/gnu-tar.js';
+import { spawnTarCreate } from './tar/tar-create.js';
+import { TarIndexer } from './tar/tar-indexer.js';
+import { TarParser } from './tar/tar-parser.js';
+import type { TarEntry } from './tar/entry.js';
+
+const ROWS_PER_TRANSACTION = 5000;
+const PROGRESS_MS = 200;
+/** The walk lets tar's stream in every so many paths. */
+const YIELD_EVERY = 16;
+
+const port = parentPort;
+if (!port) throw new Error('archive-worker runs as a worker thread only');
+const input = workerData as ArchiveWorkerInput;
+const abort = new AbortController();
+let credits = input.maxInFlight;
+let creditWaiter: (() => void) | null = null;
+
+const post = (message: FromWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
+
+port.on('message', (message: ToWorker) => {
+  if (message.type === 'credit') {
+    credits += 1;
+    creditWaiter?.();
+    creditWaiter = null;
+  } else if (message.type === 'cancel') {
+    abort.abort(new Error('cancelled'));
+    creditWaiter?.();
+    creditWaiter = null;
+  }
+});
+
+/** Joins the stream's pieces into one batch and hands it over (transferred, not copied again). */
+class Batcher {
+  private parts: Buffer[] = [];
+  private crc = 0;
+  size = 0;
+
+  push(piece: Buffer, crc: number): void {
+    this.parts.push(piece);
+    this.crc = this.size === 0 ? crc : crc32Combine(this.crc, crc, piece.length);
+    this.size += piece.length;
+  }
+
+  async flush(): Promise<void> {
+    if (this.size === 0) return;
+    while (credits === 0 && !abort.signal.aborted) await new Promise<void>((resolve) => (creditWaiter = resolve));
+    abort.signal.throwIfAborted();
+    const buffer = new ArrayBuffer(this.size);
+    const view = Buffer.from(buffer);
+    let offset = 0;
+    for (const part of this.parts) {
+      view.set(part, offset);
+      offset += part.length;
+    }
+    credits -= 1;
+    post({ type: 'data', buffer, crc: this.crc }, [buffer]);
+    this.parts = [];
+    this.size = 0;
+    this.crc = 0;
+  }
+}
+
+async function run(): Promise<{ files: number; tarWarnings: string[] }> {
+  const db = openCatalog(input.catalogPath);
+  try {
+    const insert = db.prepare(
+      `INSERT OR REPLACE INTO staging_files (job, path, parent, name, type, size, mtime, ctime, ino, mode, uid, gid, checksum, link_target, deleted)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const stage = db.transaction((rows: readonly IndexRow[]) => {
+      for (const row of rows) {
+        const at = row.path.lastIndexOf('/');
+        const parent = at <= 0 ? '/' : row.path.slice(0, at);
+        const name = at <= 0 ? row.path.slice(at + 1) || '/' : row.path.slice(at + 1);
+        insert.run(input.job, row.path, parent, name, row.type, row.size, row.mtime, row.ctime, row.ino, row.mode, row.uid, row.gid, row.checksum, row.linkTarget, row.deleted ? 1 : 0);
+      }
+    });
+    let rows: IndexRow[] = [];
+    const addRow = (row: IndexRow): void => {
+      rows.push(row);
+      if (rows.length >= ROWS_PER_TRANSACTION) {
+        stage(rows);
+        rows = [];
+      }
+    };
+
+    /** File rows wait here for their checksum from the stream. */
+    const pending = new Map<string, IndexRow>();
+    const reference: ReferenceState | null = input.reference ? new Map(input.reference) : null;
+    async function* names(): AsyncGenerator<string> {
+      let entries = 0;
+      let deleted = 0;
+      let since = 0;
+      for (const { row, archive } of walkSources(input.sources, excludeMatcher([...input.excludes]), reference, (text) => post({ type: 'warning', text }))) {
+        if ((since += 1) >= YIELD_EVERY) {
+          since = 0;
+          await yieldToLoop();
+        }
+        abort.signal.throwIfAborted();
+        if (!archive) {
+          deleted += 1;
+          addRow(row);
+          continue;
+        }
+        entries += 1;
+        if (row.type === 'file') pending.set(row.path, row);
+        else addRow(row);
+        yield row.path.slice(1) || '.';
+      }
+      post({ type: 'scanned', entries, deleted });
+    }
+
+    let files = 0;
+    let lastProgress = 0;
+    const onEntry = (entry: TarEntry): void => {
+      files += 1;
+      const path = `/${entry.path.replace(/\/+$/, '')}`;
+      const row = pending.get(path);
+      if (row) {
+        pending.delete(path);
+        addRow(entry.type === 'file' ? { ...row, checksum: entry.checksum ?? null } : row);
+      }
+      const now = Date.now();
+      if (now - lastProgress >= PROGRESS_MS) {
+        lastProgress = now;
+        post({ type: 'progress', files, currentFile: path });
+      }
+    };
+
+    seedTarFeatures(input.tarCommand ?? DEFAULT_TAR, input.tarFeatures);
+    const tar = spawnTarCreate({ cwd: '/', paths: names(), signal: abort.signal, ...(input.tarCommand ? { tarCommand: input.tarCommand } : {}) });
+    const batcher = new Batcher();
+    try {
+      if (input.compress === 'gzip') {
+        await pipeline(tar.stdout, new TarIndexer({ onEntry, checksum: 'crc32' }), createGzip({ level: 6 }), async (source: AsyncIterable<Buffer>) => {
+          for await (const piece of source) {
+            batcher.push(piece, crc32(piece));
+            if (batcher.size >= input.batchBytes) await batcher.flush();
+          }
+        });
+      } else {
+        const parser = new TarParser({ entry: onEntry }, { checksum: 'crc32' });
+        for await (const piece of tar.stdout as AsyncIterable<Buffer>) {
+          const crc = crc32(piece);
+          parser.write(piece, crc);
+          batcher.push(piece, crc);
+          if (batcher.size >= input.batchBytes) await batcher.flush();
+        }
+        abort.signal.throwIfAborted();
+        // A stream that ended early is tar's failure (its exit status says why); otherwise the parser's.
+        await tar.done;
+        parser.end();
+      }
+    } catch (error) {
+      tar.stdout.destroy(); // tar stops on the closed pipe
+      await tar.done.catch(() => undefined);
+      throw error;
+    }
+    const result = await tar.done;
+    await batcher.flush();
+    for (const row of pending.values()) addRow(row); // vanished since the scan: indexed, no checksum
+    stage(rows);
+    return { files, tarWarnings: result.warnings };
+  } finally {
+    db.close();
+  }
+}
+
+run().then(
+  (result) => post({ type: 'done', ...result }),
+  (error: unknown) => {
+    const code = abort.signal.aborted ? 'ABORTED' : typeof (error as { code?: unknown }).code === 'string' ? (error as { code: string }).code : 'INTERNAL';
+    post({ type: 'error', code, message: error instanceof Error ? error.message : String(error) });
+  },
+);

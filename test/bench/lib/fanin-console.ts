@@ -1,0 +1,152 @@
+/**
+ * The console side of the fan-in benchmark, in its own process so CPU and RSS are its own.
+ * `floe`: the real console core (registry + pinned WSS AgentLinks + replicas + topics), its
+ * `fleet`/`location`/`alarms` pushes sent to a renderer-store process over Node IPC (structured
+ * clone, like Electron's IPC), where the real zustand store applies them.
+ * `bare`: the anchor, one plain socket.io-client per agent over the same TLS, receiving the same deltas.
+ * Driven over IPC: `{ cmd: 'run', agents, credentials, warmupMs, measureMs }` → `{ type: 'online' }`
+ * then `{ type: 'result', figures, latency }`; `floe` then serves `{ cmd: 'storm-begin' }`.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { io as connectClient, type Socket } from 'socket.io-client';
+import { createConsoleCore } from '../../../main/core/console-core.js';
+import { writePrivateFile } from '../../../main/core/secret-store.js';
+import { PROTOCOL_VERSION } from '../../../shared/protocol/version.js';
+import type { FleetView } from '../../../shared/fleet.js';
+import type { FarmAgentInfo, FarmCredentials } from './agent-farm.js';
+import { percentile, startWindow, type WindowFigures } from './measure.js';
+
+interface RunCommand {
+  readonly cmd: 'run';
+  readonly agents: readonly FarmAgentInfo[];
+  readonly credentials: FarmCredentials;
+  readonly warmupMs: number;
+  readonly measureMs: number;
+}
+
+export interface LatencyFigures {
+  readonly events: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+}
+
+const mode = process.argv[2] === 'bare' ? 'bare' : 'floe';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const send = (message: unknown): void => {
+  process.send?.(message);
+};
+
+async function measure(warmupMs: number, measureMs: number, latency: (t0: number, t1: number) => Promise<LatencyFigures>): Promise<{ figures: WindowFigures; latency: LatencyFigures }> {
+  await sleep(warmupMs);
+  const t0 = Date.now();
+  const window = startWindow();
+  await sleep(measureMs);
+  const figures = window.stop();
+  const t1 = Date.now();
+  return { figures, latency: await latency(t0, t1) };
+}
+
+async function runBare(command: RunCommand): Promise<void> {
+  const samples: Array<[number, number]> = [];
+  let connected = 0;
+  const sockets: Socket[] = command.agents.map(({ port }) => {
+    const socket = connectClient(`https://127.0.0.1:${port}`, {
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      rejectUnauthorized: false,
+      auth: { token: command.credentials.token, protocol: PROTOCOL_VERSION },
+    });
+    socket.on('connect', () => (connected += 1));
+    socket.on('delta', (delta: { at: string }) => {
+      const sentAt = Date.parse(delta.at);
+      samples.push([sentAt, Date.now() - sentAt]);
+    });
+    return socket;
+  });
+  const start = Date.now();
+  while (connected < sockets.length) await sleep(50);
+  send({ type: 'online', ms: Date.now() - start });
+  const result = await measure(command.warmupMs, command.measureMs, async (t0, t1) => {
+    const inWindow = samples.filter(([sentAt]) => sentAt >= t0 && sentAt < t1).map(([, ms]) => ms);
+    return { events: inWindow.length, p50Ms: percentile(inWindow, 50), p99Ms: percentile(inWindow, 99) };
+  });
+  send({ type: 'result', ...result });
+  for (const socket of sockets) socket.disconnect();
+}
+
+async function runFloe(command: RunCommand): Promise<void> {
+  const configDir = mkdtempSync(join(tmpdir(), 'floe-bench-console-'));
+  const addedAt = new Date().toISOString();
+  const registrations = command.agents.map(({ name, port }) => ({ id: randomUUID(), name, host: '127.0.0.1', port, fingerprint: command.credentials.fingerprint, addedAt }));
+  writePrivateFile(join(configDir, 'locations.json'), `${JSON.stringify({ version: 1, locations: registrations })}\n`);
+  writePrivateFile(join(configDir, 'tokens.json'), `${JSON.stringify(Object.fromEntries(registrations.map(({ id }) => [id, command.credentials.token])))}\n`);
+
+  const renderer: ChildProcess = fork(join(import.meta.dirname, 'renderer-store-process.ts'), [], { serialization: 'advanced', execArgv: ['--import', 'tsx'] });
+  const rendererReady = new Promise<void>((resolve) => renderer.once('message', () => resolve()));
+  await rendererReady;
+  const toRenderer = (topic: string) => (payload: unknown) => renderer.send({ topic, payload });
+
+  // Online = the fleet push (what the renderer shows) lists every location as online.
+  let allOnlineWaiter: ((at: number) => void) | undefined;
+  let allOfflineWaiter: (() => void) | undefined;
+  const onFleet = (view: FleetView): void => {
+    const online = view.locations.filter((location) => location.status === 'online').length;
+    if (online === view.locations.length && view.locations.length === command.agents.length) allOnlineWaiter?.(Date.now());
+    if (online === 0) allOfflineWaiter?.();
+  };
+  const start = Date.now();
+  const onlineAt = new Promise<number>((resolve) => (allOnlineWaiter = resolve));
+  const core = createConsoleCore({ configDir });
+  const toRendererFleet = toRenderer('fleet');
+  core.service.onTopic('fleet', (view) => {
+    toRendererFleet(view);
+    onFleet(view);
+  });
+  core.service.onTopic('location', toRenderer('location'));
+  core.service.onTopic('alarms', toRenderer('alarms'));
+  send({ type: 'online', ms: (await onlineAt) - start });
+  allOnlineWaiter = undefined;
+
+  const askRenderer = (t0: number, t1: number): Promise<LatencyFigures> =>
+    new Promise((resolve) => {
+      renderer.once('message', (message) => resolve(message as LatencyFigures));
+      renderer.send({ topic: 'stats', payload: { t0, t1 } });
+    });
+  const result = await measure(command.warmupMs, command.measureMs, askRenderer);
+  send({ type: 'result', ...result });
+
+  process.on('message', (message: { cmd: string; restartAt?: number }) => {
+    if (message.cmd === 'storm-begin') {
+      // The farm is about to stop every agent: report all offline, then time the way back.
+      const window = startWindow();
+      void new Promise<void>((resolve) => (allOfflineWaiter = resolve))
+        .then(() => {
+          allOfflineWaiter = undefined;
+          send({ type: 'all-offline', at: Date.now() });
+          return new Promise<number>((resolve) => (allOnlineWaiter = resolve));
+        })
+        .then((at) => {
+          allOnlineWaiter = undefined;
+          send({ type: 'storm-result', allOnlineAt: at, figures: window.stop() });
+        });
+    }
+    if (message.cmd === 'exit') {
+      core.dispose();
+      renderer.kill();
+      process.exit(0);
+    }
+  });
+}
+
+process.once('message', (command: RunCommand) => {
+  void (mode === 'bare' ? runBare(command) : runFloe(command)).catch((error: unknown) => {
+    console.error(`fan-in console (${mode}):`, error);
+    process.exit(1);
+  });
+});
+process.on('disconnect', () => process.exit(0));
