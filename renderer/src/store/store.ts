@@ -14,6 +14,7 @@ import type { Alarm } from '../../../shared/alarms';
 import type { FleetSummary } from '../../../shared/fleet-summary';
 import { sortByHealth } from '../health';
 import { jobsPerDay, type DayBar } from '../jobs-per-day';
+import { mediaUse, successRates, volumePerDay, type LocationRate, type MediaUse, type VolumeBar } from '../fleet-charts';
 
 export type Store = FleetSlice & ConsoleSlice & LocationsSlice & UiSlice & AlarmsSlice & ChangesSlice;
 
@@ -119,3 +120,17 @@ export const useFleetCalendarRevision = (): { readonly key: string; readonly bac
       return { key: parts.join('|'), backupDay };
     }),
   );
+
+/** The overview's other series; recomputed only when some location's recent jobs, media or name/status change. */
+export const useFleetCharts = (): { readonly volume: readonly VolumeBar[]; readonly rates: readonly LocationRate[]; readonly media: readonly MediaUse[] } => {
+  const rows = useFleetRows();
+  const memo = useRef<{ parts: ReadonlyArray<unknown>; data: { volume: VolumeBar[]; rates: LocationRate[]; media: MediaUse[] } } | null>(null);
+  return useMemo(() => {
+    const parts = rows.flatMap(({ location, detail }) => [location.name, detail?.jobs?.recent, detail?.devices?.media]);
+    const previous = memo.current;
+    if (previous && previous.parts.length === parts.length && parts.every((part, index) => part === previous.parts[index])) return previous.data;
+    const details = rows.flatMap(({ detail }) => (detail ? [detail] : []));
+    memo.current = { parts, data: { volume: volumePerDay(details), rates: successRates(rows), media: mediaUse(rows) } };
+    return memo.current.data;
+  }, [rows]);
+};
