@@ -120,7 +120,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
   const alarmsChanged = (): void => {
     for (const listener of alarmListeners) listener();
   };
-  lifetime.add(fleet.onChange(alarmsChanged));
+  lifetime.add(fleet.onChanged(alarmsChanged));
   replicaListeners.add(alarmsChanged);
   // Offline alarms depend on time passing, not only on events.
   const offlineTimer = setInterval(alarmsChanged, 30_000);
@@ -175,19 +175,25 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
       const subscription = new DisposableStore();
       // 'uiCommand' is never emitted here: only the Electron shell's menu raises it (main/shell/ui-commands.ts).
       if (topic === 'fleet') {
-        const pusher = subscription.add(coalesce(options.pushIntervalMs ?? 100, listener as (payload: TopicPayload<'fleet'>) => void));
-        subscription.add(fleet.onChange((view) => pusher.push(view)));
+        // The view is built when the coalesced push goes out (at most ~10 a second), not on every change.
+        const emit = listener as (payload: TopicPayload<'fleet'>) => void;
+        const pusher = subscription.add(coalesce(options.pushIntervalMs ?? 100, () => emit(fleet.view())));
+        subscription.add(fleet.onChanged(() => pusher.push(undefined)));
       }
       if (topic === 'alarms') {
-        const pusher = subscription.add(coalesce(options.pushIntervalMs ?? 100, listener as (payload: TopicPayload<'alarms'>) => void));
+        // Alarms are recomputed (O(locations)) when the coalesced push is due, not on every delta.
+        const emit = listener as (payload: TopicPayload<'alarms'>) => void;
         let last = '';
-        const onChange = (): void => {
-          const view = alarmsView();
-          const key = JSON.stringify(view);
-          if (key === last) return;
-          last = key;
-          pusher.push(view);
-        };
+        const pusher = subscription.add(
+          coalesce(options.pushIntervalMs ?? 100, () => {
+            const view = alarmsView();
+            const key = JSON.stringify(view);
+            if (key === last) return;
+            last = key;
+            emit(view);
+          }),
+        );
+        const onChange = (): void => pusher.push(undefined);
         alarmListeners.add(onChange);
         subscription.add({ dispose: () => alarmListeners.delete(onChange) });
       }
