@@ -8,7 +8,9 @@
 import { storeActions } from '../../../renderer/src/store/store.js';
 import type { LocationDetail } from '../../../shared/console-api.js';
 import { SENT_AT_PREFIX } from './agent-farm.js';
-import { percentile } from './measure.js';
+import { percentile, profileIfAsked } from './measure.js';
+
+profileIfAsked('renderer-store');
 
 const period = 1000 / Number(process.env.FLOE_BENCH_RATE ?? 10);
 const actions = storeActions();
