@@ -49,7 +49,11 @@ export const VIEWS: readonly DocView[] = [
   },
   locationTab('location-overview', 'Overview'),
   locationTab('location-jobs', 'Jobs', 'branch-lyon'),
-  locationTab('location-calendar', 'Calendar'),
+  locationTab('location-calendar', 'Calendar', LOCATION, async (page) => {
+    // The month sheet shows today's runs and the planned ones of the next days.
+    await locationView(page).getByRole('button', { name: 'Month', exact: true }).click();
+    await expect(locationView(page).getByText(/^Week of/)).toBeHidden();
+  }),
   locationTab('location-drives', 'Drives & loaders'),
   locationTab('location-media', 'Media'),
   locationTab('location-restore', 'Restore', LOCATION, async (page, demo) => {
