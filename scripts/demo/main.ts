@@ -72,8 +72,14 @@ async function stop(code: number): Promise<void> {
   stopping = true;
   say('\nstopping the demo fleet…');
   await Promise.all(tools.children.map(stopChild));
-  rmSync(data, { recursive: true, force: true });
-  say(`removed ${data}`);
+  try {
+    // Retries: a helper process (floe-license) may still be writing when Ctrl+C comes during start.
+    rmSync(data, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+    say(`removed ${data}`);
+  } catch (error) {
+    process.stderr.write(`floe demo: could not remove ${data} (${error instanceof Error ? error.message : String(error)}); remove it by hand\n`);
+    code = code === 0 ? 1 : code;
+  }
   process.exit(code);
 }
 

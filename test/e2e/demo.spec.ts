@@ -1,4 +1,5 @@
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +33,21 @@ writeFileSync(${JSON.stringify(report)}, JSON.stringify({
 process.stderr.write('[1:1129/150000.000000:ERROR:ozone_platform_x11.cc(240)] Missing X server or $DISPLAY\\n');
 process.exit(1);
 `;
+
+/** Processes whose command line names `dir` (Linux /proc): the demo's agents run with `--data DIR/NAME`. */
+function processesUsing(dir: string): string[] {
+  if (!existsSync('/proc/self/cmdline')) return [];
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .flatMap((pid) => {
+      try {
+        const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+        return cmdline.includes(dir) ? [`${pid}: ${cmdline}`] : [];
+      } catch {
+        return [];
+      }
+    });
+}
 
 function refused(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -97,4 +113,22 @@ test('the demo fleet: three locations online with backups, one license expiring;
   expect(existsSync(demo.dataDir)).toBe(false);
   // Nothing listens any more: the agents and the web host stopped with the demo.
   for (const port of [...ports, consolePort]) expect(await refused(port), `port ${port}`).toBe(true);
+  expect(processesUsing(demo.dataDir)).toEqual([]);
+});
+
+test('Ctrl+C while the demo is still starting stops it and removes its data', async () => {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/demo/main.ts'), '--console', 'web'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  await expect.poll(() => /Floe demo: data in (\S+)/.exec(output)?.[1], { timeout: 60_000 }).toBeTruthy();
+  const dataDir = /Floe demo: data in (\S+)/.exec(output)?.[1] ?? '';
+  // Agents are being created and filled: interrupt in the middle of it.
+  await expect.poll(() => existsSync(join(dataDir, 'hq-berlin', 'agent.json')), { timeout: 60_000 }).toBe(true);
+  child.kill('SIGINT');
+  expect(await exited).toBe(0);
+  expect(output).toContain(`removed ${dataDir}`);
+  expect(existsSync(dataDir)).toBe(false);
+  expect(processesUsing(dataDir)).toEqual([]);
 });
