@@ -178,6 +178,7 @@ async function openConsole(webUrl: string, webHost: ChildProcess): Promise<void>
     say(`Floe console: the Electron app (pid ${started.child.pid ?? '?'}), demo profile ${configDir}`);
     say('Close its window or press Ctrl+C to stop the demo and remove its data.');
     started.child.once('exit', () => {
+      if (stopping) return;
       say('The console window was closed.');
       void stop(0);
     });

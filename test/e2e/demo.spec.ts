@@ -66,8 +66,9 @@ test.beforeAll(async () => {
   demo = await startDemo({ ELECTRON_OVERRIDE_DIST_PATH: fakeDist, DISPLAY: ':99', FLOE_DEMO_CONSOLE: 'auto' });
 });
 
-test.afterAll(() => {
-  if (demo?.process.exitCode === null) demo.process.kill('SIGKILL');
+test.afterAll(async () => {
+  // Ctrl+C, never SIGKILL: the demo must stop its agents and remove its data even when a test failed.
+  if (demo) await interruptDemo(demo);
   rmSync(fakeDist, { recursive: true, force: true });
 });
 
@@ -131,4 +132,26 @@ test('Ctrl+C while the demo is still starting stops it and removes its data', as
   expect(output).toContain(`removed ${dataDir}`);
   expect(existsSync(dataDir)).toBe(false);
   expect(processesUsing(dataDir)).toEqual([]);
+});
+
+test('when the Electron app starts, the demo hands it the profile and stops with it when its window closes', async () => {
+  // A stand-in that starts fine and runs until it is closed, as the real app does with its window.
+  const dist = mkdtempSync(join(tmpdir(), 'floe-fake-electron-up-'));
+  try {
+    writeFileSync(join(dist, 'electron'), `#!${process.execPath}\nprocess.stderr.write('up\\n');\nsetInterval(() => undefined, 1000);\nprocess.on('SIGTERM', () => process.exit(0));\n`);
+    chmodSync(join(dist, 'electron'), 0o755);
+    const running = await startDemo({ ELECTRON_OVERRIDE_DIST_PATH: dist, DISPLAY: ':99' }, ['--console', 'electron']);
+    const pid = Number(/Floe console: the Electron app \(pid (\d+)\), demo profile (\S+)/.exec(running.output())?.[1]);
+    expect(pid).toBeGreaterThan(0);
+    expect(running.output()).not.toContain('falling back');
+    expect(existsSync(join(running.dataDir, 'console/tokens.safe.json'))).toBe(true);
+    const exited = new Promise<number | null>((resolve) => running.process.once('exit', (code) => resolve(code)));
+    process.kill(pid, 'SIGTERM');
+    expect(await exited).toBe(0);
+    expect(running.output()).toContain('The console window was closed.');
+    expect(existsSync(running.dataDir)).toBe(false);
+    expect(processesUsing(running.dataDir)).toEqual([]);
+  } finally {
+    rmSync(dist, { recursive: true, force: true });
+  }
 });
