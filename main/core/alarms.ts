@@ -70,6 +70,8 @@ export function sortAlarms(alarms: Alarm[]): Alarm[] {
 /** Acknowledged alarm ids, persisted (0600) in the console's config directory. */
 export class AcknowledgedAlarms {
   private ids: string[];
+  /** The same ids for lookups: the feed asks once per alarm on every push. */
+  private known: Set<string>;
 
   constructor(private readonly path: string) {
     try {
@@ -77,15 +79,17 @@ export class AcknowledgedAlarms {
     } catch {
       this.ids = [];
     }
+    this.known = new Set(this.ids);
   }
 
   has(id: string): boolean {
-    return this.ids.includes(id);
+    return this.known.has(id);
   }
 
   add(id: string): void {
     if (this.has(id)) return;
     this.ids = [...this.ids, id].slice(-MAX_ACKS);
+    this.known = new Set(this.ids);
     writePrivateFile(this.path, `${JSON.stringify(this.ids)}\n`);
   }
 }

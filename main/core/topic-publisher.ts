@@ -124,7 +124,7 @@ export class PublishedCollection<T> implements Disposable {
 
   /** A member's value and version now; a pending change of it is pushed first, so patches follow on. */
   current(id: string): { readonly version: number; readonly value: T } {
-    if (this.dirty.has(id)) this.flush([id]);
+    this.flush([id]);
     return this.member(id).current;
   }
 

@@ -66,4 +66,22 @@ describe('alarm feed', () => {
     const { AcknowledgedAlarms } = await import('../../main/core/alarms.js');
     expect(new AcknowledgedAlarms(join(configDir, 'alarms-acknowledged.json')).has(failed?.id ?? '')).toBe(true);
   });
+
+  it('raises the offline alarm for a location this console never reached, after the threshold', async () => {
+    const init = await initAgent('never-up');
+    const { createServer } = await import('node:net');
+    const closed = createServer();
+    await new Promise<void>((done) => closed.listen(0, '127.0.0.1', done));
+    const port = (closed.address() as import('node:net').AddressInfo).port;
+    await new Promise<void>((done) => closed.close(() => done()));
+    const console = createConsoleCore({ configDir: tempDir('console'), backoff: { minMs: 50, maxMs: 200, jitter: 0.5 }, pushIntervalMs: 10, offlineAlarmMs: 1500 });
+    cleanups.push(() => console.dispose());
+    const view = await console.service.addLocation({ name: 'never-up', host: '127.0.0.1', port, token: init.token, fingerprint: init.fingerprint });
+    await waitFor('offline', () => console.fleet.location(view.id)?.status === 'offline');
+    expect(console.fleet.location(view.id)?.lastSeen).toBeNull();
+    expect((await console.service.listAlarms({})).alarms).toEqual([]);
+    await expect.poll(async () => (await console.service.listAlarms({})).alarms, { timeout: 10_000 }).toEqual([
+      expect.objectContaining({ kind: 'offline', severity: 'critical', location: 'never-up', text: expect.stringMatching(/^not reached since .*cannot connect/) }),
+    ]);
+  });
 });

@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createConsoleCore, type ConsoleCore } from '../../main/core/console-core.js';
 import { dispatchCall } from '../../main/core/dispatch.js';
 import { TokenStore } from '../../agent/tokens.js';
+import { generateVendorKeyPair, parsePrivateKey, signLicense } from '../../agent/license/keys.js';
 import { dataDirPaths } from '../../agent/data-dir.js';
 import type { ConsoleCallName } from '../../shared/console-api.js';
 import type { Job, Saveset } from '../../shared/engine.js';
@@ -95,6 +96,30 @@ describe('console actions against a real agent', () => {
     // Install a license file (the agent refuses one that is not signed by a trusted vendor key).
     const badLicense = await byAdmin('licenseInstall', { text: 'not a license' });
     expect(badLicense).toMatchObject({ ok: false, error: { code: expect.stringMatching(/LICENSE|BAD_REQUEST/), message: expect.any(String) } });
+    // A signed license that ends in 5 days installs, and raises the "license expiring" alarm in the feed.
+    const vendor = generateVendorKeyPair();
+    await call(raw, 'license:trust', { publicKeyPem: vendor.publicPem });
+    const now = Date.now();
+    const expiring = {
+      id: 'LIC-ACTIONS-1',
+      licensee: 'Example GmbH',
+      server: 'hq-berlin',
+      edition: 'enterprise',
+      modules: ['hooks', 'tape', 'vtl'],
+      limits: { drives: null, loaders: null, capacityTiB: null },
+      issued: new Date(now).toISOString(),
+      expires: new Date(now + 5 * 86_400_000).toISOString(),
+      supportExpires: new Date(now + 5 * 86_400_000).toISOString(),
+    };
+    const installed = await byAdmin('licenseInstall', { text: JSON.stringify(signLicense(expiring, parsePrivateKey(vendor.privatePem))) });
+    expect(installed).toMatchObject({ ok: true, data: { status: 'expiring', licenseId: 'LIC-ACTIONS-1', daysLeft: 5 } });
+    await expect.poll(async () => (await admin.service.listAlarms({})).alarms.filter((alarm) => alarm.kind === 'license')).toEqual([
+      expect.objectContaining({ severity: 'warning', location: 'hq-berlin', acknowledged: false }),
+    ]);
+    await expect.poll(async () => (await admin.service.getFleetSummary({})).licenses).toEqual({ expiring: 1 });
+    const licenseAlarm = (await admin.service.listAlarms({})).alarms.find((alarm) => alarm.kind === 'license');
+    expect(await admin.service.acknowledgeAlarm({ id: licenseAlarm?.id ?? '' })).toEqual({ acknowledged: true });
+    expect((await admin.service.listAlarms({})).alarms.find((alarm) => alarm.kind === 'license')?.acknowledged).toBe(true);
 
     // Pre-flight check, browsing a saveset page by page, starting a restore.
     expect(await byAdmin('checkRun', {})).toMatchObject({ ok: true, data: { problems: expect.any(Array) } });

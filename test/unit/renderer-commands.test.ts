@@ -1,7 +1,7 @@
 /** UI commands in the renderer: the bridge's one uiCommand subscription, Alt+L, and the store action. */
 import { describe, expect, it, vi } from 'vitest';
 
-const actions = vi.hoisted(() => ({ fleetReceived: vi.fn(), consoleLinkChanged: vi.fn(), dialogRequested: vi.fn(), locationDetailReceived: vi.fn(), alarmsReceived: vi.fn(), changesReceived: vi.fn(), changesFailed: vi.fn() }));
+const actions = vi.hoisted(() => ({ fleetReceived: vi.fn(), consoleLinkChanged: vi.fn(), dialogRequested: vi.fn(), locationDetailReceived: vi.fn(), alarmsReceived: vi.fn(), summaryReceived: vi.fn(), locationsPushed: vi.fn(() => [] as string[]), locationDetailRequested: vi.fn(), locationDetailFetched: vi.fn(), changesReceived: vi.fn(), changesFailed: vi.fn() }));
 vi.mock('../../renderer/src/store/store', () => ({ storeActions: () => actions }));
 
 const { registerKeyboardShortcuts } = await import('../../renderer/src/keyboard.js');
@@ -59,5 +59,35 @@ describe('store', () => {
     expect(store.getState().requestedDialog).toBeNull();
     store.getState().dialogRequested('open-license-info');
     expect(store.getState().requestedDialog).toBe('open-license-info');
+  });
+});
+
+describe('bridge: versioned pushes', () => {
+  it('applies fleet patches on top of the version held, and fetches a snapshot after a gap', async () => {
+    vi.resetModules();
+    const fresh = await import('../../renderer/src/bridge.js');
+    const listeners = new Map<string, (payload: unknown) => void>();
+    const view = (status: string) => ({ locations: [{ id: 'a', name: 'alpha', status }] });
+    const api = {
+      topicSnapshot: vi.fn(async ({ topic }: { topic: string }) => (topic === 'fleet' ? { version: 5, base: null, patch: { r: view('offline') } } : new Promise(() => undefined))),
+      getLocationDetail: vi.fn(() => new Promise(() => undefined)),
+      subscribe: vi.fn((topic: string, listener: (payload: unknown) => void) => {
+        listeners.set(topic, listener);
+        return () => undefined;
+      }),
+    };
+    vi.stubGlobal('window', { floe: api as unknown as ConsoleApi });
+    actions.fleetReceived.mockClear();
+    fresh.startBridge();
+    await vi.waitFor(() => expect(actions.fleetReceived).toHaveBeenLastCalledWith(view('offline')));
+    const push = listeners.get('fleet');
+    push?.({ version: 6, base: 5, patch: { o: { locations: { k: { a: { o: { status: { r: 'online' } } } } } } } });
+    expect(actions.fleetReceived).toHaveBeenLastCalledWith(view('online'));
+    const snapshots = api.topicSnapshot.mock.calls.filter(([args]) => args.topic === 'fleet').length;
+    push?.({ version: 9, base: 8, patch: { o: {} } }); // versions 7 and 8 were missed
+    expect(actions.fleetReceived).toHaveBeenCalledTimes(2);
+    await vi.waitFor(() => expect(api.topicSnapshot.mock.calls.filter(([args]) => args.topic === 'fleet').length).toBe(snapshots + 1));
+    push?.({ version: 4, base: 3, patch: { o: {} } }); // older than what is held: dropped
+    vi.unstubAllGlobals();
   });
 });

@@ -97,9 +97,9 @@ describe('Jobs tab', () => {
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Cancel run-3' })));
     expect(lastCall()).toEqual({ name: 'jobCancel', args: { id: site.id, args: { id: 'run-3' } } });
     expect(screen.getByText('Asked run-3 to cancel.')).toBeTruthy();
-    fake.handlers.set('backupStart', async () => job({ id: 'new-1', task: 'home', type: 'incr', state: 'queued' }));
+    fake.handlers.set('jobRerun', async () => job({ id: 'new-1', task: 'home', type: 'incr', state: 'queued' }));
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Rerun done-1' })));
-    expect(lastCall()).toEqual({ name: 'backupStart', args: { id: site.id, args: { task: 'home', type: 'incr' } } });
+    expect(lastCall()).toEqual({ name: 'jobRerun', args: { id: site.id, args: { job: 'done-1' } } });
     expect(screen.getByText(/Started incr backup of home again \(new-1\)/)).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Rerun restore-1' })).toBeNull();
   });

@@ -48,6 +48,9 @@ describe('PublishedCollection (the location topic)', () => {
     topic.subscribe((push) => pushes.push(overJson(push)));
     const store = createStore();
     const first = topic.current(ID);
+    // A member read for the first time is also pushed whole, so every subscriber can follow on from it.
+    expect(pushes).toEqual([{ locations: [{ id: ID, version: first.version, base: null, patch: { r: overJson(detail()) } }], removed: [] }]);
+    pushes.length = 0;
     store.getState().locationDetailFetched(overJson({ ...first.value, version: first.version }));
 
     replica.applyDelta({ seq: 2, at: '2026-11-29T10:00:01.000Z', change: { domain: 'jobs', change: { job: { ...running, bytes: 5000, rate: 40, currentFile: '/home/b' } } } });

@@ -158,7 +158,7 @@ export function JobsTab({ locationId, jobs, canAct, task = null }: Readonly<Jobs
     busy,
     cancel: (job) => act(`cancel:${job.id}`, () => consoleApi().jobCancel({ id: locationId, args: { id: job.id } }), () => `Asked ${job.id} to cancel.`),
     rerun: (job) =>
-      act(`rerun:${job.id}`, () => consoleApi().backupStart({ id: locationId, args: { task: job.task ?? '', ...(job.type ? { type: job.type } : {}) } }), (started) => `Started ${started.type ?? ''} backup of ${started.task ?? ''} again (${started.id}).`),
+      act(`rerun:${job.id}`, () => consoleApi().jobRerun({ id: locationId, args: { job: job.id } }), (started) => `Started ${started.type ?? ''} backup of ${started.task ?? ''} again (${started.id}).`),
     openLog: (job) => setLogJobId(job.id),
   };
 
