@@ -5,7 +5,8 @@
 // each printed, then the best of each figure and the spread (the machine may be shared).
 // The headline ratio is Floe against plain `tar --create -f FILE` (no fsync); a second anchor,
 // "tar+fsync", also flushes the archive to disk as Floe does with its chunks.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { closeSync, fsyncSync, openSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,10 +26,14 @@ const MB = 1e6;
 const root = mkdtempSync(join(tmpdir(), 'floe-bench-engine-'));
 const seconds = (start) => Number(process.hrtime.bigint() - start) / 1e9;
 
-function timed(fn) {
-  execFileSync('sync');
+/** Runs a command without blocking the event loop (the agent under test shares this process). */
+const run = promisify(execFile);
+
+async function timed(fn) {
+  await run('sync');
   const start = process.hrtime.bigint();
-  return Promise.resolve(fn()).then(() => seconds(start));
+  await fn();
+  return seconds(start);
 }
 
 function makeTrees() {
@@ -79,9 +84,9 @@ async function main() {
       console.log(`## round ${round}`);
       for (const [name, dir, bytes, files] of sets) {
         const archive = join(root, `${name}.tar`);
-        const tarCreate = await timed(() => execFileSync('tar', ['--create', '--format=pax', '-f', archive, dir], { stdio: 'ignore' }));
-        const tarSynced = await timed(() => {
-          execFileSync('tar', ['--create', '--format=pax', '-f', archive, dir], { stdio: 'ignore' });
+        const tarCreate = await timed(() => run('tar', ['--create', '--format=pax', '-f', archive, dir]));
+        const tarSynced = await timed(async () => {
+          await run('tar', ['--create', '--format=pax', '-f', archive, dir]);
           const fd = openSync(archive, 'r');
           fsyncSync(fd);
           closeSync(fd);
@@ -93,7 +98,7 @@ async function main() {
         if (job.state !== 'successful') throw new Error(`backup ${name} ended ${job.state}: ${job.message}`);
         const plain = join(root, `${name}-tar-out`);
         mkdirSync(plain);
-        const tarExtract = await timed(() => execFileSync('tar', ['-x', '-f', archive, '-C', plain], { stdio: 'ignore' }));
+        const tarExtract = await timed(() => run('tar', ['-x', '-f', archive, '-C', plain]));
         const savesets = await call(socket, 'saveset:list', { task: name });
         const saveset = savesets[savesets.length - 1];
         const target = join(root, `${name}-restore`);
