@@ -26,6 +26,18 @@ const MB = 1e6;
 const root = mkdtempSync(join(tmpdir(), 'floe-bench-engine-'));
 const seconds = (start) => Number(process.hrtime.bigint() - start) / 1e9;
 
+/** The longest the agent's event loop (this process) went without running a 50 ms timer, in ms. */
+const lag = { max: 0, last: 0 };
+function watchEventLoop() {
+  lag.last = Date.now();
+  const timer = setInterval(() => {
+    const now = Date.now();
+    lag.max = Math.max(lag.max, now - lag.last - 50);
+    lag.last = now;
+  }, 50);
+  timer.unref();
+}
+
 /** Runs a command without blocking the event loop (the agent under test shares this process). */
 const run = promisify(execFile);
 
@@ -64,6 +76,7 @@ async function main() {
   console.log('# anchor: tar --create --format=pax -f FILE DIR (tar+fsync: then fsync FILE), and tar -x -f FILE -C DIR, on the same data; sync before each step');
   console.log('# Floe backup includes scan, index, checksums, fsync of every chunk and the catalog commit; ratio = GNU tar time / Floe time (>1: Floe faster)');
   const trees = makeTrees();
+  watchEventLoop();
   const init = await initDataDir({ dataDir: join(root, 'agent'), name: 'bench', listen: '127.0.0.1:0', now: new Date() });
   const agent = await startAgent({ dataDir: init.dataDir, logger: silentLogger(), listen: { host: '127.0.0.1', port: 0 } });
   const socket = await connectAdmin(init, agent.port);
@@ -92,10 +105,12 @@ async function main() {
           closeSync(fd);
         });
         let job;
+        lag.max = 0;
         const ours = await timed(async () => {
           job = await runJob(socket, 'backup:start', { task: name, type: 'full' }, 600_000);
         });
         if (job.state !== 'successful') throw new Error(`backup ${name} ended ${job.state}: ${job.message}`);
+        const backupLag = lag.max;
         const plain = join(root, `${name}-tar-out`);
         mkdirSync(plain);
         const tarExtract = await timed(() => run('tar', ['-x', '-f', archive, '-C', plain]));
@@ -110,6 +125,7 @@ async function main() {
         console.log(line(name, 'backup', files, bytes, 'GNU tar', tarCreate, ours));
         console.log(line(name, 'backup', files, bytes, 'tar+fsync', tarSynced, ours));
         console.log(line(name, 'restore', files, bytes, 'GNU tar -x', tarExtract, oursRestore));
+        console.log(`${name.padEnd(6)} longest event-loop stall of the agent during its backup: ${backupLag} ms`);
         keep(`${name} backup`, tarCreate / ours);
         keep(`${name} backup (tar+fsync)`, tarSynced / ours);
         keep(`${name} restore`, tarExtract / oursRestore);
@@ -131,4 +147,7 @@ async function main() {
   }
 }
 
-await main();
+await main().catch((error) => {
+  console.log(`# FAILED: ${error.message}; longest event-loop stall since the last backup started: ${lag.max} ms`);
+  process.exitCode = 1;
+});
