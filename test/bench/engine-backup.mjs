@@ -7,7 +7,7 @@
 // "tar+fsync", also flushes the archive to disk as Floe does with its chunks.
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { closeSync, fsyncSync, openSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -100,9 +100,9 @@ async function main() {
         const tarCreate = await timed(() => run('tar', ['--create', '--format=pax', '-f', archive, dir]));
         const tarSynced = await timed(async () => {
           await run('tar', ['--create', '--format=pax', '-f', archive, dir]);
-          const fd = openSync(archive, 'r');
-          fsyncSync(fd);
-          closeSync(fd);
+          const handle = await open(archive, 'r');
+          await handle.sync();
+          await handle.close();
         });
         let job;
         lag.max = 0;
