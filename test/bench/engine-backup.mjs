@@ -5,8 +5,9 @@
 // each printed, then the best of each figure and the spread (the machine may be shared).
 // The headline ratio is Floe against plain `tar --create -f FILE` (no fsync); a second anchor,
 // "tar+fsync", also flushes the archive to disk as Floe does with its chunks.
-import { execFileSync } from 'node:child_process';
-import { closeSync, fsyncSync, openSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import { open } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -25,10 +26,26 @@ const MB = 1e6;
 const root = mkdtempSync(join(tmpdir(), 'floe-bench-engine-'));
 const seconds = (start) => Number(process.hrtime.bigint() - start) / 1e9;
 
-function timed(fn) {
-  execFileSync('sync');
+/** The longest the agent's event loop (this process) went without running a 50 ms timer, in ms. */
+const lag = { max: 0, last: 0 };
+function watchEventLoop() {
+  lag.last = Date.now();
+  const timer = setInterval(() => {
+    const now = Date.now();
+    lag.max = Math.max(lag.max, now - lag.last - 50);
+    lag.last = now;
+  }, 50);
+  timer.unref();
+}
+
+/** Runs a command without blocking the event loop (the agent under test shares this process). */
+const run = promisify(execFile);
+
+async function timed(fn) {
+  await run('sync');
   const start = process.hrtime.bigint();
-  return Promise.resolve(fn()).then(() => seconds(start));
+  await fn();
+  return seconds(start);
 }
 
 function makeTrees() {
@@ -59,6 +76,7 @@ async function main() {
   console.log('# anchor: tar --create --format=pax -f FILE DIR (tar+fsync: then fsync FILE), and tar -x -f FILE -C DIR, on the same data; sync before each step');
   console.log('# Floe backup includes scan, index, checksums, fsync of every chunk and the catalog commit; ratio = GNU tar time / Floe time (>1: Floe faster)');
   const trees = makeTrees();
+  watchEventLoop();
   const init = await initDataDir({ dataDir: join(root, 'agent'), name: 'bench', listen: '127.0.0.1:0', now: new Date() });
   const agent = await startAgent({ dataDir: init.dataDir, logger: silentLogger(), listen: { host: '127.0.0.1', port: 0 } });
   const socket = await connectAdmin(init, agent.port);
@@ -79,21 +97,23 @@ async function main() {
       console.log(`## round ${round}`);
       for (const [name, dir, bytes, files] of sets) {
         const archive = join(root, `${name}.tar`);
-        const tarCreate = await timed(() => execFileSync('tar', ['--create', '--format=pax', '-f', archive, dir], { stdio: 'ignore' }));
-        const tarSynced = await timed(() => {
-          execFileSync('tar', ['--create', '--format=pax', '-f', archive, dir], { stdio: 'ignore' });
-          const fd = openSync(archive, 'r');
-          fsyncSync(fd);
-          closeSync(fd);
+        const tarCreate = await timed(() => run('tar', ['--create', '--format=pax', '-f', archive, dir]));
+        const tarSynced = await timed(async () => {
+          await run('tar', ['--create', '--format=pax', '-f', archive, dir]);
+          const handle = await open(archive, 'r');
+          await handle.sync();
+          await handle.close();
         });
         let job;
+        lag.max = 0;
         const ours = await timed(async () => {
           job = await runJob(socket, 'backup:start', { task: name, type: 'full' }, 600_000);
         });
         if (job.state !== 'successful') throw new Error(`backup ${name} ended ${job.state}: ${job.message}`);
+        const backupLag = lag.max;
         const plain = join(root, `${name}-tar-out`);
         mkdirSync(plain);
-        const tarExtract = await timed(() => execFileSync('tar', ['-x', '-f', archive, '-C', plain], { stdio: 'ignore' }));
+        const tarExtract = await timed(() => run('tar', ['-x', '-f', archive, '-C', plain]));
         const savesets = await call(socket, 'saveset:list', { task: name });
         const saveset = savesets[savesets.length - 1];
         const target = join(root, `${name}-restore`);
@@ -105,6 +125,7 @@ async function main() {
         console.log(line(name, 'backup', files, bytes, 'GNU tar', tarCreate, ours));
         console.log(line(name, 'backup', files, bytes, 'tar+fsync', tarSynced, ours));
         console.log(line(name, 'restore', files, bytes, 'GNU tar -x', tarExtract, oursRestore));
+        console.log(`${name.padEnd(6)} longest event-loop stall of the agent during its backup: ${backupLag} ms`);
         keep(`${name} backup`, tarCreate / ours);
         keep(`${name} backup (tar+fsync)`, tarSynced / ours);
         keep(`${name} restore`, tarExtract / oursRestore);
@@ -126,4 +147,7 @@ async function main() {
   }
 }
 
-await main();
+await main().catch((error) => {
+  console.log(`# FAILED: ${error.message}; longest event-loop stall since the last backup started: ${lag.max} ms`);
+  process.exitCode = 1;
+});

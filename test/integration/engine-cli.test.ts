@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initAgent, spawnAgent, tempDir, type SpawnedAgent } from '../helpers/agents.js';
 import { floeAgent } from '../helpers/cli.js';
+import { call, connectAdmin, prepareLibrary, runJob } from '../helpers/engine.js';
 import type { InitResult } from '../../agent/init.js';
 
 let init: InitResult;
@@ -59,20 +60,17 @@ describe('the built agent (dist/, after npm run build:node)', () => {
   it('backs up through its compiled archive worker; the saveset verifies with its data read back', async () => {
     const builtInit = await initAgent('hq-built');
     const built = await spawnAgent(builtInit.dataDir, { built: true });
+    const socket = await connectAdmin(builtInit, built.port);
     try {
-      const run = (...args: string[]) => floeAgent(...args, '--data', builtInit.dataDir);
-      await run('loader', 'create', '--name', 'lib1', '--drives', '1', '--slots', '3', '--capacity', '10M');
-      await run('pool', 'add', '--name', 'DAILY');
-      await run('media', 'label', '--loader', 'lib1', '--slot', '1', '--pool', 'DAILY');
-      await run('task', 'add', '--name', 'reports', '--source', source, '--pool', 'DAILY');
-      const backup = await run('backup', '--task', 'reports');
-      expect(backup.stdout).toMatch(/successful\s+full backup of reports/);
-      const [saveset] = JSON.parse((await run('savesets', '--json')).stdout) as Array<{ id: string; files: number }>;
+      await prepareLibrary(socket, {});
+      await call(socket, 'task:add', { name: 'reports', sources: [source], pool: 'DAILY', hooks: false });
+      expect(await runJob(socket, 'backup:start', { task: 'reports' })).toMatchObject({ state: 'successful' });
+      const [saveset] = await call<Array<{ id: string; files: number }>>(socket, 'saveset:list', {});
       expect(saveset?.files).toBeGreaterThanOrEqual(2);
-      const verify = await run('verify', '--saveset', saveset?.id ?? '', '--read-data', '--json');
-      expect(JSON.parse(verify.stdout)).toMatchObject({ kind: 'verify', state: 'successful' });
+      expect(await runJob(socket, 'verify:start', { saveset: saveset?.id, readData: true })).toMatchObject({ state: 'successful' });
     } finally {
+      socket.close();
       await built.kill('SIGTERM');
     }
-  });
+  }, 60_000);
 });
