@@ -263,6 +263,27 @@ export class EngineStore {
     return (this.db.prepare("SELECT * FROM files WHERE saveset = ? AND name LIKE ? ESCAPE '\\' ORDER BY path LIMIT ?").all(saveset, pattern, limit) as FileRow[]).map(toEntry);
   }
 
+  /**
+   * Files of the saveset that share an inode with a file at or under one of `roots` but lie outside
+   * them: the other names of hard links. A restore of selected paths brings them along, since tar
+   * stores the data only under the first name it met and every other name as a link to it.
+   */
+  hardLinkPeers(saveset: string, roots: readonly string[]): string[] {
+    if (roots.length === 0) return [];
+    const selected = roots.map(() => "(path = ? OR (path > ? AND path < ?))").join(' OR ');
+    const bounds = roots.flatMap((root) => {
+      const dir = root.endsWith('/') ? root : `${root}/`;
+      return [root, dir, `${dir.slice(0, -1)}0`]; // '0' follows '/': everything under dir sorts before it
+    });
+    const rows = this.db
+      .prepare(
+        `SELECT path FROM files WHERE saveset = ? AND type = 'file' AND deleted = 0 AND ino IN (
+           SELECT ino FROM files WHERE saveset = ? AND type = 'file' AND deleted = 0 AND (${selected}))`,
+      )
+      .all(saveset, saveset, ...bounds) as Array<{ path: string }>;
+    return rows.map((row) => row.path);
+  }
+
   fileCount(saveset: string): number {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM files WHERE saveset = ?').get(saveset) as { n: number }).n;
   }
