@@ -257,6 +257,12 @@ export class EngineStore {
     return (this.db.prepare('SELECT * FROM files WHERE saveset = ? AND parent = ? AND name > ? ORDER BY name LIMIT ?').all(saveset, dir, after, limit) as FileRow[]).map(toEntry);
   }
 
+  /** The index rows of `paths` in `saveset`, in the order given (paths not in the index are left out). */
+  entriesAt(saveset: string, paths: readonly string[]): IndexEntry[] {
+    const get = this.db.prepare('SELECT * FROM files WHERE saveset = ? AND path = ?');
+    return paths.map((path) => get.get(saveset, path) as FileRow | undefined).filter((row): row is FileRow => row !== undefined).map(toEntry);
+  }
+
   /** Files whose name contains `text` (case-insensitive), at most `limit`. */
   search(saveset: string, text: string, limit: number): IndexEntry[] {
     const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
