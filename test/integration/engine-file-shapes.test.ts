@@ -5,10 +5,11 @@
  * protocol, the saveset still committed with status warning).
  */
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, ftruncateSync, linkSync, lstatSync, mkdirSync, openSync, readSync, writeFileSync, writeSync } from 'node:fs';
+import { chownSync, closeSync, existsSync, ftruncateSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Saveset } from '../../shared/engine.js';
+import type { Job, Saveset } from '../../shared/engine.js';
+import { dataDirPaths } from '../../agent/data-dir.js';
 import { initAgent, startInProcess, tempDir } from '../helpers/agents.js';
 import { call, connectAdmin, prepareLibrary, runJob, type Raw } from '../helpers/engine.js';
 
@@ -18,7 +19,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function setup(source: string): Promise<{ socket: Raw; work: string }> {
+async function setup(source: string, capacity?: number): Promise<{ socket: Raw; work: string; dataDir: string }> {
   const init = await initAgent('file-shapes');
   const agent = await startInProcess(init);
   const socket = await connectAdmin(init, agent.port);
@@ -26,9 +27,9 @@ async function setup(source: string): Promise<{ socket: Raw; work: string }> {
     socket.close();
     await agent.close();
   });
-  await prepareLibrary(socket);
+  await prepareLibrary(socket, capacity === undefined ? {} : { capacity });
   await call(socket, 'task:add', { name: 'shapes', sources: [source], pool: 'DAILY', hooks: false });
-  return { socket, work: tempDir('file-shapes') };
+  return { socket, work: tempDir('file-shapes'), dataDir: init.dataDir };
 }
 
 function tail(path: string, at: number, length: number): string {
@@ -53,6 +54,8 @@ describe('file shapes through the engine', () => {
     closeSync(fd);
     writeFileSync(join(source, 'first.txt'), 'shared by two names\n');
     linkSync(join(source, 'first.txt'), join(source, 'other', 'second.txt'));
+    const ROOT = process.getuid?.() === 0;
+    if (ROOT) chownSync(join(source, 'first.txt'), 1234, 5678);
     const { socket, work } = await setup(source);
 
     const backup = await runJob(socket, 'backup:start', { task: 'shapes', type: 'full' });
@@ -72,6 +75,7 @@ describe('file shapes through the engine', () => {
     expect(tail(join(root, 'big-sparse.img'), BIG - 4096, 15)).toBe('data at the end');
     expect(lstatSync(join(root, 'other', 'second.txt')).ino).toBe(lstatSync(join(root, 'first.txt')).ino);
     expect(lstatSync(join(root, 'empty')).isDirectory()).toBe(true);
+    if (ROOT) expect(lstatSync(join(root, 'first.txt'))).toMatchObject({ uid: 1234, gid: 5678 }); // owners come back when the agent runs as root
 
     // Only the second name selected: its data lives in the first name's member, which comes along.
     const only = join(work, 'only-second');
@@ -98,5 +102,37 @@ describe('file shapes through the engine', () => {
     expect(log.find((line) => line.level === 'warn' && /growing\.log: file changed as we read it/.test(line.text))).toBeDefined();
     const [saveset] = await call<Saveset[]>(socket, 'saveset:list', {});
     expect(saveset).toMatchObject({ status: 'warning' });
+  });
+
+  it('cancels a backup while its data is being written: no saveset, no chunk, no staged index', async () => {
+    const source = join(tempDir('cancel-src'), 'tree');
+    mkdirSync(source, { recursive: true });
+    const fd = openSync(join(source, 'large.bin'), 'w');
+    const piece = Buffer.alloc(8 * 1024 * 1024, 0x5a);
+    for (let i = 0; i < 40; i += 1) writeSync(fd, piece);
+    closeSync(fd);
+    const { socket, dataDir } = await setup(source, 1024 * 1024 * 1024);
+    let id = '';
+    let cancelled = false;
+    socket.on('delta', (delta: { change: { domain: string; change: { job: Job } } }) => {
+      const job = delta.change.domain === 'jobs' ? delta.change.change.job : null;
+      if (!job || cancelled || job.kind !== 'backup' || job.state !== 'running' || job.bytes === 0) return;
+      cancelled = true;
+      id = job.id;
+      void call(socket, 'job:cancel', { id: job.id });
+    });
+    const ended = await runJob(socket, 'backup:start', { task: 'shapes', type: 'full' });
+    expect(cancelled).toBe(true);
+    expect(ended).toMatchObject({ id, state: 'cancelled' });
+    expect(await call(socket, 'saveset:list', {})).toEqual([]);
+    const vtl = join(dataDirPaths(dataDir).vtlDir, 'lib1');
+    const files = readdirSync(vtl, { recursive: true }).map(String).filter((name) => /\.c\d{3}$/.test(name));
+    expect(files).toEqual([]);
+    const drives = await call<Array<{ state: string; job: string | null }>>(socket, 'drive:list', {});
+    expect(drives.every((drive) => drive.job === null)).toBe(true);
+    const Database = (await import('better-sqlite3')).default;
+    const db = new Database(dataDirPaths(dataDir).catalog, { readonly: true });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM staging_files').get()).toEqual({ n: 0 });
+    db.close();
   });
 });
