@@ -9,13 +9,16 @@ import { fleetViewSchema, hostSchema, locationViewSchema, portSchema } from './f
 import { devicesStateSchema } from './devices.js';
 import { licenseStatusSchema } from './license.js';
 import { alarmsViewSchema } from './alarms.js';
-import { fleetSummarySchema } from './fleet-summary.js';
-import { jobsStateSchema } from './engine.js';
+import { fleetSummarySchema, type FleetSummary } from './fleet-summary.js';
+import { jobSchema, jobsStateSchema } from './engine.js';
+import { fleetCalendarQuerySchema, fleetCalendarSchema } from './fleet-calendar.js';
+import { versionedPushSchema } from './topic-patch.js';
+import type { FleetView } from './fleet.js';
+import type { AlarmsView } from './alarms.js';
 import { schedulesStateSchema } from './schedule.js';
 import { searchArgsSchema, searchResultSchema } from './fleet-search.js';
-import { fleetCalendarArgsSchema, fleetCalendarSchema } from './fleet-calendar.js';
 import { agentProtocol, type ClientCommandName } from './protocol/catalog.js';
-import { changeSchema, changesViewSchema, editLocationArgsSchema, scheduleChangeArgsSchema, taskChangeArgsSchema } from './provisioning.js';
+import { changeSchema, changesViewSchema, type ChangesView, editLocationArgsSchema, scheduleChangeArgsSchema, taskChangeArgsSchema } from './provisioning.js';
 
 export const probeArgsSchema = z.object({ host: hostSchema, port: portSchema }).strict();
 export const probeResultSchema = z.object({
@@ -49,6 +52,8 @@ export const locationDetailSchema = z.object({
   license: licenseStatusSchema.nullable(),
   jobs: jobsStateSchema.nullable(),
   schedules: schedulesStateSchema.nullable(),
+  /** Set by getLocationDetail: the version of this detail in the `location` topic; its patches follow on from it. */
+  version: z.number().int().nonnegative().optional(),
 });
 export type LocationDetail = z.infer<typeof locationDetailSchema>;
 
@@ -71,8 +76,12 @@ export const consoleCalls = {
   acknowledgeAlarm: { args: z.object({ id: z.string().min(1).max(512) }).strict(), result: z.object({ acknowledged: z.boolean() }) },
   /** Fleet-wide search: locations, tasks, media labels and savesets (shared/fleet-search.ts). */
   search: { args: searchArgsSchema, result: searchResultSchema },
-  /** Every location's calendar runs in one range, one row per location (shared/fleet-calendar.ts). */
-  getFleetCalendar: { args: fleetCalendarArgsSchema, result: fleetCalendarSchema },
+  /** The whole value of a versioned topic now (after a gap in its pushes, or at start-up). */
+  topicSnapshot: { args: z.object({ topic: z.enum(['fleet', 'alarms', 'summary', 'changes']) }).strict(), result: versionedPushSchema },
+  /** Every location's past, planned and missed runs in a range, merged, with overlaps within and across locations. */
+  getFleetCalendar: { args: fleetCalendarQuerySchema, result: fleetCalendarSchema },
+  /** Runs a finished backup (same task and type) or verify (same saveset) again. */
+  jobRerun: { args: z.object({ id: z.uuid(), args: z.object({ job: z.string().min(1).max(128) }).strict() }).strict(), result: jobSchema },
   loaderInventory: forwarded('loader:inventory'),
   loaderLoad: forwarded('loader:load'),
   loaderUnload: forwarded('loader:unload'),
@@ -112,15 +121,32 @@ export const uiCommandSchema = z.object({ command: z.enum(UI_COMMANDS) });
 export type UiCommand = z.infer<typeof uiCommandSchema>;
 export type UiCommandName = UiCommand['command'];
 
-/** The pushed topics: name → payload schema. */
+/**
+ * `location` pushes: the locations whose detail changed, each a versioned patch of its own
+ * LocationDetail (base null: the whole detail), and the ids of removed locations.
+ */
+export const locationsPushSchema = z.object({
+  locations: z.array(versionedPushSchema.extend({ id: z.uuid() })),
+  removed: z.array(z.uuid()),
+});
+export type LocationsPush = z.infer<typeof locationsPushSchema>;
+
+/**
+ * The pushed topics: name → payload schema. `fleet`, `alarms` and `summary` are versioned patches
+ * of one value (see shared/topic-patch.ts): the whole value on subscribe, then only changes,
+ * at most about 10 pushes per second each.
+ */
 export const consoleTopics = {
-  fleet: fleetViewSchema,
-  /** One location's replicated state, pushed when it changes (coalesced per location). */
-  location: locationDetailSchema,
-  /** The fleet's alarm feed (unacknowledged first), pushed when it changes. */
-  alarms: alarmsViewSchema,
-  /** The provisioning journal (pending changes first), pushed when it changes. */
-  changes: changesViewSchema,
+  /** Patches of the FleetView. */
+  fleet: versionedPushSchema,
+  /** Patches of the locations' details (coalesced for all locations together). */
+  location: locationsPushSchema,
+  /** Patches of the AlarmsView: the fleet's alarm feed (unacknowledged first). */
+  alarms: versionedPushSchema,
+  /** Patches of the FleetSummary: the fleet-wide aggregates, kept incrementally. */
+  summary: versionedPushSchema,
+  /** Patches of the ChangesView: the provisioning journal (pending changes first). */
+  changes: versionedPushSchema,
   /** Pushed by the Electron shell (menus); the console core never emits it. */
   uiCommand: uiCommandSchema,
 } as const;
@@ -138,6 +164,14 @@ export const CONSOLE_TOPIC_NAMES = Object.keys(consoleTopics) as ConsoleTopicNam
 export type CallArgs<K extends ConsoleCallName> = z.input<(typeof consoleCalls)[K]['args']>;
 export type CallResult<K extends ConsoleCallName> = z.infer<(typeof consoleCalls)[K]['result']>;
 export type TopicPayload<K extends ConsoleTopicName> = z.infer<(typeof consoleTopics)[K]>;
+/** The topics that carry versioned patches of one value, and that value. */
+export type VersionedTopicName = 'fleet' | 'alarms' | 'summary' | 'changes';
+export interface VersionedTopicValues {
+  readonly fleet: FleetView;
+  readonly alarms: AlarmsView;
+  readonly summary: FleetSummary;
+  readonly changes: ChangesView;
+}
 
 /** What the renderer sees: one function per call, plus a subscription per topic. */
 export type ConsoleApi = {

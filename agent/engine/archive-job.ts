@@ -5,10 +5,8 @@
  * relays progress and warnings, and cancels it on abort. The promise settles only once the worker
  * has stopped, so its catalog connection is closed when the caller commits or cleans up.
  */
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { FloeError } from '../../shared/errors.js';
 import type { ArchiveWorkerInput, FromWorker, ToWorker } from './archive-protocol.js';
@@ -43,18 +41,25 @@ export class ArchiveError extends Error {
 export function startArchiveWorker(input: ArchiveWorkerInput): Worker {
   const here = import.meta.url;
   if (!here.endsWith('.ts')) return new Worker(new URL('./archive-worker.js', here), { workerData: input });
-  // Running from the TypeScript sources (tests, `node --import tsx`): the worker registers tsx first.
-  const tsx = pathToFileURL(tsxApiPath(here)).href;
-  const target = new URL('./archive-worker.ts', here).href;
-  const boot = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(target)}); })`;
-  return new Worker(boot, { eval: true, workerData: input });
+  return new Worker(sourceBundle(here), { eval: true, workerData: input });
 }
 
-/** tsx's ESM API (`tsx/esm/api`, import condition), found from this file. */
-function tsxApiPath(from: string): string {
-  const manifest = createRequire(from).resolve('tsx/package.json');
-  const exports = (JSON.parse(readFileSync(manifest, 'utf8')) as { exports: Record<string, { import: { default: string } }> }).exports;
-  return join(dirname(manifest), exports['./esm/api']?.import.default ?? 'dist/esm/api/index.mjs');
+let bundled: string | null = null;
+
+/**
+ * Running from the TypeScript sources (tests, `node --import tsx`): the worker's modules bundled once
+ * per process with esbuild (tsx's own compiler) into one CommonJS script whose `require` resolves
+ * packages from the source folder. Registering tsx inside each worker works too, but costs about a
+ * second per backup on a busy machine.
+ */
+function sourceBundle(here: string): string {
+  if (bundled !== null) return bundled;
+  const require = createRequire(here);
+  const esbuild = require('esbuild') as { buildSync(options: object): { outputFiles: Array<{ text: string }> } };
+  const entry = fileURLToPath(new URL('./archive-worker.ts', here));
+  const output = esbuild.buildSync({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', write: false, logLevel: 'silent' });
+  bundled = `(function (require) {\n${output.outputFiles[0]?.text ?? ''}\n})(require('node:module').createRequire(${JSON.stringify(entry)}));`;
+  return bundled;
 }
 
 export function runArchive(input: ArchiveWorkerInput, handlers: ArchiveHandlers, signal: AbortSignal): Promise<ArchiveResult> {

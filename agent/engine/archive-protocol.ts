@@ -4,6 +4,7 @@
  * main thread only writes the data batches onto media (async writes, off its CPU) and reports.
  */
 import type { IndexRow } from './engine-store.js';
+import type { TarFeatures } from './tar/gnu-tar.js';
 
 export type ReferenceRow = Pick<IndexRow, 'type' | 'size' | 'mtime' | 'ctime' | 'ino'>;
 
@@ -18,6 +19,8 @@ export interface ArchiveWorkerInput {
   readonly reference: ReadonlyArray<readonly [string, ReferenceRow]> | null;
   readonly compress: 'none' | 'gzip';
   readonly tarCommand?: string;
+  /** tar's optional features, probed once by the main thread. */
+  readonly tarFeatures: TarFeatures;
   /** Data goes to the main thread in batches of about this many bytes. */
   readonly batchBytes: number;
   /** Batches the worker may send before the main thread has written them. */

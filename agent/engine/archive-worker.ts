@@ -16,6 +16,7 @@ import { crc32Combine } from './checksum.js';
 import type { IndexRow } from './engine-store.js';
 import { excludeMatcher } from './glob.js';
 import { walkSources, type ReferenceState } from './scan.js';
+import { DEFAULT_TAR, seedTarFeatures } from './tar/gnu-tar.js';
 import { spawnTarCreate } from './tar/tar-create.js';
 import { TarIndexer } from './tar/tar-indexer.js';
 import { TarParser } from './tar/tar-parser.js';
@@ -24,7 +25,7 @@ import type { TarEntry } from './tar/entry.js';
 const ROWS_PER_TRANSACTION = 5000;
 const PROGRESS_MS = 200;
 /** The walk lets tar's stream in every so many paths. */
-const YIELD_EVERY = 128;
+const YIELD_EVERY = 16;
 
 const port = parentPort;
 if (!port) throw new Error('archive-worker runs as a worker thread only');
@@ -145,6 +146,7 @@ async function run(): Promise<{ files: number; tarWarnings: string[] }> {
       }
     };
 
+    seedTarFeatures(input.tarCommand ?? DEFAULT_TAR, input.tarFeatures);
     const tar = spawnTarCreate({ cwd: '/', paths: names(), signal: abort.signal, ...(input.tarCommand ? { tarCommand: input.tarCommand } : {}) });
     const batcher = new Batcher();
     try {

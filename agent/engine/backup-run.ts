@@ -19,6 +19,7 @@ import type { EngineStore } from './engine-store.js';
 import { runHook, type HookResult } from './hooks.js';
 import type { RunningJob } from './job-manager.js';
 import type { ReferenceState } from './scan.js';
+import { tarFeatures } from './tar/gnu-tar.js';
 
 export interface EngineDeps {
   readonly ctx: AgentContext;
@@ -135,6 +136,7 @@ export async function runBackup(job: RunningJob, task: Task, requested: BackupTy
         excludes: task.excludes,
         reference: reference ? [...reference] : null,
         compress: task.compress,
+        tarFeatures: tarFeatures(),
         batchBytes: BATCH_BYTES,
         maxInFlight: BATCHES_IN_FLIGHT,
       },

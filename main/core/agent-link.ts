@@ -15,6 +15,7 @@ import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js
 import type { Disposable } from './disposable.js';
 import type { LinkEvent } from './link-status.js';
 import { PinnedAgent } from './pinning.js';
+import type { Role } from '../../shared/protocol/role.js';
 
 export interface AgentLinkOptions {
   readonly host: string;
@@ -42,10 +43,16 @@ export class AgentLink implements Disposable {
   private lastSeq: number | undefined;
   private epoch: string | undefined;
   private disposed = false;
+  private helloRole: Role | null = null;
   private readonly pinned: PinnedAgent;
 
   constructor(private readonly options: AgentLinkOptions) {
     this.pinned = new PinnedAgent(options.fingerprint);
+  }
+
+  /** The role of this link's token, as the agent said in its hello (null before the first hello). */
+  get role(): Role | null {
+    return this.helloRole;
   }
 
   start(): void {
@@ -110,6 +117,7 @@ export class AgentLink implements Disposable {
         return;
       }
       this.attempt = 0;
+      this.helloRole = hello.data.role;
       this.emit({ type: 'online', at: this.now(), hello: hello.data });
     });
     socket.on('snapshot', (payload) => {

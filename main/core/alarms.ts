@@ -15,12 +15,18 @@ const MAX_ACKS = 10_000;
 
 const SEVERITY_RANK = { critical: 0, warning: 1 } as const;
 
-/** Alarms of one location, newest first within each severity. */
-export function alarmsOf(location: LocationView, replica: ReplicaState | null, now: Date, offlineAfterMs: number): Omit<Alarm, 'acknowledged'>[] {
+/**
+ * Alarms of one location, newest first within each severity. `offlineSince` is when this console
+ * first saw the location offline, for one it never reached (no last-seen time): such a location
+ * raises the offline alarm too once the threshold passed.
+ */
+export function alarmsOf(location: LocationView, replica: ReplicaState | null, now: Date, offlineAfterMs: number, offlineSince: string | null = null): Omit<Alarm, 'acknowledged'>[] {
   const base = { locationId: location.id, location: location.name };
   const out: Omit<Alarm, 'acknowledged'>[] = [];
-  if (location.status === 'offline' && location.lastSeen && now.getTime() - Date.parse(location.lastSeen) > offlineAfterMs) {
-    out.push({ ...base, id: `offline:${location.id}:${location.lastSeen}`, severity: 'critical', kind: 'offline', at: location.lastSeen, text: `offline since ${location.lastSeen}${location.detail ? ` (${location.detail})` : ''}` });
+  const since = location.lastSeen ?? offlineSince;
+  if (location.status === 'offline' && since && now.getTime() - Date.parse(since) > offlineAfterMs) {
+    const what = location.lastSeen ? `offline since ${since}` : `not reached since ${since}`;
+    out.push({ ...base, id: `offline:${location.id}:${since}`, severity: 'critical', kind: 'offline', at: since, text: `${what}${location.detail ? ` (${location.detail})` : ''}` });
   }
   if (!replica) return out;
   for (const job of replica.jobs.recent) {

@@ -1,29 +1,35 @@
 /**
  * The console core: registry, one AgentLink per location and the fleet state, behind the
  * ConsoleService contract. Plain Node: the Electron shell, the web host and tests all run it.
+ * Fleet-wide aggregates (summary, alarms) are kept per location and updated only for the
+ * locations that changed; topics push versioned patches (main/core/topic-publisher.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { FORWARDED_CALLS, type ConsoleService, type ConsoleTopicName, type ForwardedCallName, type LocationDetail, type TopicPayload } from '../../shared/console-api.js';
 import { FloeError } from '../../shared/errors.js';
+import { agentProtocol, type ClientCommandName } from '../../shared/protocol/catalog.js';
+import type { CommandArgs, CommandResult } from '../../shared/protocol/ack.js';
 import { AgentLink } from './agent-link.js';
 import type { BackoffOptions } from './backoff.js';
-import { coalesce, type Coalescer } from './coalesce.js';
 import { DisposableStore, type Disposable } from './disposable.js';
 import { FleetState } from './fleet-state.js';
 import { probeCertificate } from './pinning.js';
 import { LocationRegistry, type Registration } from './registry.js';
 import { LocationReplica } from './location-replica.js';
 import { AcknowledgedAlarms, alarmsOf, DEFAULT_OFFLINE_ALARM_MS, sortAlarms } from './alarms.js';
-import type { AlarmsView } from '../../shared/alarms.js';
-import { summarizeFleet } from './fleet-summary.js';
+import type { Alarm, AlarmsView } from '../../shared/alarms.js';
+import { FleetAggregates } from './fleet-aggregates.js';
+import { FleetCalendarSource } from './fleet-calendar.js';
+import { calendarRelevant } from './calendar-relevance.js';
+import { rerunCommand } from './rerun.js';
+import { PublishedCollection, PublishedTopic } from './topic-publisher.js';
 import { FileSecretStore, type SecretStore } from './secret-store.js';
 import { ProvisioningJournal } from './provisioning-journal.js';
 import { Provisioner } from './provisioner.js';
 import { previousTokenKey, provisioningCalls, undoRegister, type ProvisioningDeps } from './provisioning-service.js';
 import { createFleetSearch } from './fleet-search.js';
-import { createFleetCalendar } from './fleet-calendar.js';
 
 export interface ConsoleCoreOptions {
   readonly configDir: string;
@@ -48,25 +54,100 @@ export interface ConsoleCoreOptions {
 export interface ConsoleCore extends Disposable {
   readonly service: ConsoleService;
   readonly fleet: FleetState;
+  /** The fleet calendar's per-location answers (tests read how many agent queries were made). */
+  readonly calendar: FleetCalendarSource;
 }
+
+type AlarmRow = Omit<Alarm, 'acknowledged'>;
 
 export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
   mkdirSync(options.configDir, { recursive: true, mode: 0o700 });
   const clock = options.clock ?? (() => new Date());
+  const pushIntervalMs = options.pushIntervalMs ?? 100;
+  const offlineAlarmMs = options.offlineAlarmMs ?? DEFAULT_OFFLINE_ALARM_MS;
   const registry = new LocationRegistry(join(options.configDir, 'locations.json'));
   const secrets = options.secrets ?? new FileSecretStore(join(options.configDir, 'tokens.json'));
   const fleet = new FleetState();
   const links = new Map<string, AgentLink>();
   const replicas = new Map<string, LocationReplica>();
-  const replicaListeners = new Set<(id: string) => void>();
-  const replicaChanged = (id: string): void => {
-    for (const listener of replicaListeners) listener(id);
-  };
+  const lifetime = new DisposableStore();
   const detailOf = (id: string): LocationDetail => {
     const state = replicas.get(id)?.state ?? null;
     return { id, seq: state?.seq ?? null, devices: state?.devices ?? null, license: state?.license ?? null, jobs: state?.jobs ?? null, schedules: state?.schedules ?? null };
   };
-  const lifetime = new DisposableStore();
+
+  // Per-location contributions, recomputed lazily (at most once per push) for the locations that changed.
+  const aggregates = new FleetAggregates();
+  const alarmRows = new Map<string, readonly AlarmRow[]>();
+  const offlineSince = new Map<string, string>();
+  const stale = new Set<string>();
+  const settle = (): void => {
+    const now = clock();
+    for (const id of stale) {
+      const location = fleet.location(id);
+      if (!location) {
+        aggregates.remove(id);
+        alarmRows.delete(id);
+        continue;
+      }
+      const replica = replicas.get(id)?.state ?? null;
+      aggregates.set(location, replica);
+      alarmRows.set(id, alarmsOf(location, replica, now, offlineAlarmMs, offlineSince.get(id) ?? null));
+    }
+    stale.clear();
+  };
+  const acknowledged = new AcknowledgedAlarms(join(options.configDir, 'alarms-acknowledged.json'));
+  const alarmsView = (): AlarmsView => {
+    settle();
+    const alarms = [...alarmRows.values()].flat().map((alarm) => ({ ...alarm, acknowledged: acknowledged.has(alarm.id) }));
+    return { alarms: sortAlarms(alarms) };
+  };
+
+  const fleetTopic = lifetime.add(new PublishedTopic(() => fleet.view(), pushIntervalMs));
+  const alarmsTopic = lifetime.add(new PublishedTopic(alarmsView, pushIntervalMs));
+  const summaryTopic = lifetime.add(
+    new PublishedTopic(() => {
+      settle();
+      return aggregates.summary(fleet.order());
+    }, pushIntervalMs),
+  );
+  const details = lifetime.add(new PublishedCollection(detailOf, pushIntervalMs));
+  const calendar = new FleetCalendarSource({
+    locations: () => fleet.view().locations,
+    replica: (id) => replicas.get(id)?.state ?? null,
+    query: (id, range, timeoutMs) => linkOf(id).command('calendar:query', range, timeoutMs),
+    clock,
+    ...(options.fleetCalendarTimeoutMs === undefined ? {} : { timeoutMs: options.fleetCalendarTimeoutMs }),
+  });
+
+  const aggregatesChanged = (id: string): void => {
+    stale.add(id);
+    summaryTopic.changed();
+    alarmsTopic.changed();
+  };
+  lifetime.add(
+    fleet.onLocationChange((id) => {
+      const location = fleet.location(id);
+      if (location?.status === 'offline') {
+        if (!offlineSince.has(id)) offlineSince.set(id, clock().toISOString());
+      } else offlineSince.delete(id);
+      fleetTopic.changed();
+      aggregatesChanged(id);
+    }),
+  );
+  const replicaChanged = (id: string): void => {
+    details.changed(id);
+    aggregatesChanged(id);
+  };
+  // Offline alarms depend on time passing, not only on events: re-check the offline locations.
+  const offlineTimer = setInterval(
+    () => {
+      for (const id of offlineSince.keys()) aggregatesChanged(id);
+    },
+    Math.min(30_000, Math.max(50, Math.floor(offlineAlarmMs / 4))),
+  );
+  offlineTimer.unref();
+  lifetime.add({ dispose: () => clearInterval(offlineTimer) });
 
   const openLink = (registration: Registration, token: string): void => {
     fleet.add(registration);
@@ -88,11 +169,16 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
       },
       onSnapshot: (snapshot) => {
         replica.applySnapshot(snapshot);
+        calendar.invalidate(registration.id);
         replicaChanged(registration.id);
       },
       onDelta: (delta) => {
+        const before = replica.state;
         const outcome = replica.applyDelta(delta);
-        if (outcome === 'applied') replicaChanged(registration.id);
+        if (outcome === 'applied') {
+          if (calendarRelevant(before, delta)) calendar.invalidate(registration.id);
+          replicaChanged(registration.id);
+        }
         return outcome !== 'gap';
       },
     });
@@ -119,7 +205,10 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     },
     unlink(id) {
       closeLink(id);
+      offlineSince.delete(id);
+      calendar.forget(id);
       fleet.remove(id);
+      details.removed(id);
     },
     view: (id) => fleet.location(id),
   };
@@ -133,6 +222,8 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     reconnect: (id) => provisioningDeps.relink(id),
     undoRegister: (id, previous) => undoRegister(provisioningDeps, id, previous),
   });
+  const changesTopic = lifetime.add(new PublishedTopic(() => provisioner.view(), pushIntervalMs));
+  lifetime.add(provisioner.onChange(() => changesTopic.changed()));
 
   for (const registration of registry.list()) {
     const token = secrets.get(registration.id);
@@ -143,55 +234,33 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     }
   }
 
-  const forwardedCalls = Object.fromEntries(
-    FORWARDED_CALLS.map(([call, command]) => [
-      call,
-      async ({ id, args }: { id: string; args: unknown }) => {
-        const link = links.get(id);
-        if (!link) throw new FloeError('NOT_FOUND', 'no such location; it may have been removed');
-        return link.command(command, args as never);
-      },
-    ]),
-  ) as Pick<ConsoleService, ForwardedCallName>;
-
-  const acknowledged = new AcknowledgedAlarms(join(options.configDir, 'alarms-acknowledged.json'));
-  const alarmsView = (): AlarmsView => {
-    const now = clock();
-    const alarms = fleet
-      .view()
-      .locations.flatMap((location) => alarmsOf(location, replicas.get(location.id)?.state ?? null, now, options.offlineAlarmMs ?? DEFAULT_OFFLINE_ALARM_MS))
-      .map((alarm) => ({ ...alarm, acknowledged: acknowledged.has(alarm.id) }));
-    return { alarms: sortAlarms(alarms) };
-  };
-  const alarmListeners = new Set<() => void>();
-  const alarmsChanged = (): void => {
-    for (const listener of alarmListeners) listener();
-  };
-  lifetime.add(fleet.onChange(alarmsChanged));
-  replicaListeners.add(alarmsChanged);
-  // Offline alarms depend on time passing, not only on events.
-  const offlineTimer = setInterval(alarmsChanged, 30_000);
-  offlineTimer.unref();
-  lifetime.add({ dispose: () => clearInterval(offlineTimer) });
-
-  /** A command on one location's link, for the fleet-wide fan-outs (search, calendar). */
   const linkOf = (id: string): AgentLink => {
     const link = links.get(id);
     if (!link) throw new FloeError('NOT_FOUND', 'no such location; it may have been removed');
     return link;
   };
-  const fleetSources = { locations: () => fleet.view().locations, replica: (id: string) => replicas.get(id)?.state ?? null };
+  /** Runs an agent command for a call: refused here when the location's token may only read. */
+  const command = <K extends ClientCommandName>(id: string, name: K, args: CommandArgs<K>): Promise<CommandResult<K>> => {
+    const link = linkOf(id);
+    if (link.role === 'monitor' && agentProtocol.clientToServer[name].role === 'admin') {
+      const location = fleet.location(id)?.name ?? 'this location';
+      throw new FloeError('FORBIDDEN', `${location} is connected with a monitor token, which may only read; ${name} needs an admin token (remove the location and add it again with an admin token)`);
+    }
+    return link.command(name, args);
+  };
+
+  const forwardedCalls = Object.fromEntries(
+    FORWARDED_CALLS.map(([call, name]) => [call, async ({ id, args }: { id: string; args: unknown }) => command(id, name, args as never)]),
+  ) as Pick<ConsoleService, ForwardedCallName>;
+
   const search = createFleetSearch(
     {
-      ...fleetSources,
+      locations: () => fleet.view().locations,
+      replica: (id: string) => replicas.get(id)?.state ?? null,
       listTasks: (id, timeoutMs) => linkOf(id).command('task:list', {}, timeoutMs),
       listSavesets: (id, timeoutMs) => linkOf(id).command('saveset:list', {}, timeoutMs),
     },
     options.searchTimeoutMs === undefined ? {} : { timeoutMs: options.searchTimeoutMs },
-  );
-  const fleetCalendar = createFleetCalendar(
-    { ...fleetSources, calendar: (id, range, timeoutMs) => linkOf(id).command('calendar:query', range, timeoutMs) },
-    options.fleetCalendarTimeoutMs === undefined ? {} : { timeoutMs: options.fleetCalendarTimeoutMs },
   );
 
   const service: ConsoleService = {
@@ -200,21 +269,32 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     async search({ query, limit }) {
       return search(query, limit);
     },
-    async getFleetCalendar(range) {
-      return fleetCalendar(range);
-    },
     async listAlarms() {
       return alarmsView();
     },
     async getFleetSummary() {
-      return summarizeFleet(fleet.view(), (id) => replicas.get(id)?.state ?? null);
+      settle();
+      return aggregates.summary(fleet.order());
     },
     async acknowledgeAlarm({ id }) {
       const known = alarmsView().alarms.some((alarm) => alarm.id === id);
       if (!known) throw new FloeError('NOT_FOUND', 'no such alarm; it may have cleared');
       acknowledged.add(id);
-      alarmsChanged();
+      alarmsTopic.changed();
       return { acknowledged: true };
+    },
+    async topicSnapshot({ topic }) {
+      return { fleet: fleetTopic, alarms: alarmsTopic, summary: summaryTopic, changes: changesTopic }[topic].snapshot();
+    },
+    async getFleetCalendar(query) {
+      return calendar.query(query);
+    },
+    async jobRerun({ id, args }) {
+      linkOf(id);
+      const state = replicas.get(id)?.state ?? null;
+      if (!state) throw new FloeError('UNREACHABLE', `${fleet.location(id)?.name ?? 'the location'} has not been reached yet; try again when it is Online`);
+      const rerun = rerunCommand(state.jobs, args.job);
+      return rerun.command === 'backup:start' ? command(id, 'backup:start', rerun.args) : command(id, 'verify:start', rerun.args);
     },
     async getFleet() {
       return fleet.view();
@@ -235,47 +315,17 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     },
     async getLocationDetail({ id }) {
       if (!registry.get(id)) throw new FloeError('NOT_FOUND', 'no such location; it may have been removed');
-      return detailOf(id);
+      const { version, value } = details.current(id);
+      return { ...value, version };
     },
     onTopic<K extends ConsoleTopicName>(topic: K, listener: (payload: TopicPayload<K>) => void) {
-      const subscription = new DisposableStore();
       // 'uiCommand' is never emitted here: only the Electron shell's menu raises it (main/shell/ui-commands.ts).
-      if (topic === 'fleet') {
-        const pusher = subscription.add(coalesce(options.pushIntervalMs ?? 100, listener as (payload: TopicPayload<'fleet'>) => void));
-        subscription.add(fleet.onChange((view) => pusher.push(view)));
-      }
-      if (topic === 'alarms') {
-        const pusher = subscription.add(coalesce(options.pushIntervalMs ?? 100, listener as (payload: TopicPayload<'alarms'>) => void));
-        let last = '';
-        const onChange = (): void => {
-          const view = alarmsView();
-          const key = JSON.stringify(view);
-          if (key === last) return;
-          last = key;
-          pusher.push(view);
-        };
-        alarmListeners.add(onChange);
-        subscription.add({ dispose: () => alarmListeners.delete(onChange) });
-      }
-      if (topic === 'changes') {
-        const pusher = subscription.add(coalesce(options.pushIntervalMs ?? 100, listener as (payload: TopicPayload<'changes'>) => void));
-        subscription.add(provisioner.onChange((view) => pusher.push(view)));
-      }
-      if (topic === 'location') {
-        const pushers = new Map<string, Coalescer<LocationDetail>>();
-        const emit = listener as (payload: TopicPayload<'location'>) => void;
-        const onChange = (id: string): void => {
-          let pusher = pushers.get(id);
-          if (!pusher) {
-            pusher = subscription.add(coalesce(options.pushIntervalMs ?? 100, emit));
-            pushers.set(id, pusher);
-          }
-          pusher.push(detailOf(id));
-        };
-        replicaListeners.add(onChange);
-        subscription.add({ dispose: () => replicaListeners.delete(onChange) });
-      }
-      lifetime.add(subscription);
+      const sources: Partial<Record<ConsoleTopicName, PublishedTopic<unknown>>> = { fleet: fleetTopic, alarms: alarmsTopic, summary: summaryTopic, changes: changesTopic };
+      let unsubscribe: () => void = () => undefined;
+      const source = sources[topic];
+      if (source) unsubscribe = source.subscribe(listener as (payload: TopicPayload<'fleet'>) => void);
+      if (topic === 'location') unsubscribe = details.subscribe(listener as (payload: TopicPayload<'location'>) => void);
+      const subscription = lifetime.add({ dispose: unsubscribe });
       return () => {
         subscription.dispose();
         lifetime.delete(subscription);
@@ -286,6 +336,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
   return {
     service,
     fleet,
+    calendar,
     dispose() {
       lifetime.dispose();
       for (const link of links.values()) link.dispose();
@@ -293,4 +344,3 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     },
   };
 }
-

@@ -15,10 +15,11 @@ interface Entry {
 export class FleetState {
   private entries = new Map<string, Entry>();
   private readonly listeners = new Set<(view: FleetView) => void>();
+  private readonly locationListeners = new Set<(id: string) => void>();
 
   add(registration: Registration): void {
     this.entries = new Map(this.entries).set(registration.id, { registration, link: INITIAL_LINK_STATUS });
-    this.changed();
+    this.changed(registration.id);
   }
 
   remove(id: string): void {
@@ -26,7 +27,7 @@ export class FleetState {
     const next = new Map(this.entries);
     next.delete(id);
     this.entries = next;
-    this.changed();
+    this.changed(id);
   }
 
   apply(id: string, event: LinkEvent): void {
@@ -35,7 +36,7 @@ export class FleetState {
     const link = applyLinkEvent(entry.link, event);
     if (link === entry.link) return;
     this.entries = new Map(this.entries).set(id, { ...entry, link });
-    this.changed();
+    this.changed(id);
   }
 
   location(id: string): LocationView | undefined {
@@ -53,7 +54,19 @@ export class FleetState {
     return toDisposable(() => this.listeners.delete(listener));
   }
 
-  private changed(): void {
+  /** Called with the id of each location that was added, removed or changed (no view is built). */
+  onLocationChange(listener: (id: string) => void): Disposable {
+    this.locationListeners.add(listener);
+    return toDisposable(() => this.locationListeners.delete(listener));
+  }
+
+  /** Location ids in display order (problems first, then by name). */
+  order(): string[] {
+    return this.view().locations.map((location) => location.id);
+  }
+
+  private changed(id: string): void {
+    for (const listener of this.locationListeners) listener(id);
     if (this.listeners.size === 0) return;
     const view = this.view();
     for (const listener of this.listeners) listener(view);

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ClientCommandName } from '../../shared/protocol/catalog.js';
 import { FloeError, isFloeError, type ErrorCode } from '../../shared/errors.js';
-import type { Change, ChangeMode, ChangesView, ConnectionSettings } from '../../shared/provisioning.js';
+import type { Change, ChangeMode, ChangePayload, ChangesView, ConnectionSettings } from '../../shared/provisioning.js';
 import { toDisposable, type Disposable } from './disposable.js';
 import type { LinkEvent } from './link-status.js';
 import { beginChange, createChange, failChange, isApplied, isApplying, isPending, mergeModes, orderChanges, pendingFor, succeedChange, type NewChange } from './provisioning.js';
@@ -24,10 +24,18 @@ export interface ProvisionerHooks {
   undoRegister(location: string, previous: ConnectionSettings | null): void;
 }
 
-type ItemChange = { readonly location: string; readonly locationName: string } & (
-  | { readonly kind: 'task'; readonly mode: ChangeMode; readonly name: string; readonly task: NonNullable<Extract<Change['payload'], { kind: 'task' }>['task']> | null }
-  | { readonly kind: 'schedule'; readonly mode: ChangeMode; readonly name: string; readonly schedule: NonNullable<Extract<Change['payload'], { kind: 'schedule' }>['schedule']> | null }
-);
+type ItemPayload = Extract<ChangePayload, { kind: 'task' | 'schedule' }>;
+
+/** A change to one task or schedule of a location; for a delete the definition is null. */
+export interface ItemChange {
+  readonly location: string;
+  readonly locationName: string;
+  readonly mode: ChangeMode;
+  readonly payload: ItemPayload;
+}
+
+/** The payload without its definition (what a delete carries). */
+const withoutDefinition = (payload: ItemPayload): ItemPayload => (payload.kind === 'task' ? { ...payload, task: null } : { ...payload, schedule: null });
 
 const COMMANDS = {
   task: { add: 'task:add', modify: 'task:update', delete: 'task:remove' },
@@ -55,9 +63,8 @@ export class Provisioner {
 
   /** Records a task or schedule change (merged with a pending one to the same item) and sends it. Null: it cancelled a pending add. */
   async submit(item: ItemChange): Promise<Change | null> {
-    const payload: Change['payload'] =
-      item.kind === 'task' ? { kind: 'task', name: item.name, task: item.mode === 'delete' ? null : item.task } : { kind: 'schedule', name: item.name, schedule: item.mode === 'delete' ? null : item.schedule };
-    const pending = pendingFor(this.journal.list(), item.location, item.kind, item.name);
+    const payload = item.mode === 'delete' ? withoutDefinition(item.payload) : item.payload;
+    const pending = pendingFor(this.journal.list(), item.location, payload.kind, payload.name);
     let change: Change;
     if (pending) {
       const merged = mergeModes(pending.mode, item.mode);
@@ -66,10 +73,10 @@ export class Provisioner {
         this.changed();
         return null;
       }
-      const payloadFor = merged.mode === 'delete' ? { ...payload, ...(payload.kind === 'task' ? { task: null } : { schedule: null }) } : payload;
-      change = { ...createChange({ ...this.identity(pending), mode: merged.mode, payload: payloadFor as Change['payload'] }, this.hooks.clock()), createdAt: pending.createdAt, attempts: pending.attempts };
+      const mergedPayload = merged.mode === 'delete' ? withoutDefinition(payload) : payload;
+      change = { ...createChange({ ...this.identity(pending), mode: merged.mode, payload: mergedPayload }, this.hooks.clock()), createdAt: pending.createdAt, attempts: pending.attempts };
     } else {
-      change = createChange({ id: randomUUID(), location: item.location, locationName: item.locationName, kind: item.kind, mode: item.mode, target: item.name, payload }, this.hooks.clock());
+      change = createChange({ id: randomUUID(), location: item.location, locationName: item.locationName, kind: payload.kind, mode: item.mode, target: payload.name, payload }, this.hooks.clock());
     }
     this.put(change);
     return this.apply(change.id);

@@ -90,16 +90,14 @@ export function provisioningCalls(deps: ProvisioningDeps): Pick<ConsoleService, 
     },
     async changeTask(args) {
       const registration = requireRegistration(args.id);
-      const base = { location: args.id, locationName: registration.name, kind: 'task' as const };
-      const change = await provisioner.submit(args.mode === 'delete' ? { ...base, mode: 'delete', name: args.name, task: null } : { ...base, mode: args.mode, name: args.task.name, task: args.task });
+      const payload = args.mode === 'delete' ? { kind: 'task' as const, name: args.name, task: null } : { kind: 'task' as const, name: args.task.name, task: args.task };
+      const change = await provisioner.submit({ location: args.id, locationName: registration.name, mode: args.mode, payload });
       return { change };
     },
     async changeSchedule(args) {
       const registration = requireRegistration(args.id);
-      const base = { location: args.id, locationName: registration.name, kind: 'schedule' as const };
-      const change = await provisioner.submit(
-        args.mode === 'delete' ? { ...base, mode: 'delete', name: args.name, schedule: null } : { ...base, mode: args.mode, name: args.schedule.name, schedule: args.schedule },
-      );
+      const payload = args.mode === 'delete' ? { kind: 'schedule' as const, name: args.name, schedule: null } : { kind: 'schedule' as const, name: args.schedule.name, schedule: args.schedule };
+      const change = await provisioner.submit({ location: args.id, locationName: registration.name, mode: args.mode, payload });
       return { change };
     },
     async listChanges() {

@@ -2,6 +2,7 @@
 import { Notification } from 'electron';
 import type { Alarm, AlarmsView } from '../../shared/alarms.js';
 import type { ConsoleService } from '../../shared/console-api.js';
+import { TopicFollower } from '../../shared/topic-patch.js';
 import type { Disposable } from '../core/disposable.js';
 
 /** The critical, unacknowledged alarms not seen before; `seen` is updated. */
@@ -14,8 +15,11 @@ export function newCriticalAlarms(seen: Set<string>, view: AlarmsView): Alarm[] 
 export function notifyCriticalAlarms(service: ConsoleService, onClick: () => void): Disposable {
   const seen = new Set<string>();
   let first = true;
-  const unsubscribe = service.onTopic('alarms', (view) => {
-    const fresh = newCriticalAlarms(seen, view);
+  // The alarms topic pushes patches: follow them to the whole feed (main never misses a push).
+  const feed = new TopicFollower<AlarmsView>();
+  const unsubscribe = service.onTopic('alarms', (push) => {
+    if (feed.follow(push) !== 'applied' || !feed.value) return;
+    const fresh = newCriticalAlarms(seen, feed.value);
     // The first view at start-up lists what was already there: no burst of notifications.
     if (first) {
       first = false;

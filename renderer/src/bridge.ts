@@ -3,8 +3,9 @@
  * a browser. Subscribes once per topic at startup and feeds the store; components never listen
  * themselves (they only make calls through `consoleApi()` and `openLocation`).
  */
-import type { ConsoleApi } from '../../shared/console-api';
+import type { ConsoleApi, VersionedTopicName, VersionedTopicValues } from '../../shared/console-api';
 import type { FleetView } from '../../shared/fleet';
+import { TopicFollower, type VersionedPush } from '../../shared/topic-patch';
 import { createWebConsoleApi } from './bridges/web-bridge';
 import { browserNotify, createAlarmNotifier } from './alarm-notifier';
 import { storeActions } from './store/store';
@@ -72,6 +73,34 @@ export function openLocation(id: string, tab?: LocationTab, focus?: string | nul
   void fetchDetail(id);
 }
 
+/**
+ * Follows one versioned topic: applies each push on top of the version held and hands the whole
+ * value on; a push that does not follow on (a missed version) fetches a snapshot instead.
+ */
+function followTopic<K extends VersionedTopicName>(
+  topic: K,
+  onValue: (value: VersionedTopicValues[K]) => void,
+  onError: (message: string) => void = () => undefined,
+): { take(push: VersionedPush): void; resync(): void } {
+  const follower = new TopicFollower<VersionedTopicValues[K]>();
+  let resyncing = false;
+  const take = (push: VersionedPush): void => {
+    const outcome = follower.follow(push);
+    if (outcome === 'applied' && follower.value !== undefined) onValue(follower.value);
+    if (outcome === 'gap') resync();
+  };
+  const resync = (): void => {
+    if (resyncing) return;
+    resyncing = true;
+    void consoleApi()
+      .topicSnapshot({ topic })
+      .then(take)
+      .catch((caught: unknown) => onError(errorMessage(caught)))
+      .finally(() => (resyncing = false));
+  };
+  return { take, resync };
+}
+
 export function startBridge(): void {
   if (api) return;
   const actions = storeActions();
@@ -79,15 +108,20 @@ export function startBridge(): void {
     actions.fleetReceived(view);
     fetchMissingDetails(view);
   };
+  const notifyNew = window.floe ? null : createAlarmNotifier(browserNotify);
+  const fleet = followTopic('fleet', fleetReceived);
+  const alarms = followTopic('alarms', (view) => {
+    actions.alarmsReceived(view);
+    // In a browser the page notifies; in Electron the shell does (from main).
+    notifyNew?.(view);
+  });
+  const summary = followTopic('summary', (value) => actions.summaryReceived(value));
+  const changes = followTopic('changes', (view) => actions.changesReceived(view), (message) => actions.changesFailed(message));
   const refresh = (): void => {
-    void consoleApi()
-      .getFleet({})
-      .then(fleetReceived)
-      .catch(() => undefined);
-    void consoleApi()
-      .listAlarms({})
-      .then((view) => actions.alarmsReceived(view))
-      .catch(() => undefined);
+    fleet.resync();
+    alarms.resync();
+    summary.resync();
+    changes.resync();
   };
   if (window.floe) {
     api = window.floe;
@@ -102,14 +136,18 @@ export function startBridge(): void {
       }
     });
   }
-  api.subscribe('fleet', fleetReceived);
-  api.subscribe('location', (detail) => actions.locationDetailReceived(detail));
-  api.subscribe('uiCommand', ({ command }) => actions.dialogRequested(command));
-  // In a browser the page notifies; in Electron the shell does (from main).
-  const notifyNew = window.floe ? null : createAlarmNotifier(browserNotify);
-  api.subscribe('alarms', (view) => {
-    actions.alarmsReceived(view);
-    notifyNew?.(view);
+  api.subscribe('fleet', fleet.take);
+  api.subscribe('alarms', alarms.take);
+  api.subscribe('summary', summary.take);
+  // A detail patch that does not follow on (a location not fetched yet, a missed version): fetch it whole.
+  api.subscribe('location', (push) => {
+    for (const id of actions.locationsPushed(push)) {
+      fetched.add(id);
+      if (!queue.includes(id)) queue.push(id);
+    }
+    pump();
   });
+  api.subscribe('changes', changes.take);
+  api.subscribe('uiCommand', ({ command }) => actions.dialogRequested(command));
   if (window.floe) refresh();
 }

@@ -55,12 +55,25 @@ const STATUS_RANK: Readonly<Record<LocationStatus, number>> = {
   online: 7,
 };
 
-/** Health score for sorting, lower first: broken links, then license warnings, then mismatching slots. */
+/** Jobs running or waiting now, and backups that failed in the location's current (last) backup day. */
+export function jobCounts(detail: LocationDetail | undefined): { readonly running: number; readonly waiting: number; readonly failed: number } | null {
+  const jobs = detail?.jobs;
+  if (!jobs) return null;
+  const day = detail?.schedules?.backupDay ?? jobs.recent.reduce<string | null>((latest, job) => (latest === null || job.backupDay > latest ? job.backupDay : latest), null);
+  return {
+    running: jobs.active.filter((job) => job.state === 'running').length,
+    waiting: jobs.active.filter((job) => job.state !== 'running').length,
+    failed: jobs.recent.filter((job) => job.state === 'error' && job.backupDay === day).length,
+  };
+}
+
+/** Health score for sorting, lower first: broken links, license warnings, failed jobs of the backup day, mismatching slots. */
 export function healthRank(location: LocationView, detail: LocationDetail | undefined): number {
   const status = STATUS_RANK[location.status];
   if (status < 6) return status;
   const license = licenseRank(detail?.license);
   if (license < 4) return 3 + license / 10;
+  if ((jobCounts(detail)?.failed ?? 0) > 0) return 4;
   if ((summarizeDevices(detail?.devices)?.mismatches ?? 0) > 0) return 5;
   return status;
 }

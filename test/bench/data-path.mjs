@@ -83,7 +83,7 @@ async function ourCreate(cwd, name, out) {
   let files = 0;
   const job = spawnTarCreate({ cwd, paths: walk(cwd, name) });
   // A 4 MiB write buffer: with fs's default 16 KiB the file writes alone halve the throughput.
-  await pipeline(job.stdout, new TarIndexer({ onEntry: (entry) => { if (entry.type === 'file') files++; } }), createWriteStream(out, { highWaterMark: 4 * MiB }));
+  await pipeline(job.stdout, new TarIndexer({ checksum: 'crc32', onEntry: (entry) => { if (entry.type === 'file') files++; } }), createWriteStream(out, { highWaterMark: 4 * MiB }));
   const { exitCode } = await job.done;
   if (exitCode !== 0) throw new Error(`tar exited ${exitCode}`);
   return files;
@@ -122,7 +122,7 @@ try {
   console.log(`# command: node --import tsx test/bench/data-path.mjs`);
   console.log(`# machine: ${osType()} ${release()}, ${cpu.length} × ${cpu[0]?.model ?? 'unknown cpu'}, ${(totalmem() / 1024 ** 3).toFixed(1)} GiB RAM, node ${process.version}, ${execFileSync('tar', ['--version']).toString().split('\n')[0]}`);
   console.log(`# anchor create: tar --create --format=pax --file=OUT DIR (tar walks the tree itself)`);
-  console.log(`# ours create:   own directory walk → spawnTarCreate (GNU tar, file list on stdin) → TarIndexer (SHA-256 per file) → file`);
+  console.log(`# ours create:   own directory walk → spawnTarCreate (GNU tar, file list on stdin) → TarIndexer (CRC-32 per file, as backups since 2026-11-29) → file`);
   console.log(`# anchor extract: tar --extract --file=ARCHIVE -C DIR; ours: safeExtract(file stream, DIR). Best of ${ROUNDS} rounds, warm page cache, sync before each step.`);
   const smallBytes = makeSmallTree(join(root, 'small'));
   const largeBytes = makeLargeFiles(join(root, 'large'));

@@ -3,7 +3,7 @@
  * or spawned as real `floe-agent start` processes (killable with SIGKILL).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { initDataDir, type InitResult } from '../../agent/init.js';
@@ -34,12 +34,15 @@ export interface SpawnedAgent {
 }
 
 /** Runs `floe-agent start` from source (tsx) as a child process and waits until it listens. */
-export async function spawnAgent(dataDir: string, options: { port?: number; timeoutMs?: number } = {}): Promise<SpawnedAgent> {
+/** `built`: run the compiled agent (dist/, needs `npm run build:node`) instead of the TypeScript sources. */
+export async function spawnAgent(dataDir: string, options: { port?: number; timeoutMs?: number; built?: boolean } = {}): Promise<SpawnedAgent> {
   const timeoutMs = options.timeoutMs ?? 15_000;
   const runFile = dataDirPaths(dataDir).runFile;
   rmSync(runFile, { force: true });
   const listen = options.port === undefined ? [] : ['--listen', `127.0.0.1:${options.port}`];
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'agent/cli/main.ts'), 'start', '--data', dataDir, ...listen], {
+  const entry = options.built ? [join(REPO_ROOT, 'dist/agent/cli/main.js')] : ['--import', 'tsx', join(REPO_ROOT, 'agent/cli/main.ts')];
+  if (options.built && !existsSync(entry[0] ?? '')) throw new Error(`${entry[0]} is missing: run npm run build:node first`);
+  const child = spawn(process.execPath, [...entry, 'start', '--data', dataDir, ...listen], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, FLOE_LOG_LEVEL: 'warn' },

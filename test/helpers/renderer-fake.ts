@@ -16,7 +16,19 @@ export interface FakeConsole {
   readonly api: ConsoleApi;
   readonly calls: Array<{ name: string; args: unknown }>;
   readonly handlers: Map<string, Handler>;
-  push(topic: 'fleet' | 'location' | 'uiCommand' | 'alarms', payload: unknown): void;
+  /**
+   * Pushes like the console does. A whole FleetView, AlarmsView, FleetSummary or LocationDetail is
+   * sent as a whole-value versioned push (base null); a payload that already is a push goes as is.
+   */
+  push(topic: 'fleet' | 'location' | 'uiCommand' | 'alarms' | 'summary' | 'changes', payload: unknown): void;
+}
+
+let pushVersion = 0;
+function asPush(topic: string, payload: unknown): unknown {
+  const object = payload as Record<string, unknown>;
+  if (topic === 'uiCommand') return payload;
+  if (topic === 'location') return 'locations' in object && 'removed' in object ? payload : { locations: [{ id: object.id, version: ++pushVersion, base: null, patch: { r: payload } }], removed: [] };
+  return 'patch' in object && 'version' in object ? payload : { version: ++pushVersion, base: null, patch: { r: payload } };
 }
 
 export function fakeConsole(): FakeConsole {
@@ -50,7 +62,7 @@ export function fakeConsole(): FakeConsole {
     push(topic, payload) {
       const listener = listeners.get(topic);
       if (!listener) throw new Error(`nobody subscribed to ${topic}`);
-      listener(payload);
+      listener(asPush(topic, payload));
     },
   };
 }

@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createConsoleCore } from '../../main/core/console-core.js';
-import type { AlarmsView } from '../../shared/alarms.js';
+import { followTopic } from '../helpers/topic-replica.js';
 import { initAgent, startInProcess, tempDir, waitFor } from '../helpers/agents.js';
 import { call, connectAdmin, prepareLibrary, runJob } from '../helpers/engine.js';
 
@@ -28,8 +28,8 @@ describe('alarm feed', () => {
       admin.close();
       await agent.close();
     });
-    const pushed: AlarmsView[] = [];
-    console.service.onTopic('alarms', (view) => pushed.push(view));
+    const pushed = followTopic(console.service, 'alarms');
+    cleanups.push(pushed.stop);
     const view = await console.service.addLocation({ name: 'hq-berlin', host: '127.0.0.1', port: agent.port, token: init.token, fingerprint: init.fingerprint });
     await waitFor('online', () => console.fleet.location(view.id)?.status === 'online');
 
@@ -48,7 +48,7 @@ describe('alarm feed', () => {
     await expect.poll(kinds, { timeout: 10_000 }).toEqual(['critical:check', 'critical:job-failed', 'critical:waiting-media']);
     const failed = (await console.service.listAlarms({})).alarms.find((alarm) => alarm.kind === 'job-failed');
     expect(failed).toMatchObject({ location: 'hq-berlin', acknowledged: false, text: expect.stringContaining('database not quiesced') });
-    await expect.poll(() => pushed.at(-1)?.alarms.length).toBe(3);
+    await expect.poll(() => pushed.value()?.alarms.length).toBe(3);
     const summary = await console.service.getFleetSummary({});
     expect(summary.locations).toEqual([expect.objectContaining({ name: 'hq-berlin', waitingForMedia: 1, failedToday: 1, drives: 2, media: { scratch: 2, append: 0, full: 0, other: 0 } })]);
     expect(summary.jobsByState).toMatchObject({ error: 1, 'waiting-media': 1 });

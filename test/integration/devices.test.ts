@@ -12,6 +12,7 @@ import type { RunningAgent } from '../../agent/server/agent.js';
 import { PROTOCOL_VERSION } from '../../shared/protocol/version.js';
 import type { DevicesState } from '../../shared/devices.js';
 import { initAgent, startInProcess, tempDir, waitFor } from '../helpers/agents.js';
+import { followLocations } from '../helpers/topic-replica.js';
 
 type Raw = Socket & { emitWithAck(event: string, ...args: unknown[]): Promise<unknown> };
 
@@ -301,9 +302,8 @@ describe('device protocol', () => {
     const seqs: number[] = [];
     admin.on('delta', (delta: { seq: number }) => seqs.push(delta.seq));
     const detail = () => console.service.getLocationDetail({ id: view.id });
-    const pushed: Array<{ id: string; seq: number | null }> = [];
-    const unsubscribe = console.service.onTopic('location', (payload) => pushed.push(payload));
-    cleanups.push(unsubscribe);
+    const followed = followLocations(console.service);
+    cleanups.push(followed.stop);
 
     await ok(admin, 'loader:create', LIBRARY);
     await expect.poll(async () => (await detail()).devices?.loaders.map((l) => l.name)).toEqual(['lib1']);
@@ -318,9 +318,11 @@ describe('device protocol', () => {
     await expect.poll(async () => (await detail()).seq).toBe(truth.seq);
     expect((await detail()).devices).toEqual(truth.devices);
     expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => (seqs[0] ?? 0) + i));
-    await expect.poll(() => pushed.at(-1)?.seq).toBe(truth.seq);
-    expect(pushed.every((p) => p.id === view.id)).toBe(true);
-    expect(pushed.length).toBeLessThan(seqs.length); // coalesced, not one push per delta
+    await expect.poll(() => followed.details.get(view.id)?.seq).toBe(truth.seq);
+    expect(followed.details.get(view.id)?.devices).toEqual(truth.devices);
+    const members = followed.pushes.flatMap((push) => push.locations);
+    expect(members.every((member) => member.id === view.id)).toBe(true);
+    expect(members.length).toBeLessThan(seqs.length); // coalesced, not one push per delta
   });
 });
 

@@ -54,3 +54,25 @@ describe('floe-agent engine commands', () => {
     expect(badPool.stderr).toMatch(/pool WEEKLY does not exist/);
   });
 });
+
+describe('the built agent (dist/, after npm run build:node)', () => {
+  it('backs up through its compiled archive worker; the saveset verifies with its data read back', async () => {
+    const builtInit = await initAgent('hq-built');
+    const built = await spawnAgent(builtInit.dataDir, { built: true });
+    try {
+      const run = (...args: string[]) => floeAgent(...args, '--data', builtInit.dataDir);
+      await run('loader', 'create', '--name', 'lib1', '--drives', '1', '--slots', '3', '--capacity', '10M');
+      await run('pool', 'add', '--name', 'DAILY');
+      await run('media', 'label', '--loader', 'lib1', '--slot', '1', '--pool', 'DAILY');
+      await run('task', 'add', '--name', 'reports', '--source', source, '--pool', 'DAILY');
+      const backup = await run('backup', '--task', 'reports');
+      expect(backup.stdout).toMatch(/successful\s+full backup of reports/);
+      const [saveset] = JSON.parse((await run('savesets', '--json')).stdout) as Array<{ id: string; files: number }>;
+      expect(saveset?.files).toBeGreaterThanOrEqual(2);
+      const verify = await run('verify', '--saveset', saveset?.id ?? '', '--read-data', '--json');
+      expect(JSON.parse(verify.stdout)).toMatchObject({ kind: 'verify', state: 'successful' });
+    } finally {
+      await built.kill('SIGTERM');
+    }
+  });
+});

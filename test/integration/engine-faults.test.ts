@@ -2,13 +2,16 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dataDirPaths } from '../../agent/data-dir.js';
 import type { Saveset } from '../../shared/engine.js';
 import { initAgent, spawnAgent, startInProcess, tempDir, type SpawnedAgent } from '../helpers/agents.js';
 import { call, connectAdmin, makeSourceTree, prepareLibrary, runJob, type Raw } from '../helpers/engine.js';
 import { describeTree } from '../helpers/tree-compare.js';
+
+const sha256Of = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -121,6 +124,31 @@ describe('bit-rot on media', () => {
     const missing = await runJob(socket, 'verify:start', { saveset: saveset.id });
     const log = (await call<Array<{ text: string }>>(socket, 'job:log', { id: missing.id })).map((line) => line.text).join('\n');
     expect(log).toMatch(/chunk 1 \(file \d+ on DAILY0000\d\) is missing/);
+  });
+
+  it('a saveset recorded with SHA-256 (as agents before CRC-32 wrote them) still verifies, and a flipped byte is still named', async () => {
+    const { init, socket, source, saveset, chunks } = await backedUp();
+    // Rewrite the catalog record as an older agent left it: SHA-256 for the chunks and every file.
+    const db = new Database(dataDirPaths(init.dataDir).catalog);
+    try {
+      db.prepare("UPDATE savesets SET checksum = 'sha256' WHERE id = ?").run(saveset.id);
+      chunks.forEach((path, index) => db.prepare('UPDATE chunks SET checksum = ? WHERE saveset = ? AND idx = ?').run(sha256Of(readFileSync(path)), saveset.id, index));
+      const files = db.prepare("SELECT path FROM files WHERE saveset = ? AND type = 'file' AND checksum IS NOT NULL").all(saveset.id) as Array<{ path: string }>;
+      expect(files.map((file) => file.path).sort()).toEqual([join(source, 'early.txt'), join(source, 'middle.bin')]);
+      for (const file of files) db.prepare('UPDATE files SET checksum = ? WHERE saveset = ? AND path = ?').run(sha256Of(readFileSync(file.path)), saveset.id, file.path);
+    } finally {
+      db.close();
+    }
+    expect((await runJob(socket, 'verify:start', { saveset: saveset.id, readData: true })).state).toBe('successful');
+    const second = chunks[1] ?? '';
+    const bytes = readFileSync(second);
+    bytes[1000] = (bytes[1000] ?? 0) ^ 0xff;
+    writeFileSync(second, bytes);
+    const verify = await runJob(socket, 'verify:start', { saveset: saveset.id, readData: true });
+    expect(verify.state).toBe('error');
+    const log = (await call<Array<{ text: string }>>(socket, 'job:log', { id: verify.id })).map((line) => line.text).join('\n');
+    expect(log).toContain(`saveset ${saveset.id} chunk 1`);
+    expect(log).toContain(`file ${join(source, 'middle.bin')} does not match its checksum`);
   });
 });
 

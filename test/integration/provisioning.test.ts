@@ -3,6 +3,7 @@
  * while an agent is stopped stay pending and visible (also across a console restart), apply when
  * retried after it is back, can be discarded; refused changes keep the agent's error.
  */
+import { TopicFollower } from '../../shared/topic-patch.js';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -44,13 +45,20 @@ describe('provisioning states through offline periods', () => {
     };
   }
   const statusOf = (console: ConsoleCore, id: string): string | undefined => console.fleet.location(id)?.status;
+  /** Follows the versioned `changes` topic as the renderer does: every whole view the pushes rebuild. */
+  const onChanges = (console: ConsoleCore, listener: (view: ChangesView) => void): void => {
+    const follower = new TopicFollower<ChangesView>();
+    console.service.onTopic('changes', (push) => {
+      if (follower.follow(push) === 'applied' && follower.value) listener(follower.value);
+    });
+  };
   const changeOf = async (console: ConsoleCore, id: string): Promise<Change | undefined> => (await console.service.listChanges({})).changes.find((change) => change.id === id);
 
   it('keeps changes pending while the agent is stopped, applies them on retry, discards on request, and survives a console restart', async () => {
     const configDir = tempDir('console');
     let console = core(configDir);
     const pushed: ChangesView[] = [];
-    console.service.onTopic('changes', (view) => pushed.push(view));
+    onChanges(console, (view) => pushed.push(view));
     const hq = await agent('hq-berlin');
     const port = hq.running.port;
     const view = await console.service.addLocation({ name: 'hq-berlin', host: '127.0.0.1', port, token: hq.init.token, fingerprint: hq.init.fingerprint });
@@ -109,7 +117,7 @@ describe('provisioning states through offline periods', () => {
     await call(admin, 'pool:add', { name: 'DAILY' });
     const monitor = await call<{ token: string }>(admin, 'token:create', { role: 'monitor' });
     let latest: ChangesView = { changes: [] };
-    console.service.onTopic('changes', (pushed) => (latest = pushed));
+    onChanges(console, (pushed) => (latest = pushed));
     const registerState = (): string | undefined => latest.changes.find((change) => change.kind === 'register' && change.location === view.id)?.state;
     const view = await console.service.addLocation({ name: 'branch-lyon', host: '127.0.0.1', port: site.running.port, token: monitor.token, fingerprint: site.init.fingerprint });
     await waitFor('online', () => statusOf(console, view.id) === 'online');
@@ -128,6 +136,9 @@ describe('provisioning states through offline periods', () => {
     const invalid = (await console.service.changeTask({ id: view.id, mode: 'add', task: { ...MAIL, name: 'logs', pool: 'NOPE' } })).change;
     expect(invalid).toMatchObject({ state: 'add', lastError: { code: 'NOT_FOUND' } });
     expect(invalid?.lastError?.message).toMatch(/pool NOPE does not exist/);
+    // Modifying what the agent does not have is refused the same way.
+    expect((await console.service.changeTask({ id: view.id, mode: 'modify', task: { ...MAIL, name: 'ghost' } })).change?.lastError).toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/no task named ghost/) });
+    expect((await console.service.changeSchedule({ id: view.id, mode: 'modify', schedule: { ...NIGHTLY, name: 'ghost' } })).change?.lastError).toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/no schedule named/) });
 
     // A wrong token in an edit: pending (modify) with the refusal; discarding it restores the working token.
     await console.service.editLocation({ id: view.id, token: 'floe_not-a-valid-token' });

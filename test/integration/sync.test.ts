@@ -9,6 +9,7 @@ import type { Job } from '../../shared/engine.js';
 import { initAgent, startInProcess, tempDir, waitFor } from '../helpers/agents.js';
 import { call, connectAdmin, prepareLibrary, type Raw } from '../helpers/engine.js';
 import { startCutProxy } from '../helpers/cut-proxy.js';
+import { followLocations, followTopic } from '../helpers/topic-replica.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -21,7 +22,12 @@ async function fixture() {
   const admin = await connectAdmin(init, agent.port);
   const proxy = await startCutProxy(agent.port);
   const console = createConsoleCore({ configDir: tempDir('console'), backoff: { minMs: 20, maxMs: 100, jitter: 0.5 }, pushIntervalMs: 10 });
+  // What a renderer holds: the versioned patches of every topic, followed from before the location exists.
+  const pushed = { details: followLocations(console.service), summary: followTopic(console.service, 'summary'), fleet: followTopic(console.service, 'fleet') };
   cleanups.push(async () => {
+    pushed.details.stop();
+    pushed.summary.stop();
+    pushed.fleet.stop();
     console.dispose();
     admin.close();
     await proxy.close();
@@ -29,7 +35,7 @@ async function fixture() {
   });
   const view = await console.service.addLocation({ name: 'hq-berlin', host: '127.0.0.1', port: proxy.port, token: init.token, fingerprint: init.fingerprint });
   await waitFor('online', () => console.fleet.location(view.id)?.status === 'online');
-  return { init, agent, admin, proxy, console, id: view.id };
+  return { init, agent, admin, proxy, console, pushed, id: view.id };
 }
 
 async function converged(console: ConsoleCore, id: string, admin: Raw): Promise<{ detail: LocationDetail; truth: Snapshot }> {
@@ -45,7 +51,7 @@ async function converged(console: ConsoleCore, id: string, admin: Raw): Promise<
 
 describe('lossless sync between console and agent', () => {
   it('ends equal to the agent after the link drops at random points while the state changes', async () => {
-    const { admin, proxy, console, id } = await fixture();
+    const { admin, proxy, console, pushed, id } = await fixture();
     await prepareLibrary(admin, { labelled: 0, slots: 12 });
     const source = join(tempDir('sync'), 'source');
     mkdirSync(source);
@@ -73,6 +79,16 @@ describe('lossless sync between console and agent', () => {
     expect(detail.jobs).toEqual(truth.jobs);
     expect(detail.license).toEqual(truth.license);
     expect(detail.schedules).toEqual(truth.schedules);
+    // The pushes alone rebuild the same state: the detail, the fleet view and the fleet summary.
+    await expect.poll(() => pushed.details.details.get(id)?.seq).toBe(truth.seq);
+    const rebuilt = pushed.details.details.get(id);
+    expect(rebuilt?.devices).toEqual(truth.devices);
+    expect(rebuilt?.jobs).toEqual(truth.jobs);
+    expect(rebuilt?.license).toEqual(truth.license);
+    expect(rebuilt?.schedules).toEqual(truth.schedules);
+    await expect.poll(async () => JSON.stringify(pushed.summary.value()) === JSON.stringify(await console.service.getFleetSummary({}))).toBe(true);
+    expect(pushed.summary.value()?.totals).toMatchObject({ locations: 1, drives: 2 });
+    await expect.poll(async () => JSON.stringify(pushed.fleet.value()) === JSON.stringify(await console.service.getFleet({}))).toBe(true);
   });
 
   it('replays the missed deltas after a drop instead of sending a fresh snapshot', async () => {

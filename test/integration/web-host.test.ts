@@ -10,6 +10,7 @@ import { initAgent, startInProcess, tempDir } from '../helpers/agents.js';
 import type { RunningAgent } from '../../agent/server/agent.js';
 import type { InitResult } from '../../agent/init.js';
 import type { FleetView } from '../../shared/fleet.js';
+import { TopicFollower, type VersionedPush } from '../../shared/topic-patch.js';
 
 let core: ConsoleCore;
 let host: WebHost;
@@ -76,8 +77,15 @@ describe('web host', () => {
   it('runs validated calls and pushes the fleet as it changes', async () => {
     const socket = browser();
     expect(await outcome(socket)).toBe('connected');
-    const pushes: FleetView[] = [];
-    socket.on(topicChannel('fleet'), (view: FleetView) => pushes.push(view));
+    // The fleet topic pushes versioned patches, the whole value first on connect; a listener that
+    // missed it sees a gap and asks for a snapshot, as the renderer does.
+    const fleet = new TopicFollower<FleetView>();
+    const outcomes: string[] = [];
+    socket.on(topicChannel('fleet'), (push: VersionedPush) => {
+      const outcome = fleet.follow(push);
+      outcomes.push(outcome);
+      if (outcome === 'gap') void socket.emitWithAck(callChannel('topicSnapshot'), { topic: 'fleet' }).then((answer: { ok: boolean; data: VersionedPush }) => fleet.follow(answer.data));
+    });
 
     expect(await socket.emitWithAck(callChannel('getFleet'), {})).toEqual({ ok: true, data: { locations: [] } });
     expect(await socket.emitWithAck(callChannel('addLocation'), { name: 'x' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
@@ -89,7 +97,9 @@ describe('web host', () => {
     expect(probe.data.fingerprint).toBe(agentInit.fingerprint);
     const added = await socket.emitWithAck(callChannel('addLocation'), { name: 'hq-berlin', host: '127.0.0.1', port: agent.port, token: agentInit.token, fingerprint: probe.data.fingerprint });
     expect(added).toMatchObject({ ok: true, data: { name: 'hq-berlin', status: 'connecting' } });
-    await expect.poll(() => pushes.at(-1)?.locations[0]?.status, { timeout: 10_000 }).toBe('online');
+    await expect.poll(() => fleet.value?.locations[0]?.status, { timeout: 10_000 }).toBe('online');
+    expect(outcomes.filter((outcome) => outcome === 'gap').length).toBeLessThanOrEqual(1);
+    await expect.poll(async () => JSON.stringify(fleet.value) === JSON.stringify(((await socket.emitWithAck(callChannel('getFleet'), {})) as { data: FleetView }).data)).toBe(true);
     socket.close();
   });
 });

@@ -18,6 +18,8 @@ vi.mock('electron', () => ({
 }));
 
 const { newCriticalAlarms, notifyCriticalAlarms } = await import('../../main/shell/alarm-notifications.js');
+const { diffJson } = await import('../../shared/topic-patch.js');
+type VersionedPush = import('../../shared/topic-patch.js').VersionedPush;
 type AlarmsView = import('../../shared/alarms.js').AlarmsView;
 type ConsoleService = import('../../shared/console-api.js').ConsoleService;
 
@@ -40,13 +42,23 @@ describe('alarm notifications', () => {
   });
 
   it('shows a notification for each new critical alarm after the first view, never a burst at start-up', () => {
-    let push: (view: AlarmsView) => void = () => undefined;
-    const service = { onTopic: (_topic: string, listener: (view: AlarmsView) => void) => ((push = listener), () => undefined) } as unknown as ConsoleService;
+    let send: (push: VersionedPush) => void = () => undefined;
+    const service = { onTopic: (_topic: string, listener: (push: VersionedPush) => void) => ((send = listener), () => undefined) } as unknown as ConsoleService;
+    let version = 0;
+    let previous: AlarmsView | undefined;
+    // The alarms topic carries versioned patches: the whole feed first, then only changes.
+    const push = (view: AlarmsView): void => {
+      version += 1;
+      send(previous ? { version, base: version - 1, patch: diffJson(previous, view) ?? { o: {} } } : { version, base: null, patch: { r: view } });
+      previous = view;
+    };
     const subscription = notifyCriticalAlarms(service, () => undefined);
     push({ alarms: [alarm('old', 'critical')] });
     expect(shown).toEqual([]);
     push({ alarms: [alarm('old', 'critical'), alarm('new', 'critical'), alarm('minor', 'warning')] });
     expect(shown).toEqual([{ title: 'Floe: hq-berlin', body: 'alarm new' }]);
+    send({ version: version + 5, base: version + 4, patch: { r: { alarms: [alarm('unseen', 'critical')] } } });
+    expect(shown).toHaveLength(1); // a push that does not follow on is not applied
     subscription.dispose();
   });
 });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { beginChange, createChange, failChange, mergeModes, orderChanges, pruneApplied, recoverChange, succeedChange, type NewChange } from '../../main/core/provisioning.js';
 import { ProvisioningJournal } from '../../main/core/provisioning-journal.js';
-import { Provisioner, type ProvisionerHooks } from '../../main/core/provisioner.js';
+import { Provisioner, type ItemChange, type ProvisionerHooks } from '../../main/core/provisioner.js';
 import { FloeError } from '../../shared/errors.js';
 import { phaseOf, stateOf, type Change } from '../../shared/provisioning.js';
 import { tempDir } from '../helpers/agents.js';
@@ -113,8 +113,7 @@ describe('provisioner', () => {
     provisioner.onChange((view) => pushes.push(view.changes));
     return { provisioner, undone, reconnected, pushes };
   }
-  const item = (mode: 'add' | 'modify' | 'delete') =>
-    ({ location: LOCATION, locationName: 'hq-berlin', kind: 'task', mode, name: 'mail', task: mode === 'delete' ? null : TASK }) as const;
+  const item = (mode: 'add' | 'modify' | 'delete'): ItemChange => ({ location: LOCATION, locationName: 'hq-berlin', mode, payload: { kind: 'task', name: 'mail', task: mode === 'delete' ? null : TASK } });
 
   it('sends a task change as its agent command and records it applied', async () => {
     const sent: Array<[string, unknown]> = [];

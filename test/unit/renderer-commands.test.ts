@@ -1,7 +1,7 @@
 /** UI commands in the renderer: the bridge's one uiCommand subscription, Alt+L, and the store action. */
 import { describe, expect, it, vi } from 'vitest';
 
-const actions = vi.hoisted(() => ({ fleetReceived: vi.fn(), consoleLinkChanged: vi.fn(), dialogRequested: vi.fn(), locationDetailReceived: vi.fn(), alarmsReceived: vi.fn() }));
+const actions = vi.hoisted(() => ({ fleetReceived: vi.fn(), consoleLinkChanged: vi.fn(), dialogRequested: vi.fn(), locationDetailReceived: vi.fn(), alarmsReceived: vi.fn(), changesReceived: vi.fn(), changesFailed: vi.fn() }));
 vi.mock('../../renderer/src/store/store', () => ({ storeActions: () => actions }));
 
 const { registerKeyboardShortcuts } = await import('../../renderer/src/keyboard.js');
@@ -30,12 +30,13 @@ describe('keyboard shortcuts', () => {
 });
 
 describe('bridge', () => {
-  it('subscribes once per topic (fleet, location, uiCommand, alarms) and turns each uiCommand push into dialogRequested', () => {
+  it('subscribes once per topic (fleet, alarms, summary, location, changes, uiCommand) and turns each uiCommand push into dialogRequested', () => {
     actions.dialogRequested.mockClear();
     const listeners = new Map<string, (payload: unknown) => void>();
     const api = {
       getFleet: vi.fn(async () => ({ locations: [] })),
       listAlarms: vi.fn(async () => ({ alarms: [] })),
+      topicSnapshot: vi.fn(() => new Promise(() => undefined)),
       subscribe: vi.fn((topic: string, listener: (payload: unknown) => void) => {
         listeners.set(topic, listener);
         return () => undefined;
@@ -44,7 +45,7 @@ describe('bridge', () => {
     vi.stubGlobal('window', { floe: api as unknown as ConsoleApi });
     startBridge();
     startBridge();
-    expect(api.subscribe.mock.calls.map(([topic]) => topic)).toEqual(['fleet', 'location', 'uiCommand', 'alarms']);
+    expect(api.subscribe.mock.calls.map(([topic]) => topic)).toEqual(['fleet', 'alarms', 'summary', 'location', 'changes', 'uiCommand']);
     listeners.get('uiCommand')?.({ command: 'open-remote-servers' });
     expect(actions.dialogRequested).toHaveBeenCalledWith('open-remote-servers');
     vi.unstubAllGlobals();

@@ -35,7 +35,7 @@ describe('fleet overview', () => {
   it('shows a loading state until the fleet arrives, then the designed empty state', async () => {
     render(<App />);
     expect(screen.getByText('Loading the fleet…')).toBeTruthy();
-    expect(fake.calls.map((call) => call.name)).toContain('getFleet');
+    expect(fake.calls.filter((call) => call.name === 'topicSnapshot').map((call) => call.args)).toContainEqual({ topic: 'fleet' });
     await pushFleet([]);
     expect(screen.getByText('No locations yet')).toBeTruthy();
     expect(screen.getByText(/0 locations · 0 online · backup day \d{4}-\d{2}-\d{2}/)).toBeTruthy();

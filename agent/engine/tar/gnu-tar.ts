@@ -32,6 +32,11 @@ export function tarFeatures(command: string = DEFAULT_TAR): TarFeatures {
   return found;
 }
 
+/** Records features probed elsewhere (the archive worker gets them from the main thread instead of probing per job). */
+export function seedTarFeatures(command: string, found: TarFeatures): void {
+  features.set(command, found);
+}
+
 /** Collects tar's stderr as lines (bounded: at most `max` lines are kept). */
 export function collectStderr(child: ChildProcess, max = 1000): { lines: string[]; text: () => string; dropped: () => number } {
   const lines: string[] = [];

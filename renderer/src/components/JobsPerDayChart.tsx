@@ -26,8 +26,8 @@ export function JobsPerDayChart({ data }: Readonly<JobsPerDayChartProps>) {
       {data.length === 0 ? (
         <p className="muted">No finished jobs reported by any location yet.</p>
       ) : (
-        <div className="chart-box" style={{ width: '100%', height: 170 }}>
-          <ResponsiveContainer width="100%" height="100%" initialDimension={{ width: 600, height: 170 }}>
+        <div className="chart-box" style={{ width: '100%', height: 150 }}>
+          <ResponsiveContainer width="100%" height="100%" initialDimension={{ width: 600, height: 150 }}>
             <BarChart data={data as DayBar[]} margin={{ top: 4, right: 8, bottom: 0, left: -18 }}>
               <CartesianGrid vertical={false} />
               <XAxis dataKey="day" tickFormatter={shortDay} tickLine={false} />

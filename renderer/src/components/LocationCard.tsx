@@ -1,7 +1,7 @@
 import type { LocationDetail } from '../../../shared/console-api';
 import type { LocationView } from '../../../shared/fleet';
 import { formatAgo, utcTitle } from '../format';
-import { summarizeDevices } from '../health';
+import { jobCounts, summarizeDevices } from '../health';
 import { LicenseWord } from './LicenseWord';
 import { StatusBadge } from './StatusBadge';
 
@@ -15,6 +15,7 @@ export interface LocationCardProps {
 /** A location at a glance: status word, last seen, agent version, drives, media, license. */
 export function LocationCard({ location, detail, now, onOpen }: Readonly<LocationCardProps>) {
   const summary = summarizeDevices(detail?.devices);
+  const jobs = jobCounts(detail);
   const online = location.status === 'online';
   return (
     <article className={`location-card card${online ? '' : ' stale'}`} aria-label={location.name} data-location={location.name}>
@@ -29,6 +30,16 @@ export function LocationCard({ location, detail, now, onOpen }: Readonly<Locatio
         {location.detail && !online ? ` · ${location.detail}` : ''}
       </p>
       <dl className="card-facts">
+        <dt>Jobs</dt>
+        <dd>
+          {jobs ? (
+            <>
+              {jobs.running} running{jobs.waiting > 0 ? ` · ${jobs.waiting} waiting` : ''} · <span className={jobs.failed > 0 ? 'tone-bad' : undefined}>{jobs.failed} failed</span>
+            </>
+          ) : (
+            '—'
+          )}
+        </dd>
         <dt>Drives busy</dt>
         <dd>{summary ? `${summary.drivesBusy}/${summary.drivesTotal}` : '—'}</dd>
         <dt>Media</dt>

@@ -1,5 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { FleetView, LocationView } from '../../../shared/fleet';
+import type { FleetSummary } from '../../../shared/fleet-summary';
 import type { Store } from './store';
 
 export interface FleetSlice {
@@ -7,13 +8,18 @@ export interface FleetSlice {
   readonly locationOrder: readonly string[];
   readonly locations: ReadonlyMap<string, LocationView>;
   readonly fleetLoaded: boolean;
+  /** The console's fleet-wide aggregates (jobs by state, running jobs, drive and media use, licenses). */
+  readonly summary: FleetSummary | null;
   fleetReceived(view: FleetView): void;
+  summaryReceived(summary: FleetSummary): void;
 }
 
 export const createFleetSlice: StateCreator<Store, [], [], FleetSlice> = (set) => ({
   locationOrder: [],
   locations: new Map(),
   fleetLoaded: false,
+  summary: null,
+  summaryReceived: (summary) => set({ summary }),
   fleetReceived: (view) =>
     set({
       locationOrder: view.locations.map((location) => location.id),

@@ -6,14 +6,17 @@ import { createConsoleSlice, type ConsoleSlice } from './console-slice';
 import { createFleetSlice, type FleetSlice } from './fleet-slice';
 import { createLocationsSlice, type DetailFetch, type LocationsSlice } from './locations-slice';
 import { createAlarmsSlice, type AlarmsSlice } from './alarms-slice';
+import { createChangesSlice, type ChangesSlice } from './changes-slice';
 import { createUiSlice, type FleetLayout, type Selection, type ThemeChoice, type UiSlice } from './ui-slice';
 import type { LocationDetail, UiCommandName } from '../../../shared/console-api';
 import type { LocationView } from '../../../shared/fleet';
 import type { Alarm } from '../../../shared/alarms';
+import type { FleetSummary } from '../../../shared/fleet-summary';
 import { sortByHealth } from '../health';
 import { jobsPerDay, type DayBar } from '../jobs-per-day';
+import { mediaUse, successRates, volumePerDay, type LocationRate, type MediaUse, type VolumeBar } from '../fleet-charts';
 
-export type Store = FleetSlice & ConsoleSlice & LocationsSlice & UiSlice & AlarmsSlice;
+export type Store = FleetSlice & ConsoleSlice & LocationsSlice & UiSlice & AlarmsSlice & ChangesSlice;
 
 export const createStore = () =>
   create<Store>()((...a) => ({
@@ -22,6 +25,7 @@ export const createStore = () =>
     ...createLocationsSlice(...a),
     ...createUiSlice(...a),
     ...createAlarmsSlice(...a),
+    ...createChangesSlice(...a),
   }));
 
 const useStore = createStore();
@@ -42,9 +46,12 @@ export const useActions = (): StoreActions => useMemo(storeActions, []);
 export const useLocationOrder = (): readonly string[] => useStore((s) => s.locationOrder);
 export const useLocation = (id: string): LocationView | undefined => useStore((s) => s.locations.get(id));
 export const useFleetLoaded = (): boolean => useStore((s) => s.fleetLoaded);
+export const useFleetSummary = (): FleetSummary | null => useStore((s) => s.summary);
 export const useAlarms = (): readonly Alarm[] => useStore((s) => s.alarms);
 export const useAlarmsOpen = (): boolean => useStore((s) => s.alarmsOpen);
 export const useOpenAlarmCount = (): number => useStore((s) => s.alarms.filter((alarm) => !alarm.acknowledged).length);
+export const useChanges = () => useStore(useShallow((s) => ({ changes: s.changes, load: s.changesLoad, error: s.changesError })));
+export const usePendingChangeCount = (): number => useStore((s) => s.changes.filter((change) => change.state === 'add' || change.state === 'modify' || change.state === 'delete').length);
 export const useRequestedDialog = (): UiCommandName | null => useStore((s) => s.requestedDialog);
 export const useSelection = (): Selection => useStore((s) => s.selection);
 export const useTheme = (): ThemeChoice => useStore((s) => s.theme);
@@ -113,3 +120,17 @@ export const useFleetCalendarRevision = (): { readonly key: string; readonly bac
       return { key: parts.join('|'), backupDay };
     }),
   );
+
+/** The overview's other series; recomputed only when some location's recent jobs, media or name/status change. */
+export const useFleetCharts = (): { readonly volume: readonly VolumeBar[]; readonly rates: readonly LocationRate[]; readonly media: readonly MediaUse[] } => {
+  const rows = useFleetRows();
+  const memo = useRef<{ parts: ReadonlyArray<unknown>; data: { volume: VolumeBar[]; rates: LocationRate[]; media: MediaUse[] } } | null>(null);
+  return useMemo(() => {
+    const parts = rows.flatMap(({ location, detail }) => [location.name, detail?.jobs?.recent, detail?.devices?.media]);
+    const previous = memo.current;
+    if (previous && previous.parts.length === parts.length && parts.every((part, index) => part === previous.parts[index])) return previous.data;
+    const details = rows.flatMap(({ detail }) => (detail ? [detail] : []));
+    memo.current = { parts, data: { volume: volumePerDay(details), rates: successRates(rows), media: mediaUse(rows) } };
+    return memo.current.data;
+  }, [rows]);
+};

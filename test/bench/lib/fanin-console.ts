@@ -7,6 +7,7 @@
  * Driven over IPC: `{ cmd: 'run', agents, credentials, warmupMs, measureMs }` → `{ type: 'online' }`
  * then `{ type: 'result', figures, latency }`; `floe` then serves `{ cmd: 'storm-begin' }`.
  */
+import { TopicFollower } from '../../../shared/topic-patch.js';
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -103,9 +104,10 @@ async function runFloe(command: RunCommand): Promise<void> {
   const onlineAt = new Promise<number>((resolve) => (allOnlineWaiter = resolve));
   const core = createConsoleCore({ configDir });
   const toRendererFleet = toRenderer('fleet');
-  core.service.onTopic('fleet', (view) => {
-    toRendererFleet(view);
-    onFleet(view);
+  const fleetFollower = new TopicFollower<FleetView>();
+  core.service.onTopic('fleet', (push) => {
+    toRendererFleet(push);
+    if (fleetFollower.follow(push) === 'applied' && fleetFollower.value) onFleet(fleetFollower.value);
   });
   core.service.onTopic('location', toRenderer('location'));
   core.service.onTopic('alarms', toRenderer('alarms'));

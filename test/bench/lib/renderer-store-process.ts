@@ -5,13 +5,19 @@
  * every event since the previous push is now in the store, and its latency is now − its send time
  * (events a coalesced push superseded get their send time back from the agent's fixed period).
  */
-import { storeActions } from '../../../renderer/src/store/store.js';
-import type { LocationDetail } from '../../../shared/console-api.js';
+import { createStore } from '../../../renderer/src/store/store.js';
+import type { LocationDetail, LocationsPush } from '../../../shared/console-api.js';
+import type { AlarmsView } from '../../../shared/alarms.js';
+import type { FleetView } from '../../../shared/fleet.js';
+import { TopicFollower, type VersionedPush } from '../../../shared/topic-patch.js';
 import { SENT_AT_PREFIX } from './agent-farm.js';
 import { percentile } from './measure.js';
 
 const period = 1000 / Number(process.env.FLOE_BENCH_RATE ?? 10);
-const actions = storeActions();
+const store = createStore();
+const actions = store.getState();
+const fleet = new TopicFollower<FleetView>();
+const alarms = new TopicFollower<AlarmsView>();
 const lastCount = new Map<string, number>();
 const samples: Array<[number, number]> = [];
 
@@ -31,15 +37,22 @@ function applied(detail: LocationDetail, now: number): void {
 process.on('message', ({ topic, payload }: { topic: string; payload: never }) => {
   switch (topic) {
     case 'fleet':
-      actions.fleetReceived(payload);
+      if (fleet.follow(payload as VersionedPush) === 'applied' && fleet.value) actions.fleetReceived(fleet.value);
       break;
     case 'alarms':
-      actions.alarmsReceived(payload);
+      if (alarms.follow(payload as VersionedPush) === 'applied' && alarms.value) actions.alarmsReceived(alarms.value);
       break;
-    case 'location':
-      actions.locationDetailReceived(payload);
-      applied(payload, Date.now());
+    case 'location': {
+      // The versioned patches of the locations' details, applied by the store as the bridge does.
+      const push = payload as LocationsPush;
+      actions.locationsPushed(push);
+      const now = Date.now();
+      for (const member of push.locations) {
+        const detail = store.getState().details.get(member.id);
+        if (detail) applied(detail as LocationDetail, now);
+      }
       break;
+    }
     case 'stats': {
       const { t0, t1 } = payload as { t0: number; t1: number };
       const inWindow = samples.filter(([sentAt]) => sentAt >= t0 && sentAt < t1).map(([, ms]) => ms);

@@ -4,7 +4,7 @@
  * from their own calendars; offline ones show their last known runs, greyed, with the reason.
  */
 import { useMemo, useState, type ReactNode } from 'react';
-import type { CalendarRun } from '../../../../shared/schedule';
+import type { FleetCalendarRun } from '../../../../shared/fleet-calendar';
 import { consoleApi, openLocation } from '../../bridge';
 import { EmptyState } from '../../components/EmptyState';
 import { StatusBadge } from '../../components/StatusBadge';
@@ -21,11 +21,16 @@ const WEEK_BARS = 3;
 const MONTH_PIPS = 6;
 const weekdayOf = (day: string): string => WEEKDAYS[(new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7] ?? '';
 
-function runClasses(run: CalendarRun, base: string): string {
-  return [base, `run-${runTone(run)}`, `kind-${run.kind}`, run.overlaps.length > 0 ? 'overlap' : ''].filter(Boolean).join(' ');
+/** A run overlaps when it needs a drive another run of its location holds, or runs while another location's does. */
+function overlapsAny(run: FleetCalendarRun): boolean {
+  return run.overlaps.length > 0 || run.acrossCount > 0;
 }
 
-function DayCell({ runs, byId, kind, day, today, location }: Readonly<{ runs: readonly CalendarRun[]; byId: ReadonlyMap<string, CalendarRun>; kind: SheetKind; day: string; today: boolean; location: string }>) {
+function runClasses(run: FleetCalendarRun, base: string): string {
+  return [base, `run-${runTone(run)}`, `kind-${run.kind}`, overlapsAny(run) ? 'overlap' : ''].filter(Boolean).join(' ');
+}
+
+function DayCell({ runs, byId, kind, day, today, location }: Readonly<{ runs: readonly FleetCalendarRun[]; byId: ReadonlyMap<string, FleetCalendarRun>; kind: SheetKind; day: string; today: boolean; location: string }>) {
   const limit = kind === 'week' ? WEEK_BARS : MONTH_PIPS;
   const more = runs.length - limit;
   const label = `${location} ${day}: ${runs.length === 0 ? 'no runs' : `${runs.length} run${runs.length === 1 ? '' : 's'}`}`;
@@ -33,16 +38,17 @@ function DayCell({ runs, byId, kind, day, today, location }: Readonly<{ runs: re
     <div role="gridcell" aria-label={label} data-day={day} className={`fleet-cal-cell${today ? ' today' : ''}`}>
       <ul className={kind === 'week' ? 'runs' : 'pips'}>
         {runs.slice(0, limit).map((run) => {
-          const text = describeRun(run, byId);
+          const across = run.acrossCount > 0 ? `\nat the same time as ${run.acrossCount} run${run.acrossCount === 1 ? '' : 's'} of other locations` : '';
+          const text = describeRun(run, byId) + across;
           return kind === 'week' ? (
             <li key={run.id} className={runClasses(run, 'run')} title={text} aria-label={text} data-run={run.id} data-status={run.status} data-kind={run.kind}>
               <span className="run-text">
                 {run.kind === 'missed' ? '✕ ' : ''}
                 {run.task}
               </span>
-              {run.overlaps.length > 0 ? (
+              {overlapsAny(run) ? (
                 <span className="run-flag" aria-hidden="true">
-                  ⧉
+                  ⚠
                 </span>
               ) : null}
             </li>

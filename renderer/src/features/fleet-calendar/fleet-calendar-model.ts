@@ -1,6 +1,5 @@
 /** Pure helpers of the fleet calendar: the day columns of a sheet, and the rows in health order. */
-import type { FleetCalendar, FleetCalendarRow } from '../../../../shared/fleet-calendar';
-import type { CalendarRun } from '../../../../shared/schedule';
+import type { FleetCalendar, FleetCalendarRow, FleetCalendarRun as CalendarRun } from '../../../../shared/fleet-calendar';
 import { addDays, sheetDays, type SheetKind } from '../location/calendar/calendar-sheet';
 
 /** The fleet calendar's columns: a week Monday to Sunday, or every day of the anchor's month. */
@@ -60,7 +59,7 @@ export function sheetTotals(rows: readonly FleetSheetRow[]): { readonly past: nu
         if (run.kind === 'planned') planned += 1;
         else past += 1;
         if (run.status === 'error' || run.status === 'missed') failed += 1;
-        if (run.overlaps.length > 0) overlaps += 1;
+        if (run.overlaps.length > 0 || run.acrossCount > 0) overlaps += 1;
       }
     }
   }

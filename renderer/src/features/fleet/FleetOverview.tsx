@@ -4,17 +4,18 @@ import { STATUS_WORDS } from '../../../../shared/fleet';
 import { openLocation } from '../../bridge';
 import { EmptyState } from '../../components/EmptyState';
 import { JobsPerDayChart } from '../../components/JobsPerDayChart';
+import { MediaUseChart, SuccessRateChart, VolumePerDayChart } from '../../components/FleetCharts';
 import { LicenseWord } from '../../components/LicenseWord';
 import { LocationCard } from '../../components/LocationCard';
 import { StatusBadge } from '../../components/StatusBadge';
 import { VirtualRows } from '../../components/VirtualRows';
 import { formatAgo } from '../../format';
-import { isLicenseWarning, isProblemLink, licenseTone, summarizeDevices } from '../../health';
-import { useActions, useFleetLayout, useJobsPerDay, useFleetLoaded, useFleetRows, useHealthOrder, useLocation, useLocationDetail } from '../../store/store';
+import { isLicenseWarning, isProblemLink, jobCounts, licenseTone, summarizeDevices } from '../../health';
+import { useActions, useFleetCharts, useFleetLayout, useJobsPerDay, useFleetLoaded, useFleetRows, useHealthOrder, useLocation, useLocationDetail } from '../../store/store';
 import { useNow } from '../../use-now';
 
 const CARD_WIDTH = 270;
-const CARD_ROW_HEIGHT = 150;
+const CARD_ROW_HEIGHT = 172;
 
 function useWidth(): [RefObject<HTMLDivElement | null>, number] {
   const ref = useRef<HTMLDivElement>(null);
@@ -44,6 +45,7 @@ function TableRow({ id, now }: Readonly<{ id: string; now: number }>) {
   const detail = useLocationDetail(id);
   if (!location) return null;
   const summary = summarizeDevices(detail?.devices);
+  const jobs = jobCounts(detail);
   return (
     <div className={`fleet-row${location.status === 'online' ? '' : ' stale'}`} role="row" aria-label={location.name}>
       <span role="cell">
@@ -56,6 +58,12 @@ function TableRow({ id, now }: Readonly<{ id: string; now: number }>) {
       </span>
       <span role="cell">{location.status === 'online' ? 'now' : formatAgo(location.lastSeen, now)}</span>
       <span role="cell">{location.agent?.version ?? '—'}</span>
+      <span role="cell" className="num">
+        {jobs ? jobs.running : '—'}
+      </span>
+      <span role="cell" className={`num${jobs && jobs.failed > 0 ? ' tone-bad' : ''}`}>
+        {jobs ? jobs.failed : '—'}
+      </span>
       <span role="cell" className="num">
         {summary ? `${summary.drivesBusy}/${summary.drivesTotal}` : '—'}
       </span>
@@ -117,6 +125,18 @@ function Attention({ now }: Readonly<{ now: number }>) {
   );
 }
 
+function Charts({ perDay }: Readonly<{ perDay: ReturnType<typeof useJobsPerDay> }>) {
+  const { volume, rates, media } = useFleetCharts();
+  return (
+    <div className="fleet-charts">
+      <JobsPerDayChart data={perDay} />
+      <VolumePerDayChart data={volume} />
+      <SuccessRateChart data={rates} />
+      <MediaUseChart data={media} />
+    </div>
+  );
+}
+
 export function FleetOverview() {
   const loaded = useFleetLoaded();
   const order = useHealthOrder();
@@ -165,6 +185,8 @@ export function FleetOverview() {
             <span role="columnheader">Status</span>
             <span role="columnheader">Last seen</span>
             <span role="columnheader">Agent</span>
+            <span role="columnheader" className="num">Running</span>
+            <span role="columnheader" className="num" title="failed in the location's current backup day">Failed</span>
             <span role="columnheader" className="num">Drives busy</span>
             <span role="columnheader" className="num">Media</span>
             <span role="columnheader" className="num">Mismatches</span>
@@ -194,7 +216,7 @@ export function FleetOverview() {
         </div>
       </header>
       {loaded && order.length > 0 ? <Attention now={now} /> : null}
-      {loaded && order.length > 0 ? <JobsPerDayChart data={perDay} /> : null}
+      {loaded && order.length > 0 ? <Charts perDay={perDay} /> : null}
       {body}
     </section>
   );

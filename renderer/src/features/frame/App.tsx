@@ -4,9 +4,10 @@ import { FleetOverview } from '../fleet/FleetOverview';
 import { LicenseInfoDialog } from '../license/LicenseInfoDialog';
 import { LocationView } from '../location/LocationView';
 import { Sidebar } from '../sidebar/Sidebar';
-import { useActions, useAlarmsOpen, useConsoleLink, useFleetCounts, useOpenAlarmCount, useRequestedDialog, useSearchOpen, useSelection, useTheme } from '../../store/store';
+import { useActions, useAlarmsOpen, useConsoleLink, useFleetCounts, useOpenAlarmCount, usePendingChangeCount, useRequestedDialog, useSearchOpen, useSelection, useTheme } from '../../store/store';
 import { FleetCalendarView } from '../fleet-calendar/FleetCalendarView';
 import { SearchPalette } from '../search/SearchPalette';
+import { RemoteServersDialog } from '../remote-servers/RemoteServersDialog';
 import { AlarmsDialog } from '../alarms/AlarmsDialog';
 import { askNotificationPermission } from '../../alarm-notifier';
 import { applyTheme, NEXT_THEME } from '../../theme';
@@ -49,13 +50,11 @@ export function App() {
   const openAlarms = useOpenAlarmCount();
   const alarmsOpen = useAlarmsOpen();
   const searchOpen = useSearchOpen();
-  useEffect(() => {
-    // The shell's "Remote servers" menu item: the fleet overview lists them.
-    if (dialog === 'open-remote-servers') {
-      actions.fleetOverviewOpened();
-      actions.dialogClosed();
-    }
-  }, [dialog, actions]);
+  const pendingChanges = usePendingChangeCount();
+  const addFromRemoteServers = useCallback(() => {
+    actions.dialogClosed();
+    setAdding(true);
+  }, [actions]);
   return (
     <div className="frame">
       <header className="titlebar">
@@ -69,6 +68,9 @@ export function App() {
             actions.alarmsOpened();
           }}>
           Alarms {openAlarms}
+        </button>
+        <button type="button" className="quiet" onClick={() => actions.dialogRequested('open-remote-servers')} aria-label="Remote servers" title="Configuration → Remote servers">
+          Remote servers{pendingChanges > 0 ? <span className="pending-count"> · {pendingChanges} pending</span> : null}
         </button>
         <button type="button" className="quiet" onClick={() => actions.dialogRequested('open-license-info')} title="Alt+L">
           License info
@@ -88,6 +90,7 @@ export function App() {
       </div>
       <StatusBar />
       {adding ? <AddLocationDialog onClose={closeAdd} /> : null}
+      {dialog === 'open-remote-servers' ? <RemoteServersDialog onClose={actions.dialogClosed} onAdd={addFromRemoteServers} /> : null}
       {dialog === 'open-license-info' ? <LicenseInfoDialog onClose={actions.dialogClosed} /> : null}
       {alarmsOpen ? <AlarmsDialog onClose={actions.alarmsClosed} /> : null}
       {searchOpen ? <SearchPalette /> : null}

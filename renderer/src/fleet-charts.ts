@@ -1,0 +1,67 @@
+/** Pure series for the fleet overview's charts: data volume per backup day, success rate and media use per location. */
+import type { LocationDetail } from '../../shared/console-api';
+import type { LocationView } from '../../shared/fleet';
+
+export interface VolumeBar {
+  readonly day: string;
+  readonly bytes: number;
+}
+
+/** Bytes written by finished backups per backup day, the last `days` days that have any, oldest first. */
+export function volumePerDay(details: Iterable<LocationDetail>, days = 14): VolumeBar[] {
+  const sums = new Map<string, number>();
+  for (const detail of details) {
+    for (const job of detail.jobs?.recent ?? []) {
+      if (job.kind !== 'backup' || job.state === 'cancelled') continue;
+      sums.set(job.backupDay, (sums.get(job.backupDay) ?? 0) + job.bytes);
+    }
+  }
+  return [...sums.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .slice(-days)
+    .map(([day, bytes]) => ({ day, bytes }));
+}
+
+export interface LocationRate {
+  readonly name: string;
+  /** Percent of the recent finished backups that succeeded (warnings count as done). */
+  readonly rate: number;
+  readonly total: number;
+  readonly failed: number;
+}
+
+/** Success rate of each location's recent backups, worst first (at most `limit` rows). */
+export function successRates(rows: ReadonlyArray<{ readonly location: LocationView; readonly detail: LocationDetail | undefined }>, limit = 10): LocationRate[] {
+  return rows
+    .flatMap(({ location, detail }) => {
+      const finished = (detail?.jobs?.recent ?? []).filter((job) => job.kind === 'backup' && job.state !== 'cancelled');
+      if (finished.length === 0) return [];
+      const failed = finished.filter((job) => job.state === 'error').length;
+      return [{ name: location.name, total: finished.length, failed, rate: Math.round(((finished.length - failed) / finished.length) * 1000) / 10 }];
+    })
+    .sort((a, b) => a.rate - b.rate || b.failed - a.failed || a.name.localeCompare(b.name))
+    .slice(0, limit);
+}
+
+export interface MediaUse {
+  readonly name: string;
+  /** Percent of the labelled capacity in use. */
+  readonly used: number;
+  readonly usedBytes: number;
+  readonly capacityBytes: number;
+  readonly cartridges: number;
+}
+
+/** Labelled media capacity in use per location, fullest first (at most `limit` rows). */
+export function mediaUse(rows: ReadonlyArray<{ readonly location: LocationView; readonly detail: LocationDetail | undefined }>, limit = 10): MediaUse[] {
+  return rows
+    .flatMap(({ location, detail }) => {
+      const media = detail?.devices?.media ?? [];
+      const capacityBytes = media.reduce((sum, item) => sum + item.capacity, 0);
+      if (media.length === 0 || capacityBytes === 0) return [];
+      const usedBytes = media.reduce((sum, item) => sum + Math.min(item.used, item.capacity), 0);
+      return [{ name: location.name, usedBytes, capacityBytes, cartridges: media.length, used: Math.round((usedBytes / capacityBytes) * 1000) / 10 }];
+    })
+    .sort((a, b) => b.used - a.used || a.name.localeCompare(b.name))
+    .slice(0, limit);
+}

@@ -1,0 +1,111 @@
+// @vitest-environment jsdom
+/**
+ * The fleet overview against issue #7: each location shows running jobs and the failures of its
+ * backup day (cards and table), failures sort before healthy locations, and the charts of data
+ * volume per day, success rate per location and media use show their data or a designed empty state.
+ */
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startBridge } from '../../renderer/src/bridge';
+import { App } from '../../renderer/src/features/frame/App';
+import { mediaUse, successRates, volumePerDay } from '../../renderer/src/fleet-charts';
+import { storeActions } from '../../renderer/src/store/store';
+import type { LocationDetail } from '../../shared/console-api';
+import type { LocationView } from '../../shared/fleet';
+import { engineDetail, fakeConsole, giveElementsASize, job, location, media, schedulesState } from '../helpers/renderer-fake';
+
+const fake = fakeConsole();
+const DAY = '2026-11-25';
+
+beforeAll(() => {
+  giveElementsASize();
+  window.floe = fake.api;
+  startBridge();
+});
+
+afterEach(() => {
+  cleanup();
+  storeActions().fleetOverviewOpened();
+  storeActions().fleetLayoutChosen('cards');
+  fake.handlers.clear();
+});
+
+function withMedia(detail: LocationDetail, used: number[]): LocationDetail {
+  return { ...detail, devices: { loaders: [], drives: [], pools: [], media: used.map((bytes, n) => media(`DAILY0000${n + 1}`, null, { used: bytes, capacity: 100 })) } };
+}
+
+describe('fleet overview: jobs, failures and charts', () => {
+  it('shows running jobs and failures of the backup day on cards and in the table; failures sort first', async () => {
+    const calm = location('alpha');
+    const failing = location('bravo');
+    const details = new Map<string, LocationDetail>([
+      [calm.id, engineDetail(calm.id, { active: [job({ state: 'running', endedAt: null })], recent: [job({ backupDay: DAY })] }, schedulesState(DAY))],
+      [failing.id, engineDetail(failing.id, { active: [], recent: [job({ state: 'error', backupDay: DAY }), job({ state: 'error', backupDay: '2026-11-24' })] }, schedulesState(DAY))],
+    ]);
+    fake.handlers.set('getLocationDetail', async (args) => details.get((args as { id: string }).id));
+    await act(async () => fake.push('fleet', { locations: [calm, failing] }));
+    render(<App />);
+    await act(async () => new Promise((resolve) => setTimeout(resolve, 10)));
+    const cards = screen.getAllByRole('article');
+    expect(cards.map((card) => card.getAttribute('aria-label'))).toEqual(['bravo', 'alpha']);
+    expect(cards[0]?.textContent).toContain('0 running · 1 failed');
+    expect(cards[1]?.textContent).toContain('1 running · 0 failed');
+    fireEvent.click(screen.getByRole('button', { name: 'Table' }));
+    const table = screen.getByRole('table', { name: 'Locations' });
+    const headers = within(table).getAllByRole('columnheader').map((cell) => cell.textContent);
+    const row = within(table).getByRole('row', { name: 'bravo' });
+    const cells = within(row).getAllByRole('cell').map((cell) => cell.textContent);
+    expect(cells[headers.indexOf('Failed')]).toBe('1');
+    expect(cells[headers.indexOf('Running')]).toBe('0');
+  });
+
+  it('draws volume, success rate and media use from the locations’ state, or says there is nothing yet', async () => {
+    const a = location('alpha');
+    const b = location('bravo');
+    const details = new Map<string, LocationDetail>([
+      [a.id, withMedia(engineDetail(a.id, { active: [], recent: [job({ backupDay: DAY, bytes: 3000 }), job({ backupDay: DAY, bytes: 1000, state: 'error' })] }), [90, 10])],
+      [b.id, withMedia(engineDetail(b.id, { active: [], recent: [job({ backupDay: '2026-11-24', bytes: 500 })] }), [100])],
+    ]);
+    const rows = [a, b].map((site) => ({ location: site, detail: details.get(site.id) }));
+    expect(volumePerDay(details.values())).toEqual([
+      { day: '2026-11-24', bytes: 500 },
+      { day: DAY, bytes: 4000 },
+    ]);
+    expect(successRates(rows)).toEqual([
+      { name: 'alpha', rate: 50, total: 2, failed: 1 },
+      { name: 'bravo', rate: 100, total: 1, failed: 0 },
+    ]);
+    expect(mediaUse(rows).map((row) => [row.name, row.used, row.cartridges])).toEqual([
+      ['bravo', 100, 1],
+      ['alpha', 50, 2],
+    ]);
+
+    fake.handlers.set('getLocationDetail', async (args) => details.get((args as { id: string }).id));
+    await act(async () => fake.push('fleet', { locations: [a, b] }));
+    render(<App />);
+    await act(async () => new Promise((resolve) => setTimeout(resolve, 10)));
+    for (const name of ['Jobs per backup day by status', 'Data volume per backup day', 'Success rate per location (recent backups, worst first)', 'Media capacity in use per location (fullest first)']) {
+      expect(screen.getByRole('region', { name })).toBeTruthy();
+    }
+    cleanup();
+    const bare = location('charlie');
+    fake.handlers.set('getLocationDetail', async () => engineDetail(bare.id, { active: [], recent: [] }));
+    await act(async () => fake.push('fleet', { locations: [bare] }));
+    render(<App />);
+    await act(async () => new Promise((resolve) => setTimeout(resolve, 10)));
+    expect(within(screen.getByRole('region', { name: 'Data volume per backup day' })).getByText('No backups reported by any location yet.')).toBeTruthy();
+    expect(within(screen.getByRole('region', { name: 'Success rate per location (recent backups, worst first)' })).getByText('No finished backups yet.')).toBeTruthy();
+    expect(within(screen.getByRole('region', { name: 'Media capacity in use per location (fullest first)' })).getByText('No labelled media at any location yet.')).toBeTruthy();
+  });
+
+  it('keeps the chart series to the worst ten locations of a large fleet', () => {
+    const sites: LocationView[] = Array.from({ length: 1000 }, (_, n) => location(`site-${String(n).padStart(4, '0')}`));
+    const rows = sites.map((site, n) => ({ location: site, detail: withMedia(engineDetail(site.id, { active: [], recent: [job({ state: n === 500 ? 'error' : 'successful' })] }), [n % 100]) }));
+    const rates = successRates(rows);
+    expect(rates).toHaveLength(10);
+    expect(rates[0]).toMatchObject({ name: 'site-0500', rate: 0 });
+    const use = mediaUse(rows);
+    expect(use).toHaveLength(10);
+    expect(use[0]?.used).toBe(99);
+  });
+});
