@@ -13,20 +13,17 @@ interface Entry {
 }
 
 export class FleetState {
-  private entries = new Map<string, Entry>();
+  private readonly entries = new Map<string, Entry>();
   private readonly listeners = new Set<(view: FleetView) => void>();
   private readonly locationListeners = new Set<(id: string) => void>();
 
   add(registration: Registration): void {
-    this.entries = new Map(this.entries).set(registration.id, { registration, link: INITIAL_LINK_STATUS });
+    this.entries.set(registration.id, { registration, link: INITIAL_LINK_STATUS });
     this.changed(registration.id);
   }
 
   remove(id: string): void {
-    if (!this.entries.has(id)) return;
-    const next = new Map(this.entries);
-    next.delete(id);
-    this.entries = next;
+    if (!this.entries.delete(id)) return;
     this.changed(id);
   }
 
@@ -35,7 +32,8 @@ export class FleetState {
     if (!entry) return;
     const link = applyLinkEvent(entry.link, event);
     if (link === entry.link) return;
-    this.entries = new Map(this.entries).set(id, { ...entry, link });
+    // In place: every delta refreshes `lastSeen`, so a copy of the map per event costs O(locations).
+    this.entries.set(id, { ...entry, link });
     this.changed(id);
   }
 

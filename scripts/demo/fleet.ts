@@ -1,7 +1,7 @@
 /**
  * The demo fleet: real agents from the built output (`dist/`), each on a loopback port with a
  * virtual tape library, pools, labelled media, tasks over a sample tree, schedules and a few
- * backups; dr-site gets a license that expires in 5 days, branch-lyon one failed backup.
+ * backups; dr-site gets a license that expires in 5 days, branch-lyon a backup that ends with warnings.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -112,7 +112,7 @@ export async function startDemoLocation(tools: Tools, data: string, name: string
     appendFileSync(join(source, 'docs/reports/report-1.txt'), 'amended\n');
     await backup(agent, 'docs', 'incr');
     if (name === 'branch-lyon') {
-      // A share that went away: its backup fails, so Events and the alarms have something to show.
+      // A share that went away: its backup ends with warnings, so Events and the alarms have something to show.
       const share = join(source, 'share');
       mkdirSync(share);
       await agent.call('task:add', { ...task, name: 'share', sources: [share], pool: 'WEEKLY', compress: 'none' });

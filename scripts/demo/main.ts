@@ -72,8 +72,14 @@ async function stop(code: number): Promise<void> {
   stopping = true;
   say('\nstopping the demo fleet…');
   await Promise.all(tools.children.map(stopChild));
-  rmSync(data, { recursive: true, force: true });
-  say(`removed ${data}`);
+  try {
+    // Retries: a helper process (floe-license) may still be writing when Ctrl+C comes during start.
+    rmSync(data, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+    say(`removed ${data}`);
+  } catch (error) {
+    process.stderr.write(`floe demo: could not remove ${data} (${error instanceof Error ? error.message : String(error)}); remove it by hand\n`);
+    code = code === 0 ? 1 : code;
+  }
   process.exit(code);
 }
 
@@ -172,6 +178,7 @@ async function openConsole(webUrl: string, webHost: ChildProcess): Promise<void>
     say(`Floe console: the Electron app (pid ${started.child.pid ?? '?'}), demo profile ${configDir}`);
     say('Close its window or press Ctrl+C to stop the demo and remove its data.');
     started.child.once('exit', () => {
+      if (stopping) return;
       say('The console window was closed.');
       void stop(0);
     });

@@ -41,6 +41,7 @@ function nextMessage(child, type) {
 const stopped = (child) => new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)));
 
 async function consoleRun(side, farm, measureS) {
+  // FLOE_BENCH_PROFILE_DIR=dir: each console process writes a V8 CPU profile there (lib/fanin-console.ts).
   const child = fork(new URL('fanin-console.ts', lib), [side], childOptions);
   child.send({ cmd: 'run', agents: farm.agents, credentials: farm.credentials, warmupMs: WARMUP_S * 1000, measureMs: measureS * 1000 });
   const online = await nextMessage(child, 'online');

@@ -40,7 +40,7 @@ export async function startDemo(env: NodeJS.ProcessEnv = {}, args: readonly stri
 
 /** Ctrl+C, as an administrator would; resolves with the exit code. */
 export async function interruptDemo(demo: RunningDemo): Promise<number | null> {
-  if (demo.process.exitCode !== null) return demo.process.exitCode;
+  if (demo.process.exitCode !== null || demo.process.signalCode !== null) return demo.process.exitCode;
   const exited = new Promise<number | null>((resolve) => demo.process.once('exit', (code) => resolve(code)));
   demo.process.kill('SIGINT');
   return exited;

@@ -1,4 +1,5 @@
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +34,21 @@ process.stderr.write('[1:1129/150000.000000:ERROR:ozone_platform_x11.cc(240)] Mi
 process.exit(1);
 `;
 
+/** Processes whose command line names `dir` (Linux /proc): the demo's agents run with `--data DIR/NAME`. */
+function processesUsing(dir: string): string[] {
+  if (!existsSync('/proc/self/cmdline')) return [];
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .flatMap((pid) => {
+      try {
+        const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+        return cmdline.includes(dir) ? [`${pid}: ${cmdline}`] : [];
+      } catch {
+        return [];
+      }
+    });
+}
+
 function refused(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host: '127.0.0.1', port });
@@ -50,8 +66,9 @@ test.beforeAll(async () => {
   demo = await startDemo({ ELECTRON_OVERRIDE_DIST_PATH: fakeDist, DISPLAY: ':99', FLOE_DEMO_CONSOLE: 'auto' });
 });
 
-test.afterAll(() => {
-  if (demo?.process.exitCode === null) demo.process.kill('SIGKILL');
+test.afterAll(async () => {
+  // Ctrl+C, never SIGKILL: the demo must stop its agents and remove its data even when a test failed.
+  if (demo) await interruptDemo(demo);
   rmSync(fakeDist, { recursive: true, force: true });
 });
 
@@ -97,4 +114,44 @@ test('the demo fleet: three locations online with backups, one license expiring;
   expect(existsSync(demo.dataDir)).toBe(false);
   // Nothing listens any more: the agents and the web host stopped with the demo.
   for (const port of [...ports, consolePort]) expect(await refused(port), `port ${port}`).toBe(true);
+  expect(processesUsing(demo.dataDir)).toEqual([]);
+});
+
+test('Ctrl+C while the demo is still starting stops it and removes its data', async () => {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/demo/main.ts'), '--console', 'web'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  await expect.poll(() => /Floe demo: data in (\S+)/.exec(output)?.[1], { timeout: 60_000 }).toBeTruthy();
+  const dataDir = /Floe demo: data in (\S+)/.exec(output)?.[1] ?? '';
+  // Agents are being created and filled: interrupt in the middle of it.
+  await expect.poll(() => existsSync(join(dataDir, 'hq-berlin', 'agent.json')), { timeout: 60_000 }).toBe(true);
+  child.kill('SIGINT');
+  expect(await exited).toBe(0);
+  expect(output).toContain(`removed ${dataDir}`);
+  expect(existsSync(dataDir)).toBe(false);
+  expect(processesUsing(dataDir)).toEqual([]);
+});
+
+test('when the Electron app starts, the demo hands it the profile and stops with it when its window closes', async () => {
+  // A stand-in that starts fine and runs until it is closed, as the real app does with its window.
+  const dist = mkdtempSync(join(tmpdir(), 'floe-fake-electron-up-'));
+  try {
+    writeFileSync(join(dist, 'electron'), `#!${process.execPath}\nprocess.stderr.write('up\\n');\nsetInterval(() => undefined, 1000);\nprocess.on('SIGTERM', () => process.exit(0));\n`);
+    chmodSync(join(dist, 'electron'), 0o755);
+    const running = await startDemo({ ELECTRON_OVERRIDE_DIST_PATH: dist, DISPLAY: ':99' }, ['--console', 'electron']);
+    const pid = Number(/Floe console: the Electron app \(pid (\d+)\), demo profile (\S+)/.exec(running.output())?.[1]);
+    expect(pid).toBeGreaterThan(0);
+    expect(running.output()).not.toContain('falling back');
+    expect(existsSync(join(running.dataDir, 'console/tokens.safe.json'))).toBe(true);
+    const exited = new Promise<number | null>((resolve) => running.process.once('exit', (code) => resolve(code)));
+    process.kill(pid, 'SIGTERM');
+    expect(await exited).toBe(0);
+    expect(running.output()).toContain('The console window was closed.');
+    expect(existsSync(running.dataDir)).toBe(false);
+    expect(processesUsing(running.dataDir)).toEqual([]);
+  } finally {
+    rmSync(dist, { recursive: true, force: true });
+  }
 });

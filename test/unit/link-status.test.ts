@@ -76,6 +76,21 @@ describe('fleet state', () => {
     expect(views).toHaveLength(5);
   });
 
+  it('signals each change to onLocationChange listeners without building a view, and the view stays current', () => {
+    const fleet = new FleetState();
+    let signals = 0;
+    const subscription = fleet.onLocationChange(() => (signals += 1));
+    fleet.add(registration('alpha', 1));
+    fleet.apply(registration('alpha', 1).id, online);
+    fleet.apply(registration('alpha', 1).id, { type: 'heard', at: '2026-11-23T09:00:01.000Z' });
+    expect(signals).toBe(3);
+    expect(fleet.location(registration('alpha', 1).id)?.lastSeen).toBe('2026-11-23T09:00:01.000Z');
+    subscription.dispose();
+    fleet.remove(registration('alpha', 1).id);
+    expect(signals).toBe(3);
+    expect(fleet.view().locations).toEqual([]);
+  });
+
   it('ignores events for unknown locations and unsubscribes listeners', () => {
     const fleet = new FleetState();
     let calls = 0;

@@ -52,7 +52,7 @@ describe('Events tab', () => {
     expect(document.querySelector('img')).toBeNull();
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Errors 2' })));
     expect(within(screen.getByRole('table', { name: 'Events' })).getAllByRole('row')).toHaveLength(3);
-    expect(screen.getByText(/acknowledgeable alarm and notify feed comes with the console-core/)).toBeTruthy();
+    expect(screen.getByText(/The whole fleet's alarms, which you can acknowledge, are under Alarms in the header/)).toBeTruthy();
 
     fake.handlers.set('checkRun', async () => ({ at: '2026-11-23T19:00:00.000Z', ok: true, problems: [] }));
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Run check' })));

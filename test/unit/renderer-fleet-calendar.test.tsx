@@ -36,8 +36,12 @@ type Range = { from: string; to: string };
 const queries = (): Range[] => fake.calls.filter((call) => call.name === 'getFleetCalendar').map((call) => call.args as Range);
 
 function row(site: LocationView, runs: CalendarRun[], overrides: Partial<FleetCalendarRow> = {}): FleetCalendarRow {
-  return { id: site.id, name: site.name, status: site.status, source: 'agent', reason: null, backupDay: TODAY, runs, truncated: false, ...overrides };
+  const fleetRuns = runs.map((run) => ({ ...run, key: `${site.id}/${run.id}`, locationId: site.id, location: site.name, acrossCount: 0 }));
+  return { id: site.id, name: site.name, status: site.status, source: 'agent', reason: null, backupDay: TODAY, runs: fleetRuns, truncated: false, ...overrides };
 }
+
+/** No overlaps across locations unless a test says so. */
+const NO_ACROSS = { across: [], withinCount: 0, truncated: false };
 
 async function open(sites: LocationView[], answer: (range: Range) => Promise<FleetCalendar>): Promise<void> {
   fake.handlers.set('getLocationDetail', async (args) => engineDetail((args as { id: string }).id, { active: [], recent: [] }, schedulesState(TODAY)));
@@ -57,7 +61,7 @@ describe('fleet calendar', () => {
     const berlin = location('hq-berlin');
     const lyon = location('branch-lyon', 'offline');
     await open([berlin, lyon], async (range) => ({
-      ...range,
+      ...range, ...NO_ACROSS,
       locations: [
         row(berlin, [
           calendarRun({ id: 'b1', backupDay: '2026-11-23', task: 'home' }),
@@ -98,7 +102,7 @@ describe('fleet calendar', () => {
   it('shows every day of the month as columns with pips; moves by month; Today returns', async () => {
     const site = location('hq-berlin');
     await open([site], async (range) => ({
-      ...range,
+      ...range, ...NO_ACROSS,
       locations: [row(site, Array.from({ length: 9 }, (_, n) => calendarRun({ id: `m${n}`, backupDay: '2026-11-10', task: `t${n}` })))],
     }));
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Month' })));
@@ -124,7 +128,7 @@ describe('fleet calendar', () => {
     let fail = true;
     await open([site], (range) =>
       new Promise<FleetCalendar>((resolve, reject) => {
-        release = () => (fail ? reject(new ConsoleCallError('TIMEOUT', 'getFleetCalendar: no answer')) : resolve({ ...range, locations: [row(site, [])] }));
+        release = () => (fail ? reject(new ConsoleCallError('TIMEOUT', 'getFleetCalendar: no answer')) : resolve({ ...range, ...NO_ACROSS, locations: [row(site, [])] }));
       }),
     );
     expect(screen.getByText('Reading every location’s calendar…')).toBeTruthy();
@@ -138,13 +142,13 @@ describe('fleet calendar', () => {
     fireEvent.change(screen.getByRole('searchbox', { name: 'Filter locations by name' }), { target: { value: 'paris' } });
     expect(screen.getByText('No location matches “paris”')).toBeTruthy();
     cleanup();
-    await open([], async (range) => ({ ...range, locations: [] }));
+    await open([], async (range) => ({ ...range, ...NO_ACROSS, locations: [] }));
     expect(screen.getByText('No locations yet')).toBeTruthy();
   });
 
   it('virtualises 1000 locations and filters them by name', async () => {
     const many = Array.from({ length: 1000 }, (_, n) => location(`site-${String(n).padStart(4, '0')}`));
-    await open(many, async (range) => ({ ...range, locations: many.map((site) => row(site, [calendarRun({ id: `${site.id}-r`, backupDay: '2026-11-24' })])) }));
+    await open(many, async (range) => ({ ...range, ...NO_ACROSS, locations: many.map((site) => row(site, [calendarRun({ id: `${site.id}-r`, backupDay: '2026-11-24' })])) }));
     expect(grid().getAttribute('aria-rowcount')).toBe('1000');
     expect(within(grid()).getAllByRole('row').length).toBeLessThan(60);
     fireEvent.change(screen.getByRole('searchbox', { name: 'Filter locations by name' }), { target: { value: 'site-0999' } });
@@ -153,7 +157,7 @@ describe('fleet calendar', () => {
 
   it('asks again when a job ends, not on progress pushes', async () => {
     const site = location('hq-berlin');
-    await open([site], async (range) => ({ ...range, locations: [row(site, [])] }));
+    await open([site], async (range) => ({ ...range, ...NO_ACROSS, locations: [row(site, [])] }));
     const before = queries().length;
     const running = job({ id: 'j-run', state: 'running', endedAt: null, bytes: 10 });
     await act(async () => fake.push('location', engineDetail(site.id, { active: [running], recent: [] }, schedulesState(TODAY), 2)));
@@ -168,7 +172,7 @@ describe('fleet calendar', () => {
   it('renders agent strings as text, never markup', async () => {
     const site = location('hq-berlin');
     const evil = '<img src=x onerror="window.__pwned=1">';
-    await open([site], async (range) => ({ ...range, locations: [row(site, [calendarRun({ id: 'e1', backupDay: TODAY, task: 'home', schedule: 'nightly' })], { source: 'replica', reason: evil })] }));
+    await open([site], async (range) => ({ ...range, ...NO_ACROSS, locations: [row(site, [calendarRun({ id: 'e1', backupDay: TODAY, task: 'home', schedule: 'nightly' })], { source: 'replica', reason: evil })] }));
     expect(document.querySelector('.fleet-calendar img')).toBeNull();
     expect(screen.getByLabelText('Calendars not read').textContent).toContain(evil);
     expect((window as unknown as { __pwned?: number }).__pwned).toBeUndefined();

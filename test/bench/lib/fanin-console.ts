@@ -19,7 +19,7 @@ import { writePrivateFile } from '../../../main/core/secret-store.js';
 import { PROTOCOL_VERSION } from '../../../shared/protocol/version.js';
 import type { FleetView } from '../../../shared/fleet.js';
 import type { FarmAgentInfo, FarmCredentials } from './agent-farm.js';
-import { percentile, startWindow, type WindowFigures } from './measure.js';
+import { percentile, profileIfAsked, startWindow, type WindowFigures } from './measure.js';
 
 interface RunCommand {
   readonly cmd: 'run';
@@ -95,8 +95,11 @@ async function runFloe(command: RunCommand): Promise<void> {
   // Online = the fleet push (what the renderer shows) lists every location as online.
   let allOnlineWaiter: ((at: number) => void) | undefined;
   let allOfflineWaiter: (() => void) | undefined;
+  const debug = process.env.FLOE_BENCH_DEBUG ? setInterval(() => console.error(`[floe console] ${lastOnline} online`), 2000) : undefined;
+  let lastOnline = 0;
   const onFleet = (view: FleetView): void => {
     const online = view.locations.filter((location) => location.status === 'online').length;
+    lastOnline = online;
     if (online === view.locations.length && view.locations.length === command.agents.length) allOnlineWaiter?.(Date.now());
     if (online === 0) allOfflineWaiter?.();
   };
@@ -138,12 +141,15 @@ async function runFloe(command: RunCommand): Promise<void> {
         });
     }
     if (message.cmd === 'exit') {
+      clearInterval(debug);
       core.dispose();
       renderer.kill();
       process.exit(0);
     }
   });
 }
+
+profileIfAsked(`console-${mode}`);
 
 process.once('message', (command: RunCommand) => {
   void (mode === 'bare' ? runBare(command) : runFloe(command)).catch((error: unknown) => {

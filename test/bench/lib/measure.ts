@@ -1,5 +1,8 @@
 /** Process-side measurements for benchmarks: CPU, peak RSS and event-loop delay over a window, and percentiles. */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { join } from 'node:path';
 import { cpus, release, totalmem, type as osType } from 'node:os';
 
 export interface WindowFigures {
@@ -54,4 +57,22 @@ export function percentile(samples: readonly number[], p: number): number {
 export function machineLine(): string {
   const cpu = cpus();
   return `${osType()} ${release()}, ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 1024 ** 3).toFixed(1)} GiB RAM, node ${process.version}`;
+}
+
+/** FLOE_BENCH_PROFILE_DIR=dir: a V8 CPU profile of this process's first FLOE_BENCH_PROFILE_SECONDS (default 20), for Chrome DevTools. */
+export function profileIfAsked(name: string): void {
+  const dir = process.env.FLOE_BENCH_PROFILE_DIR;
+  if (!dir) return;
+  const session = new Session();
+  session.connect();
+  session.post('Profiler.enable', () =>
+    session.post('Profiler.start', () => {
+      setTimeout(() => {
+        session.post('Profiler.stop', (error, result) => {
+          if (!error) writeFileSync(join(dir, `${name}-${process.pid}.cpuprofile`), JSON.stringify(result.profile));
+          session.disconnect();
+        });
+      }, Number(process.env.FLOE_BENCH_PROFILE_SECONDS ?? 20) * 1000).unref();
+    }),
+  );
 }

@@ -11,7 +11,9 @@ import type { AlarmsView } from '../../../shared/alarms.js';
 import type { FleetView } from '../../../shared/fleet.js';
 import { TopicFollower, type VersionedPush } from '../../../shared/topic-patch.js';
 import { SENT_AT_PREFIX } from './agent-farm.js';
-import { percentile } from './measure.js';
+import { percentile, profileIfAsked } from './measure.js';
+
+profileIfAsked('renderer-store');
 
 const period = 1000 / Number(process.env.FLOE_BENCH_RATE ?? 10);
 const store = createStore();

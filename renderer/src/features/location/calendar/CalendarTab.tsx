@@ -38,7 +38,7 @@ function RunBar({ run, byId }: Readonly<{ run: CalendarRun; byId: ReadonlyMap<st
       </span>
       {run.overlaps.length > 0 ? (
         <span className="run-flag" aria-hidden="true">
-          ⧉
+          ⚠
         </span>
       ) : null}
     </li>

@@ -95,7 +95,7 @@ export function EventsTab({ locationId, detail, canAct }: Readonly<EventsTabProp
         </table>
       )}
       <p className="note muted small">
-        Assembled from this location’s recent jobs, the last pre-flight check and its license. An acknowledgeable alarm and notify feed comes with the console-core work.
+        Assembled from this location’s recent jobs, the last pre-flight check and its license. The whole fleet's alarms, which you can acknowledge, are under Alarms in the header.
       </p>
     </div>
   );
