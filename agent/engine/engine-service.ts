@@ -7,6 +7,7 @@ import type { AgentContext } from '../server/context.js';
 import { runBackup, type EngineDeps } from './backup-run.js';
 import { EngineStore, type IndexEntry } from './engine-store.js';
 import { JobManager } from './job-manager.js';
+import { NameSearch } from './name-search.js';
 import { checkTarget, runRestore } from './restore-run.js';
 import { runVerify } from './verify-run.js';
 import { join } from 'node:path';
@@ -33,6 +34,8 @@ export type TaskInput = { name: string; sources: string[]; excludes?: string[]; 
 export class EngineService {
   readonly store: EngineStore;
   readonly jobs: JobManager;
+  /** The trigram index behind `search`, built in the background after each backup (name-search.ts). */
+  readonly names: NameSearch;
   private readonly deps: EngineDeps;
 
   constructor(
@@ -44,6 +47,7 @@ export class EngineService {
   ) {
     this.store = new EngineStore(ctx.db);
     this.jobs = new JobManager(ctx, this.store, backupDayOf);
+    this.names = new NameSearch(ctx.db);
     this.deps = { ctx, store: this.store, devices, hooksDir: join(ctx.paths.root, 'hooks'), ...(options.retryMs === undefined ? {} : { retryMs: options.retryMs }) };
   }
 
@@ -90,7 +94,11 @@ export class EngineService {
     if (this.jobs.state().active.some((job) => job.kind === 'backup' && job.task === taskName)) {
       throw new FloeError('CONFLICT', `a backup of ${taskName} is already running or queued`);
     }
-    return this.jobs.start('backup', { task: taskName, type }, (job) => runBackup(job, task, type, this.deps));
+    return this.jobs.start('backup', { task: taskName, type }, (job) =>
+      runBackup(job, task, type, this.deps).then(() => {
+        if (job.current.saveset && this.store.saveset(job.current.saveset)) this.buildNameSearch(job.current.saveset);
+      }),
+    );
   }
 
   startRestore(args: { saveset: string; to: string; paths?: string[]; chain?: boolean; original?: boolean; keepSpecialBits?: boolean }): Job {
@@ -118,6 +126,14 @@ export class EngineService {
 
   search(savesetId: string, text: string, limit: number): FileRecord[] {
     if (!this.store.saveset(savesetId)) throw new FloeError('NOT_FOUND', `no saveset ${savesetId}`);
+    const paths = this.names.paths(savesetId, text, limit);
+    if (paths !== null) return this.store.entriesAt(savesetId, paths).map(toRecord);
+    // Not indexed yet (a saveset from before this version, or a build still running): scan, and index it for next time.
+    if (!this.names.ready(savesetId)) this.buildNameSearch(savesetId);
     return this.store.search(savesetId, text, limit).map(toRecord);
+  }
+
+  private buildNameSearch(saveset: string): void {
+    this.names.build(saveset).catch((error: unknown) => this.deps.ctx.logger.error({ err: error, saveset }, 'building the name search index failed; search scans the index meanwhile'));
   }
 }

@@ -257,10 +257,37 @@ export class EngineStore {
     return (this.db.prepare('SELECT * FROM files WHERE saveset = ? AND parent = ? AND name > ? ORDER BY name LIMIT ?').all(saveset, dir, after, limit) as FileRow[]).map(toEntry);
   }
 
+  /** The index rows of `paths` in `saveset`, in the order given (paths not in the index are left out). */
+  entriesAt(saveset: string, paths: readonly string[]): IndexEntry[] {
+    const get = this.db.prepare('SELECT * FROM files WHERE saveset = ? AND path = ?');
+    return paths.map((path) => get.get(saveset, path) as FileRow | undefined).filter((row): row is FileRow => row !== undefined).map(toEntry);
+  }
+
   /** Files whose name contains `text` (case-insensitive), at most `limit`. */
   search(saveset: string, text: string, limit: number): IndexEntry[] {
     const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     return (this.db.prepare("SELECT * FROM files WHERE saveset = ? AND name LIKE ? ESCAPE '\\' ORDER BY path LIMIT ?").all(saveset, pattern, limit) as FileRow[]).map(toEntry);
+  }
+
+  /**
+   * Files of the saveset that share an inode with a file at or under one of `roots` but lie outside
+   * them: the other names of hard links. A restore of selected paths brings them along, since tar
+   * stores the data only under the first name it met and every other name as a link to it.
+   */
+  hardLinkPeers(saveset: string, roots: readonly string[]): string[] {
+    if (roots.length === 0) return [];
+    const selected = roots.map(() => "(path = ? OR (path > ? AND path < ?))").join(' OR ');
+    const bounds = roots.flatMap((root) => {
+      const dir = root.endsWith('/') ? root : `${root}/`;
+      return [root, dir, `${dir.slice(0, -1)}0`]; // '0' follows '/': everything under dir sorts before it
+    });
+    const rows = this.db
+      .prepare(
+        `SELECT path FROM files WHERE saveset = ? AND type = 'file' AND deleted = 0 AND ino IN (
+           SELECT ino FROM files WHERE saveset = ? AND type = 'file' AND deleted = 0 AND (${selected}))`,
+      )
+      .all(saveset, saveset, ...bounds) as Array<{ path: string }>;
+    return rows.map((row) => row.path);
   }
 
   fileCount(saveset: string): number {

@@ -40,19 +40,31 @@ export async function runRestore(job: RunningJob, request: RestoreRequest, deps:
   const { store } = deps;
   mkdirSync(request.to, { recursive: true, mode: 0o700 });
   let plan: Array<{ saveset: Saveset; select: (path: string) => boolean }>;
+  // Selected paths bring the other names of their hard links (tar stores the data under one name only).
+  const wanted = (saveset: Saveset): ((path: string) => boolean) => {
+    const roots = request.paths;
+    if (roots === null) return () => true;
+    const peers = new Set(store.hardLinkPeers(saveset.id, roots).filter((path) => !under(path, roots)));
+    if (peers.size > 0) job.log('info', `${peers.size} other names of selected hard-linked files come along from ${saveset.id}`);
+    return (path) => under(path, roots) || peers.has(path);
+  };
   if (request.chain) {
     const chain = chainOf(store, request.saveset);
     const state = resolveChain(store, chain);
     job.log('info', `point-in-time restore of ${request.saveset.task} as of ${request.saveset.id}: ${chain.map((s) => `${s.type} ${s.id}`).join(' → ')}`);
-    plan = chain.map((saveset) => ({
-      saveset,
-      select: (member: string) => {
-        const path = `/${member.replace(/\/+$/, '')}`;
-        return state.get(path)?.saveset === saveset.id && under(path, request.paths);
-      },
-    }));
+    plan = chain.map((saveset) => {
+      const selected = wanted(saveset);
+      return {
+        saveset,
+        select: (member: string) => {
+          const path = `/${member.replace(/\/+$/, '')}`;
+          return state.get(path)?.saveset === saveset.id && selected(path);
+        },
+      };
+    });
   } else {
-    plan = [{ saveset: request.saveset, select: (member: string) => under(`/${member.replace(/\/+$/, '')}`, request.paths) }];
+    const selected = wanted(request.saveset);
+    plan = [{ saveset: request.saveset, select: (member: string) => selected(`/${member.replace(/\/+$/, '')}`) }];
   }
 
   let files = 0;

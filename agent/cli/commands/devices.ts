@@ -60,7 +60,7 @@ export function registerDeviceCommands(program: Command): void {
     .option('--barcode-prefix <p>', 'VTL: barcode prefix (then the slot number)', 'FLO')
     .option('--cartridges <n>', 'VTL: how many slots get a cartridge (default: all)', integer)
     .option('--mtx <device>', 'mtx: the changer device (e.g. /dev/sg3)')
-    .option('--tape-drive <device>', 'mtx: a tape drive device, in changer order (repeat)', collect)
+    .option('--tape-drive <device>', 'mtx: a tape drive, its non-rewinding device (/dev/nstN), in changer order (repeat); savesets become tape files after the label', collect)
     .option('--mtx-command <path>', 'mtx: the mtx program', 'mtx')
     .option('--mt-command <path>', 'mtx: the mt program', 'mt')
     .addOption(json())
