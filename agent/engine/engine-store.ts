@@ -257,6 +257,12 @@ export class EngineStore {
     return (this.db.prepare('SELECT * FROM files WHERE saveset = ? AND parent = ? AND name > ? ORDER BY name LIMIT ?').all(saveset, dir, after, limit) as FileRow[]).map(toEntry);
   }
 
+  /** How many entries the saveset's archive holds, their logical bytes and its largest entry, as the index recorded them. */
+  indexTotals(saveset: string): { entries: number; bytes: number; largest: number } {
+    const row = this.db.prepare('SELECT COUNT(*) AS entries, COALESCE(SUM(size), 0) AS bytes, COALESCE(MAX(size), 0) AS largest FROM files WHERE saveset = ? AND deleted = 0').get(saveset) as { entries: number; bytes: number; largest: number };
+    return row;
+  }
+
   /** The index rows of `paths` in `saveset`, in the order given (paths not in the index are left out). */
   entriesAt(saveset: string, paths: readonly string[]): IndexEntry[] {
     const get = this.db.prepare('SELECT * FROM files WHERE saveset = ? AND path = ?');

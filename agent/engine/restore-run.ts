@@ -11,7 +11,7 @@ import { chainOf, resolveChain } from './chain.js';
 import type { RunningJob } from './job-manager.js';
 import { readChunks } from './media-reader.js';
 import { gunzipCapped } from './tar/gunzip-capped.js';
-import { safeExtract } from './tar/safe-extract.js';
+import { DEFAULT_EXTRACT_LIMITS, safeExtract, type ExtractLimits } from './tar/safe-extract.js';
 
 /** A saveset never inflates beyond this (decompression bombs). */
 const MAX_INFLATED_BYTES = 2 ** 46;
@@ -23,6 +23,20 @@ export interface RestoreRequest {
   readonly chain: boolean;
   /** Keep setuid/setgid/sticky bits and the security and trusted xattr namespaces (default: cleared; user xattrs always). */
   readonly keepSpecialBits?: boolean;
+}
+
+/**
+ * The restore caps for one saveset: the defaults (which stop bombs), raised where the catalog (ours,
+ * trusted) says the saveset is legitimately bigger: more entries than the default allows, or larger
+ * files (twice the recorded size: a file may have grown between the scan and tar reading it).
+ */
+export function limitsFor(totals: { entries: number; bytes: number; largest: number }): ExtractLimits {
+  return {
+    ...DEFAULT_EXTRACT_LIMITS,
+    maxEntries: Math.max(DEFAULT_EXTRACT_LIMITS.maxEntries, totals.entries + 1000),
+    maxEntryBytes: Math.max(DEFAULT_EXTRACT_LIMITS.maxEntryBytes, 2 * totals.largest),
+    maxTotalBytes: Math.max(DEFAULT_EXTRACT_LIMITS.maxTotalBytes, 2 * totals.bytes),
+  };
 }
 
 function under(path: string, roots: readonly string[] | null): boolean {
@@ -87,6 +101,7 @@ export async function runRestore(job: RunningJob, request: RestoreRequest, deps:
     const result = await safeExtract(input, request.to, {
       select: step.select,
       signal: job.signal,
+      limits: limitsFor(store.indexTotals(step.saveset.id)),
       keepSpecialBits: request.keepSpecialBits === true,
       onEntry: (entry, accepted) => {
         if (!accepted) return;
