@@ -19,6 +19,7 @@ import { PROTOCOL_VERSION } from '../../../shared/protocol/version.js';
 import type { FleetView } from '../../../shared/fleet.js';
 import type { FarmAgentInfo, FarmCredentials } from './agent-farm.js';
 import { percentile, profileIfAsked, startWindow, type WindowFigures } from './measure.js';
+import { LatencyBook, type LatencyFigures } from './latency-book.js';
 
 interface RunCommand {
   readonly cmd: 'run';
@@ -28,11 +29,6 @@ interface RunCommand {
   readonly measureMs: number;
 }
 
-export interface LatencyFigures {
-  readonly events: number;
-  readonly p50Ms: number;
-  readonly p99Ms: number;
-}
 
 const mode = process.argv[2] === 'bare' ? 'bare' : 'floe';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -110,7 +106,13 @@ async function runFloe(command: RunCommand): Promise<void> {
     toRendererFleet(view);
     onFleet(view);
   });
-  core.service.onTopic('location', toRenderer('location'));
+  // Also booked here, as the core pushes (before IPC and the store): splits core time from delivery.
+  const corePush = new LatencyBook(1000 / Number(process.env.FLOE_BENCH_RATE ?? 10));
+  const toRendererLocation = toRenderer('location');
+  core.service.onTopic('location', (detail) => {
+    corePush.applied(detail, Date.now());
+    toRendererLocation(detail);
+  });
   core.service.onTopic('alarms', toRenderer('alarms'));
   send({ type: 'online', ms: (await onlineAt) - start });
   allOnlineWaiter = undefined;
@@ -120,8 +122,12 @@ async function runFloe(command: RunCommand): Promise<void> {
       renderer.once('message', (message) => resolve(message as LatencyFigures));
       renderer.send({ topic: 'stats', payload: { t0, t1 } });
     });
-  const result = await measure(command.warmupMs, command.measureMs, askRenderer);
-  send({ type: 'result', ...result });
+  let window: [number, number] = [0, 0];
+  const result = await measure(command.warmupMs, command.measureMs, (t0, t1) => {
+    window = [t0, t1];
+    return askRenderer(t0, t1);
+  });
+  send({ type: 'result', ...result, corePush: corePush.figures(...window) });
 
   process.on('message', (message: { cmd: string; restartAt?: number }) => {
     if (message.cmd === 'storm-begin') {
