@@ -8,6 +8,8 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts', 'test/unit/**/*.test.tsx'],
           environment: 'node',
+          // jsdom renders of 1000 locations take seconds on 2 busy cores; a timeout is not a speed test.
+          testTimeout: 20_000,
         },
       },
       {

@@ -53,8 +53,10 @@ const f = (value, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits)
 const pad = (text, width) => String(text).padStart(width);
 
 function row(label, { online, result }) {
-  const { figures, latency } = result;
-  return `${label.padEnd(14)} ${pad(f(online.ms / 1000, 2), 7)} ${pad(f(figures.cpuPercent), 7)} ${pad(f(figures.rssPeakMiB, 0), 8)} ${pad(f(figures.eventLoopP99Ms), 9)} ${pad(`${f(latency.p50Ms, 0)} / ${f(latency.p99Ms, 0)}`, 14)} ${pad(latency.events, 8)}`;
+  const { figures, latency, corePush } = result;
+  const core = corePush ? `   (core push ${f(corePush.p50Ms, 0)} / ${f(corePush.p99Ms, 0)} ms)` : '';
+  const perEvent = latency.events > 0 ? (figures.cpuPercent / 100) * figures.seconds * 1e6 / latency.events : Number.NaN;
+  return `${label.padEnd(14)} ${pad(f(online.ms / 1000, 2), 7)} ${pad(f(figures.cpuPercent), 7)} ${pad(f(perEvent, 0), 8)} ${pad(f(figures.rssPeakMiB, 0), 8)} ${pad(f(figures.eventLoopP99Ms), 9)} ${pad(`${f(latency.p50Ms, 0)} / ${f(latency.p99Ms, 0)}`, 14)} ${pad(latency.events, 8)}${core}`;
 }
 
 console.log(`# Floe console fan-in and reconnect storm — ${new Date().toISOString()}`);
@@ -62,8 +64,8 @@ console.log(`# command: node --import tsx test/bench/console-fanin.mjs   (FLOE_B
 console.log(`# machine: ${machineLine()}`);
 console.log(`# agents: one farm process, one HTTPS+socket.io server per agent on 127.0.0.1, ${RATE} job-progress deltas/s each`);
 console.log('# anchor: bare socket.io-client per agent (same TLS, same deltas, no processing); Floe: console core + pushes to the real renderer store in a separate process');
-console.log('# columns: connect = until all connected/Online; CPU = % of one core; RSS = peak; loop = event-loop delay p99; latency = agent send → bare receive / renderer store applied');
-console.log(`${'N / side'.padEnd(14)} ${pad('connect s', 7)} ${pad('CPU %', 7)} ${pad('RSS MiB', 8)} ${pad('loop p99', 9)} ${pad('lat p50/p99 ms', 14)} ${pad('events', 8)}`);
+console.log('# columns: connect = until all connected/Online; CPU = % of one core; µs/event = CPU time per event delivered in the window (fair when the machine starves a process); RSS = peak; loop = event-loop delay p99; latency = agent send → bare receive / renderer store applied (core push = as the core emits it, before IPC)');
+console.log(`${'N / side'.padEnd(14)} ${pad('connect s', 7)} ${pad('CPU %', 7)} ${pad('µs/event', 8)} ${pad('RSS MiB', 8)} ${pad('loop p99', 9)} ${pad('lat p50/p99 ms', 14)} ${pad('events', 8)}`);
 
 const rounds = [...new Set([...FANIN_N, ...(STORM_N > 0 ? [STORM_N] : [])])].sort((a, b) => a - b);
 for (const n of rounds) {

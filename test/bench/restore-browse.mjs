@@ -4,6 +4,8 @@
 // Run: node --import tsx test/bench/restore-browse.mjs   (or `npm run bench`)
 // The index is built through the real path: EngineStore.stageFiles in batches, then commitSaveset.
 // Targets: first page ≤ 200 ms, name search ≤ 1 s. Prints numbers only; it never passes or fails.
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { initAgent, startInProcess } from '../helpers/agents.ts';
 import { openCatalog } from '../../agent/catalog/database.ts';
@@ -112,3 +114,4 @@ for (const c of cases) {
 link.dispose();
 anchorDb.close();
 await agent.close();
+rmSync(dirname(init.dataDir), { recursive: true, force: true });

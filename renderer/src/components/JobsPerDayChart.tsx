@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { DayBar } from '../jobs-per-day';
 
@@ -19,7 +20,8 @@ const ORDER: readonly string[] = SERIES.map((series) => series.key);
 const byStatus = (item: { dataKey?: unknown }): number => ORDER.indexOf(String(item.dataKey));
 
 /** Stacked bars: jobs per backup day by status (memoised data, no animation). */
-export function JobsPerDayChart({ data }: Readonly<JobsPerDayChartProps>) {
+/** Memoised: the fleet overview re-renders on every push, the chart only when its bars change. */
+export const JobsPerDayChart = memo(function JobsPerDayChart({ data }: Readonly<JobsPerDayChartProps>) {
   return (
     <section className="card chart-card" aria-label="Jobs per backup day by status">
       <h3>Jobs per backup day by status</h3>
@@ -43,4 +45,4 @@ export function JobsPerDayChart({ data }: Readonly<JobsPerDayChartProps>) {
       )}
     </section>
   );
-}
+});

@@ -87,6 +87,9 @@ export const useFleetRows = (): ReadonlyArray<{ readonly location: LocationView;
   );
 };
 
+const sameBar = (a: DayBar, b: DayBar | undefined): boolean =>
+  b !== undefined && a.day === b.day && a.successful === b.successful && a.warning === b.warning && a.error === b.error && a.cancelled === b.cancelled;
+
 /** Jobs per backup day by status across the fleet; recomputed only when some location's recent jobs change (not on device pushes). */
 export const useJobsPerDay = (): readonly DayBar[] => {
   const details = useStore((s) => s.details);
@@ -95,7 +98,10 @@ export const useJobsPerDay = (): readonly DayBar[] => {
     const recents = [...details.values()].map((detail) => detail.jobs?.recent);
     const previous = memo.current;
     if (previous && previous.recents.length === recents.length && recents.every((recent, index) => recent === previous.recents[index])) return previous.data;
-    memo.current = { recents, data: jobsPerDay(details.values()) };
+    const data = jobsPerDay(details.values());
+    // Same bars (a push re-sent unchanged recent jobs): keep the old array, so the memoised chart does not re-render.
+    const same = previous !== null && previous.data.length === data.length && data.every((bar, index) => sameBar(bar, previous.data[index]));
+    memo.current = { recents, data: same ? previous.data : data };
     return memo.current.data;
   }, [details]);
 };

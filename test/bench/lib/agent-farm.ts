@@ -38,7 +38,7 @@ export interface FarmCredentials {
 export const SENT_AT_PREFIX = '/srv/bench/';
 
 /** A snapshot from a real agent (its devices, license and schedules sections), to clone for each fake agent. */
-async function realSnapshotTemplate(): Promise<Snapshot> {
+export async function realSnapshotTemplate(): Promise<Snapshot> {
   const dataDir = join(mkdtempSync(join(tmpdir(), 'floe-bench-template-')), 'template');
   const init = await initDataDir({ dataDir, name: 'template', listen: '127.0.0.1:0', now: new Date() });
   const agent = await startAgent({ dataDir: init.dataDir, logger: silentLogger(), listen: { host: '127.0.0.1', port: 0 } });

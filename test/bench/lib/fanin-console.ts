@@ -7,6 +7,8 @@
  * Driven over IPC: `{ cmd: 'run', agents, credentials, warmupMs, measureMs }` → `{ type: 'online' }`
  * then `{ type: 'result', figures, latency }`; `floe` then serves `{ cmd: 'storm-begin' }`.
  */
+import { applyPatch } from '../../../shared/topic-patch.js';
+import type { LocationDetail } from '../../../shared/console-api.js';
 import { TopicFollower } from '../../../shared/topic-patch.js';
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -20,6 +22,7 @@ import { PROTOCOL_VERSION } from '../../../shared/protocol/version.js';
 import type { FleetView } from '../../../shared/fleet.js';
 import type { FarmAgentInfo, FarmCredentials } from './agent-farm.js';
 import { percentile, profileIfAsked, startWindow, type WindowFigures } from './measure.js';
+import { LatencyBook, type LatencyFigures } from './latency-book.js';
 
 interface RunCommand {
   readonly cmd: 'run';
@@ -29,11 +32,6 @@ interface RunCommand {
   readonly measureMs: number;
 }
 
-export interface LatencyFigures {
-  readonly events: number;
-  readonly p50Ms: number;
-  readonly p99Ms: number;
-}
 
 const mode = process.argv[2] === 'bare' ? 'bare' : 'floe';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -112,7 +110,21 @@ async function runFloe(command: RunCommand): Promise<void> {
     toRendererFleet(push);
     if (fleetFollower.follow(push) === 'applied' && fleetFollower.value) onFleet(fleetFollower.value);
   });
-  core.service.onTopic('location', toRenderer('location'));
+  // Also booked here, as the core pushes (before IPC and the store): splits core time from delivery.
+  const corePush = new LatencyBook(1000 / Number(process.env.FLOE_BENCH_RATE ?? 10));
+  const toRendererLocation = toRenderer('location');
+  // The core's location pushes are patches: rebuild each detail (as a renderer would) to read its bench job.
+  const held = new Map<string, LocationDetail>();
+  core.service.onTopic('location', (push) => {
+    const now = Date.now();
+    for (const member of push.locations) {
+      const detail = applyPatch<LocationDetail | undefined>(member.base === null ? undefined : held.get(member.id), member.patch);
+      if (!detail) continue;
+      held.set(member.id, detail);
+      corePush.applied(detail, now);
+    }
+    toRendererLocation(push);
+  });
   core.service.onTopic('alarms', toRenderer('alarms'));
   send({ type: 'online', ms: (await onlineAt) - start });
   allOnlineWaiter = undefined;
@@ -122,8 +134,12 @@ async function runFloe(command: RunCommand): Promise<void> {
       renderer.once('message', (message) => resolve(message as LatencyFigures));
       renderer.send({ topic: 'stats', payload: { t0, t1 } });
     });
-  const result = await measure(command.warmupMs, command.measureMs, askRenderer);
-  send({ type: 'result', ...result });
+  let window: [number, number] = [0, 0];
+  const result = await measure(command.warmupMs, command.measureMs, (t0, t1) => {
+    window = [t0, t1];
+    return askRenderer(t0, t1);
+  });
+  send({ type: 'result', ...result, corePush: corePush.figures(...window) });
 
   process.on('message', (message: { cmd: string; restartAt?: number }) => {
     if (message.cmd === 'storm-begin') {

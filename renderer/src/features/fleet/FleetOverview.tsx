@@ -1,6 +1,7 @@
 /** The fleet overview: what needs attention, then every location as cards or as a table (sorted by health). */
 import { useEffect, useRef, useState, type ReactNode, type RefObject } from 'react';
 import { STATUS_WORDS } from '../../../../shared/fleet';
+import type { LocationDetail } from '../../../../shared/console-api';
 import { openLocation } from '../../bridge';
 import { EmptyState } from '../../components/EmptyState';
 import { JobsPerDayChart } from '../../components/JobsPerDayChart';
@@ -80,25 +81,39 @@ function TableRow({ id, now }: Readonly<{ id: string; now: number }>) {
   );
 }
 
+type AttentionItem = { key: string; glyph: string; tone: string; text: string; id: string; tab?: 'License' | 'Drives & loaders' | 'Jobs' };
+
+/** What a location's detail asks attention for; cached per detail object (a push replaces it), so a render does not rescan every job of the fleet. */
+const detailItemsCache = new WeakMap<LocationDetail, AttentionItem[]>();
+
+function detailItems(id: string, detail: LocationDetail): AttentionItem[] {
+  const cached = detailItemsCache.get(detail);
+  if (cached) return cached;
+  const found: AttentionItem[] = [];
+  if (isLicenseWarning(detail.license) && detail.license) {
+    const license = detail.license;
+    found.push({ key: `${id}-license`, glyph: '⚑', tone: licenseTone(license), id, tab: 'License', text: license.status === 'expired' || license.status === 'invalid' ? `license ${license.status}` : `license ${license.status}, ${license.daysLeft} days left` });
+  }
+  const jobs = detail.jobs;
+  const waiting = jobs?.active.filter((job) => job.state === 'waiting-media') ?? [];
+  if (waiting.length > 0) found.push({ key: `${id}-media`, glyph: '⏏', tone: 'warn', id, tab: 'Jobs', text: `${waiting.length === 1 ? `${waiting[0]?.task ?? 'a job'} is` : `${waiting.length} jobs are`} waiting for media` });
+  const today = detail.schedules?.backupDay;
+  const failed = jobs?.recent.filter((job) => job.state === 'error' && (today === undefined || job.backupDay === today)) ?? [];
+  if (failed.length > 0) found.push({ key: `${id}-failed`, glyph: '✖', tone: 'bad', id, tab: 'Jobs', text: failed.length === 1 ? `${failed[0]?.kind ?? 'job'} ${failed[0]?.task ?? ''} failed` : `${failed.length} jobs failed this backup day` });
+  const mismatches = summarizeDevices(detail.devices)?.mismatches ?? 0;
+  if (mismatches > 0) found.push({ key: `${id}-slots`, glyph: '⚑', tone: 'warn', id, tab: 'Drives & loaders', text: `${mismatches} slot${mismatches === 1 ? '' : 's'} disagree with the catalog` });
+  detailItemsCache.set(detail, found);
+  return found;
+}
+
 function Attention({ now }: Readonly<{ now: number }>) {
   const rows = useFleetRows();
   const items = rows.flatMap(({ location, detail }) => {
-    const found: { key: string; glyph: string; tone: string; text: string; id: string; tab?: 'License' | 'Drives & loaders' | 'Jobs' }[] = [];
+    const found: AttentionItem[] = [];
     if (isProblemLink(location.status)) {
       found.push({ key: `${location.id}-link`, glyph: '✖', tone: 'bad', id: location.id, text: `${STATUS_WORDS[location.status]}${location.status === 'offline' ? `, last seen ${formatAgo(location.lastSeen, now)}` : location.detail ? ` · ${location.detail}` : ''}` });
     }
-    if (isLicenseWarning(detail?.license) && detail?.license) {
-      const license = detail.license;
-      found.push({ key: `${location.id}-license`, glyph: '⚑', tone: licenseTone(license), id: location.id, tab: 'License', text: license.status === 'expired' || license.status === 'invalid' ? `license ${license.status}` : `license ${license.status}, ${license.daysLeft} days left` });
-    }
-    const jobs = detail?.jobs;
-    const waiting = jobs?.active.filter((job) => job.state === 'waiting-media') ?? [];
-    if (waiting.length > 0) found.push({ key: `${location.id}-media`, glyph: '⏏', tone: 'warn', id: location.id, tab: 'Jobs', text: `${waiting.length === 1 ? `${waiting[0]?.task ?? 'a job'} is` : `${waiting.length} jobs are`} waiting for media` });
-    const today = detail?.schedules?.backupDay;
-    const failed = jobs?.recent.filter((job) => job.state === 'error' && (today === undefined || job.backupDay === today)) ?? [];
-    if (failed.length > 0) found.push({ key: `${location.id}-failed`, glyph: '✖', tone: 'bad', id: location.id, tab: 'Jobs', text: failed.length === 1 ? `${failed[0]?.kind ?? 'job'} ${failed[0]?.task ?? ''} failed` : `${failed.length} jobs failed this backup day` });
-    const mismatches = summarizeDevices(detail?.devices)?.mismatches ?? 0;
-    if (mismatches > 0) found.push({ key: `${location.id}-slots`, glyph: '⚑', tone: 'warn', id: location.id, tab: 'Drives & loaders', text: `${mismatches} slot${mismatches === 1 ? '' : 's'} disagree with the catalog` });
+    if (detail) found.push(...detailItems(location.id, detail));
     return found.map((item) => ({ ...item, name: location.name }));
   });
   return (
