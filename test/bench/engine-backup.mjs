@@ -79,7 +79,7 @@ async function main() {
   watchEventLoop();
   const init = await initDataDir({ dataDir: join(root, 'agent'), name: 'bench', listen: '127.0.0.1:0', now: new Date() });
   const agent = await startAgent({ dataDir: init.dataDir, logger: silentLogger(), listen: { host: '127.0.0.1', port: 0 } });
-  const socket = await connectAdmin(init, agent.port);
+  let socket = await connectAdmin(init, agent.port);
   try {
     await call(socket, 'loader:create', { name: 'lib1', kind: 'vtl', drives: 1, slots: 4, ieSlots: 0, capacity: 64 * 1024 ** 3, barcodePrefix: 'BN' });
     await call(socket, 'pool:add', { name: 'BENCH' });
@@ -96,6 +96,9 @@ async function main() {
     for (let round = 1; round <= ROUNDS; round++) {
       console.log(`## round ${round}`);
       for (const [name, dir, bytes, files] of sets) {
+        // A fresh admin connection per step: a long run otherwise outlives the socket (calls then time out).
+        socket.close();
+        socket = await connectAdmin(init, agent.port);
         const archive = join(root, `${name}.tar`);
         const tarCreate = await timed(() => run('tar', ['--create', '--format=pax', '-f', archive, dir]));
         const tarSynced = await timed(async () => {
