@@ -116,7 +116,8 @@ export const consoleCalls = {
 } as const;
 
 /** Commands the Electron shell's menu sends to the renderer (the browser raises them from keys). */
-export const UI_COMMANDS = ['open-license-info', 'open-remote-servers'] as const;
+/** What the shell's menu can ask the renderer to open: a dialog, or the fleet search palette (`open-search`). */
+export const UI_COMMANDS = ['open-license-info', 'open-remote-servers', 'open-search'] as const;
 export const uiCommandSchema = z.object({ command: z.enum(UI_COMMANDS) });
 export type UiCommand = z.infer<typeof uiCommandSchema>;
 export type UiCommandName = UiCommand['command'];

@@ -1,6 +1,6 @@
 /**
  * The application menu. `buildMenuTemplate` is pure (tests read the template); items that open a
- * dialog only raise a UI command, which reaches the renderer as the `uiCommand` topic.
+ * dialog (or the search palette) only raise a UI command, which reaches the renderer as the `uiCommand` topic.
  */
 import { Menu, type MenuItemConstructorOptions } from 'electron';
 import type { UiCommandName } from '../../shared/console-api.js';
@@ -14,6 +14,9 @@ export interface MenuOptions {
 
 export function buildMenuTemplate(options: MenuOptions): MenuItemConstructorOptions[] {
   const view: MenuItemConstructorOptions[] = [
+    // The renderer also answers Ctrl/⌘+K and `/` (outside text fields) with the same palette.
+    { id: 'search', label: 'Search the fleet…', accelerator: 'CmdOrCtrl+K', click: () => options.raise('open-search') },
+    { type: 'separator' },
     { role: 'resetZoom' },
     { role: 'zoomIn' },
     { role: 'zoomOut' },

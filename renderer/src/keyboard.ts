@@ -1,6 +1,7 @@
 /**
- * Application-wide keyboard shortcuts, registered once at startup. In Electron the menu carries
- * the same accelerators; handling the key here (and preventing the default) serves the browser.
+ * Application-wide keyboard shortcuts, registered once at startup: `/` (outside text fields) and
+ * Ctrl/⌘+K open the fleet search palette, Alt+L License info. In Electron the menu carries the same
+ * accelerators; handling the key here (and preventing the default) serves the browser.
  */
 import type { UiCommandName } from '../../shared/console-api';
 import { storeActions } from './store/store';
@@ -14,21 +15,12 @@ interface Shortcut {
 
 const SHORTCUTS: readonly Shortcut[] = [{ code: 'KeyL', alt: true, command: 'open-license-info' }];
 
-/** The id of the sidebar's filter box, which `/` focuses (Ctrl/⌘+K opens the fleet-wide search). */
+/** The id of the sidebar's filter box (typing a letter in the tree moves there with it; see Sidebar). */
 export const SEARCH_INPUT_ID = 'tree-filter';
 
 function isTyping(target: EventTarget | null): boolean {
   const element = target as { tagName?: string; isContentEditable?: boolean } | null;
   return element?.tagName === 'INPUT' || element?.tagName === 'TEXTAREA' || element?.tagName === 'SELECT' || element?.isContentEditable === true;
-}
-
-function focusSearch(): boolean {
-  if (typeof document === 'undefined') return false;
-  const input = document.getElementById(SEARCH_INPUT_ID);
-  if (!(input instanceof HTMLInputElement)) return false;
-  input.focus();
-  input.select();
-  return true;
 }
 
 let registered: (() => void) | undefined;
@@ -41,8 +33,10 @@ export function registerKeyboardShortcuts(target: Window = window): () => void {
       storeActions().searchOpened();
       return;
     }
+    // UI.md: `/` or Ctrl/⌘+K searches everything; `/` only where it would not be typed into a field.
     if (event.key === '/' && !isTyping(event.target) && !event.ctrlKey && !event.metaKey && !event.altKey) {
-      if (focusSearch()) event.preventDefault();
+      event.preventDefault();
+      storeActions().searchOpened();
       return;
     }
     if (event.ctrlKey || event.metaKey || event.shiftKey || event.repeat) return;

@@ -127,10 +127,15 @@ test('drill into a location, label, load and unload a cartridge, License info, b
   await expect(page.getByRole('region', { name: 'Location branch-lyon' }).getByRole('status').first()).toContainText('last seen');
   await page.screenshot({ path: shot('gui-offline-dark') });
 
-  // Keyboard: "/" focuses the filter; typing filters the tree.
+  // Keyboard: "/" opens the fleet search (Esc closes it); typing in the tree goes to its filter.
   await page.locator('body').press('/');
-  await expect(page.getByLabel('Filter the topology')).toBeFocused();
+  await expect(page.getByRole('dialog', { name: 'Search the fleet' }).getByRole('combobox')).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog', { name: 'Search the fleet' })).toBeHidden();
+  await page.getByRole('tree', { name: 'Fleet topology' }).focus();
   await page.keyboard.type('DAILY00001');
+  await expect(page.getByLabel('Filter the topology')).toBeFocused();
+  await expect(page.getByLabel('Filter the topology')).toHaveValue('DAILY00001');
   await expect(page.getByRole('treeitem', { name: 'Media DAILY00001' })).toBeVisible();
   await expect(treeItem(page, 'branch-lyon')).toBeHidden();
   expect(errors).toEqual([]);

@@ -10,10 +10,14 @@ import { ROOT, startE2eAgent, stopProcess, type E2eAgent } from './fleet-fixture
 // Adding a view: one entry in VIEWS, and its page docs/operator/<slug>.md (the last test checks it).
 
 interface DocView {
-  /** docs/operator/<slug>.md shows docs/screenshots/<slug>-light.png and <slug>-dark.png. */
+  /** docs/operator/<page ?? slug>.md shows docs/screenshots/<slug>-light.png and <slug>-dark.png. */
   readonly slug: string;
+  /** The operator page when it is another view's (a second picture of the same view). */
+  readonly page?: string;
   /** Brings the view on screen, starting from a freshly loaded console showing the demo fleet. */
   open(page: Page, demo: RunningDemo): Promise<void>;
+  /** Undoes what open() changed on the demo fleet, after the screenshot, so the next view starts alike. */
+  close?(page: Page): Promise<void>;
 }
 
 const LOCATION = 'hq-berlin';
@@ -29,6 +33,23 @@ function locationTab(slug: string, tab: string, name = LOCATION, then?: (page: P
       await view.getByRole('tab', { name: tab, exact: true }).click();
       await expect(view.getByRole('tabpanel')).toBeVisible();
       await then?.(page, demo);
+    },
+  };
+}
+
+/** The fleet calendar, from the sidebar's Fleet → Calendar, on the given sheet. */
+function fleetCalendar(slug: string, sheet: 'Week' | 'Month'): DocView {
+  return {
+    slug,
+    ...(sheet === 'Month' ? { page: 'fleet-calendar' } : {}),
+    async open(page) {
+      await page.getByRole('treeitem', { name: 'Calendar', exact: true }).click();
+      const calendar = page.getByRole('region', { name: 'Fleet calendar' });
+      await calendar.getByRole('button', { name: sheet, exact: true }).click();
+      const grid = calendar.getByRole('grid');
+      for (const name of ['hq-berlin', 'branch-lyon', 'dr-site']) {
+        await expect(grid.getByRole('row', { name }).locator('[data-run]').first()).toBeVisible();
+      }
     },
   };
 }
@@ -101,6 +122,42 @@ export const VIEWS: readonly DocView[] = [
       await expect(dialog.getByRole('button', { name: 'Trust and add' })).toBeEnabled();
     },
   },
+  {
+    slug: 'search',
+    async open(page) {
+      // "d" finds a location (dr-site), tasks (docs), media labels and savesets (of docs).
+      await page.keyboard.press('Control+KeyK');
+      const palette = page.getByRole('dialog', { name: 'Search the fleet' });
+      await expect(palette.getByRole('combobox')).toBeFocused();
+      await page.keyboard.type('d');
+      for (const name of [/^Location dr-site at /, /^Task docs at /, /^Media .* at /, /^Saveset .* at /]) {
+        await expect(palette.getByRole('option', { name }).first()).toBeVisible();
+      }
+    },
+  },
+  fleetCalendar('fleet-calendar', 'Week'),
+  fleetCalendar('fleet-calendar-month', 'Month'),
+  {
+    slug: 'remote-servers',
+    async open(page) {
+      // A token branch-lyon does not know: the edit stays pending with the agent's refusal.
+      await page.getByRole('button', { name: 'Remote servers' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Remote servers' });
+      const row = dialog.getByRole('row', { name: 'branch-lyon' });
+      await row.getByRole('button', { name: 'Edit branch-lyon' }).click();
+      const form = dialog.getByRole('form', { name: 'Edit branch-lyon' });
+      await form.getByLabel('Token').fill('floe_this-token-is-not-known');
+      await form.getByRole('button', { name: 'Save' }).click();
+      await expect(form).toBeHidden();
+      await expect(row.getByText('Auth failed', { exact: true })).toBeVisible();
+      await expect(dialog.getByRole('list', { name: 'Pending changes' }).getByRole('listitem', { name: 'branch-lyon: connection settings modify' })).toBeVisible();
+    },
+    async close(page) {
+      const dialog = page.getByRole('dialog', { name: 'Remote servers' });
+      await dialog.getByRole('button', { name: 'Discard connection settings on branch-lyon' }).click();
+      await expect(dialog.getByRole('row', { name: 'branch-lyon' }).getByText('Online', { exact: true })).toBeVisible();
+    },
+  },
 ];
 
 const SCHEMES = ['light', 'dark'] as const;
@@ -145,13 +202,14 @@ for (const view of VIEWS) {
       // Charts and virtual lists settle after their first frame.
       await page.waitForTimeout(400);
       await page.screenshot({ path: join(shotDir, `${view.slug}-${scheme}.png`) });
+      await view.close?.(page);
     });
   }
 }
 
 test('every view has its operator page showing both screenshots', () => {
   for (const view of VIEWS) {
-    const page = join(ROOT, 'docs/operator', `${view.slug}.md`);
+    const page = join(ROOT, 'docs/operator', `${view.page ?? view.slug}.md`);
     expect(existsSync(page), page).toBe(true);
     const text = readFileSync(page, 'utf8');
     for (const scheme of SCHEMES) expect(text, page).toContain(`../screenshots/${view.slug}-${scheme}.png`);

@@ -60,6 +60,14 @@ describe('store', () => {
     store.getState().dialogRequested('open-license-info');
     expect(store.getState().requestedDialog).toBe('open-license-info');
   });
+
+  it('opens the search palette for open-search (the menu item), leaving the requested dialog alone', async () => {
+    const { createStore } = await vi.importActual<typeof import('../../renderer/src/store/store.js')>('../../renderer/src/store/store');
+    const store = createStore();
+    store.getState().dialogRequested('open-search');
+    expect(store.getState().searchOpen).toBe(true);
+    expect(store.getState().requestedDialog).toBeNull();
+  });
 });
 
 describe('bridge: versioned pushes', () => {

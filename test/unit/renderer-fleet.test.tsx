@@ -132,7 +132,7 @@ describe('License info', () => {
 });
 
 describe('frame', () => {
-  it('moves in the tree with ↑/↓, opens with Enter, focuses the filter with /, opens search with Ctrl+K, filters as you type', async () => {
+  it('moves in the tree with ↑/↓, opens with Enter, opens search with / and Ctrl+K, types from the tree into the filter, filters as you type', async () => {
     const a = location('hq-berlin');
     const b = location('branch-lyon', 'cert-mismatch');
     fake.handlers.set('getLocationDetail', async (args) => detail((args as { id: string }).id, { loaders: [], drives: [], media: [], pools: [] }));
@@ -160,15 +160,23 @@ describe('frame', () => {
     expect(screen.getByRole('dialog', { name: 'Alarms' })).toBeTruthy();
     await act(async () => storeActions().alarmsClosed());
 
-    fireEvent.keyDown(document.body, { key: '/', code: 'Slash' });
+    // `/` and Ctrl+K both open the fleet search (UI.md); Esc closes it.
+    for (const key of [{ key: '/', code: 'Slash' }, { key: 'k', code: 'KeyK', ctrlKey: true }]) {
+      await act(async () => fireEvent.keyDown(document.body, key));
+      const palette = screen.getByRole('dialog', { name: 'Search the fleet' });
+      expect(document.activeElement).toBe(within(palette).getByRole('combobox'));
+      await act(async () => fireEvent.keyDown(document.activeElement as HTMLElement, { key: 'Escape' }));
+      expect(screen.queryByRole('dialog', { name: 'Search the fleet' })).toBeNull();
+    }
+    // `/` typed in a text field stays a character.
     const filter = screen.getByRole('searchbox', { name: 'Filter the topology' });
-    expect(document.activeElement).toBe(filter);
-    filter.blur();
-    await act(async () => fireEvent.keyDown(document.body, { key: 'k', code: 'KeyK', ctrlKey: true }));
-    const palette = screen.getByRole('dialog', { name: 'Search the fleet' });
-    expect(document.activeElement).toBe(within(palette).getByRole('combobox'));
-    await act(async () => fireEvent.keyDown(document.activeElement as HTMLElement, { key: 'Escape' }));
+    await act(async () => fireEvent.keyDown(filter, { key: '/', code: 'Slash' }));
     expect(screen.queryByRole('dialog', { name: 'Search the fleet' })).toBeNull();
+    // Typing in the tree moves to the filter with the letter.
+    tree.focus();
+    await act(async () => fireEvent.keyDown(tree, { key: 'l', code: 'KeyL' }));
+    expect(document.activeElement).toBe(filter);
+    expect((filter as HTMLInputElement).value).toBe('l');
     fireEvent.change(filter, { target: { value: 'lyon' } });
     expect(within(tree).getAllByRole('treeitem').map((item) => item.getAttribute('aria-label'))).toEqual(['Overview', 'Calendar', 'Alarms', 'branch-lyon']);
   });

@@ -78,6 +78,14 @@ describe('search palette', () => {
     // Clicking the backdrop closes too.
     await act(async () => fireEvent.mouseDown(document.querySelector('.search-backdrop') as Element));
     expect(screen.queryByRole('dialog', { name: 'Search the fleet' })).toBeNull();
+    // `/` outside a text field, and the menu's Search (the uiCommand push), open it as well.
+    await act(async () => fireEvent.keyDown(document.body, { key: '/', code: 'Slash' }));
+    expect(screen.getByRole('dialog', { name: 'Search the fleet' })).toBeTruthy();
+    await act(async () => fireEvent.keyDown(within(palette()).getByRole('combobox'), { key: 'Escape' }));
+    await act(async () => fake.push('uiCommand', { command: 'open-search' }));
+    expect(screen.getByRole('dialog', { name: 'Search the fleet' })).toBeTruthy();
+    expect(screen.queryByRole('dialog', { name: 'Remote servers' })).toBeNull();
+    await act(async () => fireEvent.keyDown(within(palette()).getByRole('combobox'), { key: 'Escape' }));
   });
 
   it('debounces typing into one search call, groups hits, moves with ↑/↓ and jumps with Enter to the task’s jobs', async () => {

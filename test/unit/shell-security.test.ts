@@ -428,6 +428,19 @@ describe('application menu', () => {
     expect(contents.sent).toHaveLength(2);
   });
 
+  it('has View → Search the fleet on CmdOrCtrl+K; clicking it pushes uiCommand open-search to the window', () => {
+    const commands = createUiCommandSource();
+    const template = buildMenuTemplate({ isMac: false, developerTools: true, raise: commands.emit });
+    const search = find(submenu(find(template, 'view')), 'search');
+    expect(search).toMatchObject({ label: 'Search the fleet…', accelerator: 'CmdOrCtrl+K' });
+    const core = { ...({} as ConsoleService), onTopic: vi.fn(() => () => undefined) };
+    const contents = new electron.FakeContents();
+    const topics = forwardTopics(withUiCommands(core, commands), contents as never);
+    search?.click?.({} as never, undefined, {} as never);
+    expect(contents.sent).toEqual([[topicChannel('uiCommand'), { command: 'open-search' }]]);
+    topics.dispose();
+  });
+
   it('has Configuration → Remote servers and the standard Edit and Window menus', () => {
     const template = buildMenuTemplate({ isMac: true, developerTools: false, raise: () => undefined });
     expect(submenu(find(template, 'configuration')).map((item) => item.label)).toEqual(['Remote servers…']);

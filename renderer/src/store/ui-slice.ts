@@ -20,7 +20,7 @@ export interface UiSlice {
   readonly selection: Selection;
   readonly theme: ThemeChoice;
   readonly fleetLayout: FleetLayout;
-  /** The fleet-wide search palette (Ctrl/⌘+K) is open. */
+  /** The fleet-wide search palette (`/` or Ctrl/⌘+K, or the menu's Search) is open. */
   readonly searchOpen: boolean;
   dialogRequested(command: UiCommandName): void;
   dialogClosed(): void;
@@ -41,7 +41,8 @@ export const createUiSlice: StateCreator<Store, [], [], UiSlice> = (set) => ({
   theme: 'system',
   fleetLayout: 'cards',
   searchOpen: false,
-  dialogRequested: (requestedDialog) => set({ requestedDialog }),
+  // The search palette is not a dialog of its own kind: the menu's Search opens it like Ctrl/⌘+K does.
+  dialogRequested: (command) => set(command === 'open-search' ? { searchOpen: true } : { requestedDialog: command }),
   dialogClosed: () => set({ requestedDialog: null }),
   fleetOverviewOpened: () => set({ selection: { kind: 'fleet' } }),
   fleetCalendarOpened: () => set({ selection: { kind: 'fleet-calendar' } }),

@@ -60,7 +60,7 @@ export function App() {
       <header className="titlebar">
         <span className="brand">Floe</span>
         <span className="spacer" />
-        <button type="button" className="search-button" onClick={actions.searchOpened} aria-keyshortcuts="Control+K Meta+K" title="Search the fleet (Ctrl/⌘+K)">
+        <button type="button" className="search-button" onClick={actions.searchOpened} aria-keyshortcuts="Control+K Meta+K /" title="Search the fleet (/ or Ctrl/⌘+K)">
           <span aria-hidden="true">⌕</span> Search <kbd>{SEARCH_KEY}</kbd>
         </button>
         <button type="button" className={`quiet alarms-button${openAlarms > 0 ? ' has-alarms' : ''}`} onClick={() => {

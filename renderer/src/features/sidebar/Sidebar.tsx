@@ -57,6 +57,11 @@ function rowLabel(row: TreeRow): string {
   }
 }
 
+/** A printable character typed in the tree; `/` and Space are not (`/` opens the fleet search). */
+function isFilterKey(event: KeyboardEvent<HTMLElement>): boolean {
+  return [...event.key].length === 1 && event.key !== '/' && event.key !== ' ' && !event.ctrlKey && !event.metaKey && !event.altKey;
+}
+
 export function Sidebar({ onAdd }: Readonly<SidebarProps>) {
   const order = useHealthOrder();
   const fleet = useFleetRows();
@@ -146,6 +151,12 @@ export function Sidebar({ onAdd }: Readonly<SidebarProps>) {
       }
     } else if (event.key === 'Escape' && event.currentTarget !== treeRef.current && filter) {
       setFilter('');
+    } else if (event.currentTarget === treeRef.current && isFilterKey(event)) {
+      // Type to filter: a letter typed in the tree goes to the filter box, which keeps the focus.
+      event.preventDefault();
+      setFilter(filter + event.key);
+      setActive(1);
+      document.getElementById(SEARCH_INPUT_ID)?.focus();
     }
   };
 
@@ -157,8 +168,9 @@ export function Sidebar({ onAdd }: Readonly<SidebarProps>) {
           id={SEARCH_INPUT_ID}
           type="search"
           value={filter}
-          placeholder="Filter…   /"
+          placeholder="Filter…"
           aria-label="Filter the topology"
+          title="Filter the tree (typing in the tree types here too)"
           onChange={(event) => {
             setFilter(event.target.value);
             setActive(1);
