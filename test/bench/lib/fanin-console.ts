@@ -9,7 +9,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io as connectClient, type Socket } from 'socket.io-client';
@@ -148,6 +148,7 @@ async function runFloe(command: RunCommand): Promise<void> {
       clearInterval(debug);
       core.dispose();
       renderer.kill();
+      rmSync(configDir, { recursive: true, force: true });
       process.exit(0);
     }
   });
