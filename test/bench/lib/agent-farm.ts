@@ -7,9 +7,9 @@
  * the job carries the send time in `currentFile` and the event count in `files`.
  */
 import { createServer, type Server as HttpsServer } from 'node:https';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Server } from 'socket.io';
 import { io as connectClient } from 'socket.io-client';
 import { MAX_MESSAGE_BYTES, type Snapshot } from '../../../shared/protocol/catalog.js';
@@ -53,6 +53,7 @@ export async function realSnapshotTemplate(): Promise<Snapshot> {
     });
   } finally {
     await agent.close();
+    rmSync(dirname(dataDir), { recursive: true, force: true });
   }
 }
 
@@ -159,8 +160,10 @@ export class AgentFarm {
   static async start(count: number): Promise<AgentFarm> {
     const template = await realSnapshotTemplate();
     const tls = await createSelfSignedCertificate('bench-agent', '127.0.0.1', new Date());
-    const tokens = new TokenStore(join(mkdtempSync(join(tmpdir(), 'floe-bench-tokens-')), 'tokens.json'));
+    const tokensDir = mkdtempSync(join(tmpdir(), 'floe-bench-tokens-'));
+    const tokens = new TokenStore(join(tokensDir, 'tokens.json'));
     const { token } = tokens.create('monitor', new Date());
+    rmSync(tokensDir, { recursive: true, force: true });
     const fingerprint = certificateFingerprint(tls.cert);
     const agents = Array.from({ length: count }, (_, index) => new FakeAgent(`bench-${String(index).padStart(4, '0')}`, tls, fingerprint, tokens, template));
     for (const agent of agents) await agent.listen();

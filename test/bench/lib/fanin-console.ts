@@ -12,7 +12,7 @@ import type { LocationDetail } from '../../../shared/console-api.js';
 import { TopicFollower } from '../../../shared/topic-patch.js';
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io as connectClient, type Socket } from 'socket.io-client';
@@ -160,6 +160,7 @@ async function runFloe(command: RunCommand): Promise<void> {
       clearInterval(debug);
       core.dispose();
       renderer.kill();
+      rmSync(configDir, { recursive: true, force: true });
       process.exit(0);
     }
   });
