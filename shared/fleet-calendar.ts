@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { backupDaySchema } from './devices.js';
 import type { JobsState } from './engine.js';
 import { locationStatusSchema } from './fleet.js';
-import { calendarRunSchema, MAX_CALENDAR_SPAN_DAYS, type CalendarRun } from './schedule.js';
+import { calendarRunSchema, MAX_CALENDAR_SPAN_DAYS, pastRunsOf, type CalendarRun } from './schedule.js';
 
 const DAY_MS = 86_400_000;
 /** At most this many runs in one answer (the earliest); `truncated` says when more were left out. */
@@ -88,24 +88,7 @@ export const fleetCalendarSchema = z.object({
 });
 export type FleetCalendar = z.infer<typeof fleetCalendarSchema>;
 
-/** The past runs a location's replicated jobs still show in [from, to): backups only, as the agent's calendar lists them. */
+/** The past runs a location's replicated jobs still show in [from, to) (see pastRunsOf). */
 export function pastRunsOfJobs(jobs: JobsState | null | undefined, from: Date, to: Date): CalendarRun[] {
-  if (!jobs) return [];
-  return [...jobs.active, ...jobs.recent]
-    .filter((job) => job.kind === 'backup' && job.task !== null && Date.parse(job.queuedAt) >= from.getTime() && Date.parse(job.queuedAt) < to.getTime())
-    .map((job) => ({
-      id: job.id,
-      kind: 'past' as const,
-      jobId: job.id,
-      task: job.task ?? '',
-      schedule: null,
-      type: job.type ?? 'full',
-      status: job.state === 'waiting-media' ? ('queued' as const) : job.state,
-      start: job.startedAt ?? job.queuedAt,
-      end: job.endedAt,
-      bytes: job.bytes,
-      backupDay: job.backupDay,
-      drive: job.drive,
-      overlaps: [],
-    }));
+  return jobs ? pastRunsOf([...jobs.active, ...jobs.recent], from, to) : [];
 }

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { backupDaySchema, loaderNameSchema } from './devices.js';
-import { taskNameSchema } from './engine.js';
+import { taskNameSchema, type Job } from './engine.js';
 
 /** The longest calendar span one query may ask for, so one answer stays bounded. */
 export const MAX_CALENDAR_SPAN_DAYS = 62;
@@ -165,3 +165,24 @@ export const schedulesStateSchema = z.object({
   lastCheck: checkReportSchema.nullable(),
 });
 export type SchedulesState = z.infer<typeof schedulesStateSchema>;
+
+/** The calendar's past runs: the backups among these jobs queued in [from, to), as the agent's calendar lists them. */
+export function pastRunsOf(jobs: readonly Job[], from: Date, to: Date): CalendarRun[] {
+  return jobs
+    .filter((job) => job.kind === 'backup' && job.task !== null && Date.parse(job.queuedAt) >= from.getTime() && Date.parse(job.queuedAt) < to.getTime())
+    .map((job) => ({
+      id: job.id,
+      kind: 'past' as const,
+      jobId: job.id,
+      task: job.task ?? '',
+      schedule: null,
+      type: job.type ?? 'full',
+      status: job.state === 'waiting-media' ? ('queued' as const) : job.state,
+      start: job.startedAt ?? job.queuedAt,
+      end: job.endedAt,
+      bytes: job.bytes,
+      backupDay: job.backupDay,
+      drive: job.drive,
+      overlaps: [],
+    }));
+}

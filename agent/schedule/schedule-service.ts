@@ -4,7 +4,7 @@
  * sm_notify), and the calendar answers past, planned and missed runs with overlaps.
  */
 import { FloeError } from '../../shared/errors.js';
-import type { CalendarRun, CheckReport, Schedule, SchedulesState } from '../../shared/schedule.js';
+import { pastRunsOf, type CalendarRun, type CheckReport, type Schedule, type SchedulesState } from '../../shared/schedule.js';
 import type { DeviceService } from '../devices/device-service.js';
 import type { EngineService } from '../engine/engine-service.js';
 import { runHook } from '../engine/hooks.js';
@@ -128,24 +128,7 @@ export class ScheduleService {
       const media = pool ? this.devices.listMedia(pool).find((m) => m.location.kind !== 'outside') : undefined;
       return media && 'loader' in media.location ? { loader: media.location.loader, number: 0 } : null;
     };
-    const past: CalendarRun[] = this.engine.jobs
-      .list(5000)
-      .filter((job) => job.kind === 'backup' && job.task !== null && Date.parse(job.queuedAt) >= from.getTime() && Date.parse(job.queuedAt) < to.getTime())
-      .map((job) => ({
-        id: job.id,
-        kind: 'past' as const,
-        jobId: job.id,
-        task: job.task ?? '',
-        schedule: null,
-        type: job.type ?? 'full',
-        status: job.state === 'waiting-media' ? ('queued' as const) : job.state,
-        start: job.startedAt ?? job.queuedAt,
-        end: job.endedAt,
-        bytes: job.bytes,
-        backupDay: job.backupDay,
-        drive: job.drive,
-        overlaps: [],
-      }));
+    const past = pastRunsOf(this.engine.jobs.list(5000), from, to);
     const now = this.ctx.clock();
     const planned = to > now ? plannedRuns(this.store.list(), from > now ? from : now, to, { backupDay: config, durations, driveFor }) : [];
     const missed: CalendarRun[] = this.store.missedBetween(from, to).flatMap(({ schedule: name, at }) => {
