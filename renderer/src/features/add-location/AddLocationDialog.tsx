@@ -5,22 +5,11 @@
 import { useState, type FormEvent } from 'react';
 import type { ProbeResult } from '../../../../shared/console-api';
 import { Dialog } from '../../components/Dialog';
+import { ConnectionFields, portNumber, type ConnectionFieldValues as Fields } from '../../components/ConnectionFields';
 import { consoleApi } from '../../bridge';
 
 export interface AddLocationDialogProps {
   readonly onClose: () => void;
-}
-
-interface Fields {
-  name: string;
-  host: string;
-  port: string;
-  token: string;
-}
-
-function portNumber(text: string): number | null {
-  const port = Number(text);
-  return Number.isInteger(port) && port >= 1 && port <= 65535 ? port : null;
 }
 
 export function AddLocationDialog({ onClose }: Readonly<AddLocationDialogProps>) {
@@ -70,22 +59,7 @@ export function AddLocationDialog({ onClose }: Readonly<AddLocationDialogProps>)
   return (
     <Dialog title="Add location" onClose={onClose}>
       <form className="form" onSubmit={connect}>
-        <label>
-          Name
-          <input value={fields.name} onChange={edit('name')} required maxLength={64} autoComplete="off" />
-        </label>
-        <label>
-          Host
-          <input value={fields.host} onChange={edit('host')} required maxLength={253} autoComplete="off" spellCheck={false} />
-        </label>
-        <label>
-          Port
-          <input value={fields.port} onChange={edit('port')} required inputMode="numeric" />
-        </label>
-        <label>
-          Token
-          <input value={fields.token} onChange={edit('token')} required type="password" autoComplete="off" />
-        </label>
+        <ConnectionFields fields={fields} edit={edit} />
         {probe ? (
           <section className="fingerprint" aria-label="Agent certificate">
             <p>

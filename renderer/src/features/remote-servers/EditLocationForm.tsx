@@ -7,15 +7,11 @@ import { useState, type FormEvent } from 'react';
 import type { ProbeResult } from '../../../../shared/console-api';
 import type { LocationView } from '../../../../shared/fleet';
 import { consoleApi } from '../../bridge';
+import { ConnectionFields, portNumber } from '../../components/ConnectionFields';
 
 export interface EditLocationFormProps {
   readonly location: LocationView;
   readonly onDone: () => void;
-}
-
-function portNumber(text: string): number | null {
-  const port = Number(text);
-  return Number.isInteger(port) && port >= 1 && port <= 65535 ? port : null;
 }
 
 export function EditLocationForm({ location, onDone }: Readonly<EditLocationFormProps>) {
@@ -63,22 +59,7 @@ export function EditLocationForm({ location, onDone }: Readonly<EditLocationForm
   return (
     <form className="form edit-location" onSubmit={save} aria-label={`Edit ${location.name}`}>
       <h3>Edit {location.name}</h3>
-      <label>
-        Name
-        <input value={fields.name} onChange={edit('name')} required maxLength={64} autoComplete="off" />
-      </label>
-      <label>
-        Host
-        <input value={fields.host} onChange={edit('host')} required maxLength={253} autoComplete="off" spellCheck={false} />
-      </label>
-      <label>
-        Port
-        <input value={fields.port} onChange={edit('port')} required inputMode="numeric" />
-      </label>
-      <label>
-        Token
-        <input value={fields.token} onChange={edit('token')} type="password" autoComplete="off" placeholder="leave blank to keep the stored token" />
-      </label>
+      <ConnectionFields fields={fields} edit={edit} tokenOptional />
       {probe ? (
         <section className="fingerprint" aria-label="Agent certificate">
           <p>
