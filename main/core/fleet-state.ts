@@ -17,8 +17,12 @@ export class FleetState {
   private readonly listeners = new Set<(view: FleetView) => void>();
   private readonly locationListeners = new Set<(id: string) => void>();
 
-  add(registration: Registration): void {
-    this.entries.set(registration.id, { registration, link: INITIAL_LINK_STATUS });
+  /**
+   * Adds a location, or adds it again when its link is replaced (a relink after an edit): it starts
+   * Connecting but keeps when it was last seen (`lastSeen`, default: the time already known).
+   */
+  add(registration: Registration, lastSeen: string | null = this.entries.get(registration.id)?.link.lastSeen ?? null): void {
+    this.entries.set(registration.id, { registration, link: lastSeen === null ? INITIAL_LINK_STATUS : { ...INITIAL_LINK_STATUS, lastSeen } });
     this.changed(registration.id);
   }
 
