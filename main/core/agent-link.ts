@@ -4,7 +4,8 @@
  * It reports link events; it never throws at its owner.
  */
 import { io, type Socket } from 'socket.io-client';
-import { connectErrorDataSchema, deltaSchema, helloSchema, snapshotSchema, type Delta, type Snapshot } from '../../shared/protocol/catalog.js';
+import { connectErrorDataSchema, helloSchema, snapshotSchema, type Delta, type Snapshot } from '../../shared/protocol/catalog.js';
+import { parseDelta } from './delta-parse.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/protocol/events.js';
 import { PROTOCOL_VERSION } from '../../shared/protocol/version.js';
 import { MAX_MESSAGE_BYTES, REQUEST_ID_FIELD, type ClientCommandName } from '../../shared/protocol/catalog.js';
@@ -142,7 +143,7 @@ export class AgentLink implements Disposable {
       this.options.onSnapshot?.(snapshot.data);
     });
     socket.on('delta', (payload) => {
-      const delta = deltaSchema.safeParse(payload);
+      const delta = parseDelta(payload);
       if (!delta.success) return;
       this.heard(false);
       if (this.options.onDelta && !this.options.onDelta(delta.data)) {

@@ -89,7 +89,10 @@ function toView({ registration, link }: Entry): LocationView {
   };
 }
 
+/** The same order as `localeCompare` without arguments, without building a collator per comparison. */
+const byName = new Intl.Collator();
+
 function problemsFirst(a: LocationView, b: LocationView): number {
   const rank = (view: LocationView): number => (isProblemStatus(view.status) ? 0 : 1);
-  return rank(a) - rank(b) || a.name.localeCompare(b.name);
+  return rank(a) - rank(b) || byName.compare(a.name, b.name);
 }
