@@ -47,7 +47,9 @@ type Obj = Record<string, unknown>;
 
 /** Sets an own property, also for a key such as `__proto__` (plain assignment would change the prototype). */
 function setOwn(target: Obj, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  // Plain assignment is several times cheaper; on a plain object only `__proto__` is not a data property.
+  if (key === '__proto__') Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  else target[key] = value;
 }
 
 function isObject(value: unknown): value is Obj {

@@ -4,7 +4,8 @@
  * It reports link events; it never throws at its owner.
  */
 import { io, type Socket } from 'socket.io-client';
-import { connectErrorDataSchema, deltaSchema, helloSchema, snapshotSchema, type Delta, type Snapshot } from '../../shared/protocol/catalog.js';
+import { connectErrorDataSchema, helloSchema, snapshotSchema, type Delta, type Snapshot } from '../../shared/protocol/catalog.js';
+import { parseDelta } from './delta-parse.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/protocol/events.js';
 import { PROTOCOL_VERSION } from '../../shared/protocol/version.js';
 import { MAX_MESSAGE_BYTES, REQUEST_ID_FIELD, type ClientCommandName } from '../../shared/protocol/catalog.js';
@@ -36,6 +37,9 @@ export interface AgentLinkOptions {
 
 type AgentSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
+/** A location's "last seen" moves at most this often while deltas stream (1 s: what a card shows). */
+export const HEARD_INTERVAL_MS = 1000;
+
 export class AgentLink implements Disposable {
   private socket: AgentSocket | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -45,6 +49,8 @@ export class AgentLink implements Disposable {
   private disposed = false;
   private helloRole: Role | null = null;
   private readonly pinned: PinnedAgent;
+  /** When `heard` was last reported (ms): at most one a second, so a busy agent costs no object per delta. */
+  private heardAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: AgentLinkOptions) {
     this.pinned = new PinnedAgent(options.fingerprint);
@@ -69,6 +75,14 @@ export class AgentLink implements Disposable {
 
   private now(): string {
     return (this.options.clock?.() ?? new Date()).toISOString();
+  }
+
+  /** Reports `heard` (refreshes last seen) at most once per HEARD_INTERVAL_MS; always after a snapshot. */
+  private heard(force: boolean): void {
+    const ms = this.options.clock ? this.options.clock().getTime() : Date.now();
+    if (!force && ms - this.heardAt < HEARD_INTERVAL_MS) return;
+    this.heardAt = ms;
+    this.emit({ type: 'heard', at: new Date(ms).toISOString() });
   }
 
   private connect(): void {
@@ -125,13 +139,13 @@ export class AgentLink implements Disposable {
       if (!snapshot.success) return;
       this.lastSeq = snapshot.data.seq;
       this.epoch = snapshot.data.epoch;
-      this.emit({ type: 'heard', at: this.now() });
+      this.heard(true);
       this.options.onSnapshot?.(snapshot.data);
     });
     socket.on('delta', (payload) => {
-      const delta = deltaSchema.safeParse(payload);
+      const delta = parseDelta(payload);
       if (!delta.success) return;
-      this.emit({ type: 'heard', at: this.now() });
+      this.heard(false);
       if (this.options.onDelta && !this.options.onDelta(delta.data)) {
         this.requestSnapshot();
         return;

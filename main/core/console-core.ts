@@ -149,8 +149,8 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
   offlineTimer.unref();
   lifetime.add({ dispose: () => clearInterval(offlineTimer) });
 
-  const openLink = (registration: Registration, token: string): void => {
-    fleet.add(registration);
+  const openLink = (registration: Registration, token: string, lastSeen?: string | null): void => {
+    fleet.add(registration, ...(lastSeen === undefined ? [] : [lastSeen]));
     const replica = new LocationReplica();
     replicas.set(registration.id, replica);
     const link = new AgentLink({
@@ -198,10 +198,13 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
       return provisioner;
     },
     relink(id) {
+      // The new link starts Connecting; the location keeps when it was last seen (now, if it was online).
+      const before = fleet.location(id);
+      const lastSeen = before?.status === 'online' ? clock().toISOString() : (before?.lastSeen ?? null);
       closeLink(id);
       const registration = registry.get(id);
       const token = secrets.get(id);
-      if (registration && token) openLink(registration, token);
+      if (registration && token) openLink(registration, token, lastSeen);
     },
     unlink(id) {
       closeLink(id);

@@ -17,8 +17,12 @@ export class FleetState {
   private readonly listeners = new Set<(view: FleetView) => void>();
   private readonly locationListeners = new Set<(id: string) => void>();
 
-  add(registration: Registration): void {
-    this.entries.set(registration.id, { registration, link: INITIAL_LINK_STATUS });
+  /**
+   * Adds a location, or adds it again when its link is replaced (a relink after an edit): it starts
+   * Connecting but keeps when it was last seen (`lastSeen`, default: the time already known).
+   */
+  add(registration: Registration, lastSeen: string | null = this.entries.get(registration.id)?.link.lastSeen ?? null): void {
+    this.entries.set(registration.id, { registration, link: lastSeen === null ? INITIAL_LINK_STATUS : { ...INITIAL_LINK_STATUS, lastSeen } });
     this.changed(registration.id);
   }
 
@@ -85,7 +89,10 @@ function toView({ registration, link }: Entry): LocationView {
   };
 }
 
+/** The same order as `localeCompare` without arguments, without building a collator per comparison. */
+const byName = new Intl.Collator();
+
 function problemsFirst(a: LocationView, b: LocationView): number {
   const rank = (view: LocationView): number => (isProblemStatus(view.status) ? 0 : 1);
-  return rank(a) - rank(b) || a.name.localeCompare(b.name);
+  return rank(a) - rank(b) || byName.compare(a.name, b.name);
 }

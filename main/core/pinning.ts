@@ -5,13 +5,21 @@
  */
 import { Agent, type RequestOptions } from 'node:https';
 import type { Duplex } from 'node:stream';
-import { connect, type ConnectionOptions, type TLSSocket } from 'node:tls';
+import { connect, createSecureContext, type ConnectionOptions, type SecureContext, type TLSSocket } from 'node:tls';
 import { FloeError } from '../../shared/errors.js';
 
 export function fingerprintOf(socket: TLSSocket): string | null {
   const cert = socket.getPeerX509Certificate();
   return cert ? `SHA256:${cert.fingerprint256}` : null;
 }
+
+/**
+ * One TLS context for every agent connection. Trust is the pinned fingerprint, not a CA, so the
+ * contexts would all be equal; building one per connect (it loads the CA store) cost about 8 % of
+ * the console's CPU in a reconnect storm of 500 agents (docs/benchmarks.md).
+ */
+let sharedContext: SecureContext | undefined;
+const pinnedContext = (): SecureContext => (sharedContext ??= createSecureContext());
 
 /** An HTTPS agent that only hands out TLS sockets whose peer certificate has the pinned fingerprint. */
 export class PinnedAgent extends Agent {
@@ -29,7 +37,7 @@ export class PinnedAgent extends Agent {
   }
 
   override createConnection(options: RequestOptions, callback?: (error: Error | null, stream: Duplex) => void): undefined {
-    const socket = connect({ ...(options as ConnectionOptions), rejectUnauthorized: false });
+    const socket = connect({ ...(options as ConnectionOptions), secureContext: pinnedContext(), rejectUnauthorized: false });
     const onError = (error: Error): void => callback?.(error, socket);
     socket.once('error', onError);
     socket.once('secureConnect', () => {

@@ -141,8 +141,12 @@ describe('provisioning states through offline periods', () => {
     expect((await console.service.changeSchedule({ id: view.id, mode: 'modify', schedule: { ...NIGHTLY, name: 'ghost' } })).change?.lastError).toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/no schedule named/) });
 
     // A wrong token in an edit: pending (modify) with the refusal; discarding it restores the working token.
+    const seenBeforeEdit = console.fleet.location(view.id)?.lastSeen ?? null;
+    expect(seenBeforeEdit).not.toBeNull();
     await console.service.editLocation({ id: view.id, token: 'floe_not-a-valid-token' });
     await waitFor('edit refused', () => registerState() === 'modify' && statusOf(console, view.id) === 'auth-failed');
+    // The relink keeps when the location was last seen: its card must not read "last seen never".
+    expect(Date.parse(console.fleet.location(view.id)?.lastSeen ?? '')).toBeGreaterThanOrEqual(Date.parse(seenBeforeEdit ?? ''));
     const edit = latest.changes.find((change) => change.kind === 'register' && change.state === 'modify');
     expect(edit?.lastError?.code).toBe('AUTH_FAILED');
     await console.service.discardChange({ change: edit?.id ?? '' });

@@ -91,6 +91,18 @@ describe('fleet state', () => {
     expect(fleet.view().locations).toEqual([]);
   });
 
+  it('adding a location again (a relink after an edit) keeps its last-seen time', () => {
+    const fleet = new FleetState();
+    const alpha = registration('alpha', 1);
+    fleet.add(alpha);
+    fleet.apply(alpha.id, online);
+    fleet.apply(alpha.id, { type: 'lost', at: '2026-11-23T09:00:05.000Z', detail: 'transport close' });
+    fleet.add({ ...alpha, port: 7999 });
+    expect(fleet.location(alpha.id)).toMatchObject({ status: 'connecting', port: 7999, lastSeen: '2026-11-23T09:00:05.000Z' });
+    fleet.apply(alpha.id, { type: 'refused', reason: 'auth', detail: 'token refused' });
+    expect(fleet.location(alpha.id)).toMatchObject({ status: 'auth-failed', lastSeen: '2026-11-23T09:00:05.000Z' });
+  });
+
   it('ignores events for unknown locations and unsubscribes listeners', () => {
     const fleet = new FleetState();
     let calls = 0;
