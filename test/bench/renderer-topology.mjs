@@ -12,6 +12,7 @@ import { createServer } from 'node:http';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
 import { chromium } from '@playwright/test';
+import { buildSync } from 'esbuild';
 import { CHROMIUM_ARGS } from '../e2e/playwright.config.ts';
 import { realSnapshotTemplate } from './lib/agent-farm.ts';
 import { topologyPage } from './lib/topology-page.js';
@@ -46,6 +47,16 @@ await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const url = `http://127.0.0.1:${server.address().port}/index.html`;
 
 const template = await realSnapshotTemplate();
+// The page publishes its pushes with the core's own diff (shared/topic-patch.ts), bundled for the browser.
+const topicPatchScript = buildSync({
+  entryPoints: [new URL('../../shared/topic-patch.ts', import.meta.url).pathname],
+  bundle: true,
+  write: false,
+  format: 'iife',
+  globalName: 'topicPatch',
+  footer: { js: 'window.__floeTopicPatch = topicPatch;' },
+  platform: 'browser',
+}).outputFiles[0].text;
 const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
 console.log(`# browser: ${executablePath} ${browser.version()}, headless, ${CHROMIUM_ARGS.join(' ')}`);
 console.log('# Floe: built renderer (bridge → zustand store → virtualised topology tree + fleet overview); anchor: plain <table>, one row per location with its job figures, an update rewrites one row');
@@ -61,9 +72,13 @@ async function run(mode) {
     await profiler.send('Profiler.enable');
     await profiler.send('Profiler.start');
   }
+  await page.addInitScript({ content: topicPatchScript });
   await page.addInitScript(topologyPage, { mode, locations: LOCATIONS, jobsPerLocation: JOBS_PER_LOCATION, rate: RATE, template });
   await page.goto(url);
-  await page.waitForFunction(() => window.__bench?.marks.firstRender !== undefined, undefined, { timeout: 120_000 });
+  await page.waitForFunction(() => window.__bench?.marks.firstRender !== undefined, undefined, { timeout: 120_000 }).catch(async (error) => {
+    const seen = await page.evaluate(() => `status bar "${document.querySelector('.statusbar')?.textContent ?? ''}", ${document.querySelectorAll('[role=tree] [role=treeitem]').length} tree items`).catch(() => 'page gone');
+    throw new Error(`${mode}: the first render never came (${seen}; page errors: ${errors.join('; ') || 'none'})`, { cause: error });
+  });
   await page.waitForTimeout(SETTLE_MS);
   await page.evaluate(() => window.__bench.startStreaming());
   await page.waitForTimeout(SECONDS * 1000);

@@ -1,5 +1,5 @@
 /** The fleet overview: what needs attention, then every location as cards or as a table (sorted by health). */
-import { useEffect, useRef, useState, type ReactNode, type RefObject } from 'react';
+import { useDeferredValue, useEffect, useRef, useState, type ReactNode, type RefObject } from 'react';
 import { STATUS_WORDS } from '../../../../shared/fleet';
 import type { LocationDetail } from '../../../../shared/console-api';
 import { openLocation } from '../../bridge';
@@ -140,8 +140,14 @@ function Attention({ now }: Readonly<{ now: number }>) {
   );
 }
 
-function Charts({ perDay }: Readonly<{ perDay: ReturnType<typeof useJobsPerDay> }>) {
-  const { volume, rates, media } = useFleetCharts();
+/**
+ * The charts take their data as deferred values: while details stream in (a fetch answer or a push
+ * each time), React renders the charts in the background and drops renders that newer data has
+ * overtaken, so the tree and the cards stay responsive.
+ */
+function Charts({ perDay: currentPerDay }: Readonly<{ perDay: ReturnType<typeof useJobsPerDay> }>) {
+  const perDay = useDeferredValue(currentPerDay);
+  const { volume, rates, media } = useDeferredValue(useFleetCharts());
   return (
     <div className="fleet-charts">
       <JobsPerDayChart data={perDay} />
