@@ -1,7 +1,8 @@
 // Renderer topology under load (issue #7), in Debian's Chromium via playwright-core, on the built
 // renderer (out/renderer; run `npm run build` first). A bench ConsoleApi (lib/topology-page.js),
 // installed as `window.floe` before the page's scripts, serves 1000 locations with 100 jobs each
-// (100k jobs) to the real bridge and store, then streams 10 updates a second. Anchor: a plain
+// (100k jobs) to the real bridge and store, then streams 10 updates a second (published like the
+// core: one versioned `location` push and one `fleet` patch per 100 ms). Anchor: a plain
 // non-virtualised <table> of the same data and the same updates in the same page.
 // Figures: first render (data ready in the page → first animation frame showing the topology /
 // the full table), then while updates stream: long tasks (PerformanceObserver 'longtask') and
