@@ -1,6 +1,6 @@
 /** The topology tree: Fleet → Overview; locations problems first (filter as you type); the open location's devices. */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { openLocation } from '../../bridge';
 import { StatusBadge } from '../../components/StatusBadge';
 import { formatAgo } from '../../format';
@@ -16,7 +16,8 @@ export interface SidebarProps {
 
 const ROW_HEIGHT = 28;
 
-function LocationLine({ id, now }: Readonly<{ id: string; now: number }>) {
+/** Memoised: it follows its own location and detail, so other locations' pushes skip it. */
+const LocationLine = memo(function LocationLine({ id, now }: Readonly<{ id: string; now: number }>) {
   const location = useLocation(id);
   const detail = useLocationDetail(id);
   if (!location) return null;
@@ -34,7 +35,7 @@ function LocationLine({ id, now }: Readonly<{ id: string; now: number }>) {
       </span>
     </>
   );
-}
+});
 
 function rowLabel(row: TreeRow): string {
   switch (row.kind) {
