@@ -7,14 +7,43 @@ export interface VolumeBar {
   readonly bytes: number;
 }
 
+type RecentJobs = NonNullable<LocationDetail['jobs']>['recent'];
+
+/**
+ * Per-location figures cached per `recent` array (the store replaces it when the jobs change), so
+ * a push that only moves a running job on does not rescan every location's jobs.
+ */
+const volumeCache = new WeakMap<RecentJobs, ReadonlyMap<string, number>>();
+const finishedCache = new WeakMap<RecentJobs, { readonly total: number; readonly failed: number }>();
+
+function volumeOf(recent: RecentJobs): ReadonlyMap<string, number> {
+  const cached = volumeCache.get(recent);
+  if (cached) return cached;
+  const sums = new Map<string, number>();
+  for (const job of recent) {
+    if (job.kind !== 'backup' || job.state === 'cancelled') continue;
+    sums.set(job.backupDay, (sums.get(job.backupDay) ?? 0) + job.bytes);
+  }
+  volumeCache.set(recent, sums);
+  return sums;
+}
+
+function finishedOf(recent: RecentJobs): { readonly total: number; readonly failed: number } {
+  const cached = finishedCache.get(recent);
+  if (cached) return cached;
+  const finished = recent.filter((job) => job.kind === 'backup' && job.state !== 'cancelled');
+  const figures = { total: finished.length, failed: finished.filter((job) => job.state === 'error').length };
+  finishedCache.set(recent, figures);
+  return figures;
+}
+
 /** Bytes written by finished backups per backup day, the last `days` days that have any, oldest first. */
 export function volumePerDay(details: Iterable<LocationDetail>, days = 14): VolumeBar[] {
   const sums = new Map<string, number>();
   for (const detail of details) {
-    for (const job of detail.jobs?.recent ?? []) {
-      if (job.kind !== 'backup' || job.state === 'cancelled') continue;
-      sums.set(job.backupDay, (sums.get(job.backupDay) ?? 0) + job.bytes);
-    }
+    const recent = detail.jobs?.recent;
+    if (!recent) continue;
+    for (const [day, bytes] of volumeOf(recent)) sums.set(day, (sums.get(day) ?? 0) + bytes);
   }
   return [...sums.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
@@ -34,10 +63,10 @@ export interface LocationRate {
 export function successRates(rows: ReadonlyArray<{ readonly location: LocationView; readonly detail: LocationDetail | undefined }>, limit = 10): LocationRate[] {
   return rows
     .flatMap(({ location, detail }) => {
-      const finished = (detail?.jobs?.recent ?? []).filter((job) => job.kind === 'backup' && job.state !== 'cancelled');
-      if (finished.length === 0) return [];
-      const failed = finished.filter((job) => job.state === 'error').length;
-      return [{ name: location.name, total: finished.length, failed, rate: Math.round(((finished.length - failed) / finished.length) * 1000) / 10 }];
+      const recent = detail?.jobs?.recent;
+      const { total, failed } = recent ? finishedOf(recent) : { total: 0, failed: 0 };
+      if (total === 0) return [];
+      return [{ name: location.name, total, failed, rate: Math.round(((total - failed) / total) * 1000) / 10 }];
     })
     .sort((a, b) => a.rate - b.rate || b.failed - a.failed || a.name.localeCompare(b.name))
     .slice(0, limit);

@@ -78,9 +78,13 @@ export function healthRank(location: LocationView, detail: LocationDetail | unde
   return status;
 }
 
-export function sortByHealth(locations: readonly LocationView[], details: ReadonlyMap<string, LocationDetail>): LocationView[] {
+export function sortByHealth(
+  locations: readonly LocationView[],
+  details: ReadonlyMap<string, LocationDetail>,
+  rankOf: (location: LocationView) => number = (location) => healthRank(location, details.get(location.id)),
+): LocationView[] {
   return locations
-    .map((location) => ({ location, rank: healthRank(location, details.get(location.id)) }))
+    .map((location) => ({ location, rank: rankOf(location) }))
     .sort((a, b) => a.rank - b.rank || a.location.name.localeCompare(b.location.name))
     .map(({ location }) => location);
 }

@@ -1,7 +1,8 @@
 // Renderer topology under load (issue #7), in Debian's Chromium via playwright-core, on the built
 // renderer (out/renderer; run `npm run build` first). A bench ConsoleApi (lib/topology-page.js),
 // installed as `window.floe` before the page's scripts, serves 1000 locations with 100 jobs each
-// (100k jobs) to the real bridge and store, then streams 10 updates a second. Anchor: a plain
+// (100k jobs) to the real bridge and store, then streams 10 updates a second (published like the
+// core: one versioned `location` push and one `fleet` patch per 100 ms). Anchor: a plain
 // non-virtualised <table> of the same data and the same updates in the same page.
 // Figures: first render (data ready in the page → first animation frame showing the topology /
 // the full table), then while updates stream: long tasks (PerformanceObserver 'longtask') and
@@ -12,6 +13,7 @@ import { createServer } from 'node:http';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
 import { chromium } from '@playwright/test';
+import { buildSync } from 'esbuild';
 import { CHROMIUM_ARGS } from '../e2e/playwright.config.ts';
 import { realSnapshotTemplate } from './lib/agent-farm.ts';
 import { topologyPage } from './lib/topology-page.js';
@@ -46,6 +48,16 @@ await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const url = `http://127.0.0.1:${server.address().port}/index.html`;
 
 const template = await realSnapshotTemplate();
+// The page publishes its pushes with the core's own diff (shared/topic-patch.ts), bundled for the browser.
+const topicPatchScript = buildSync({
+  entryPoints: [new URL('../../shared/topic-patch.ts', import.meta.url).pathname],
+  bundle: true,
+  write: false,
+  format: 'iife',
+  globalName: 'topicPatch',
+  footer: { js: 'window.__floeTopicPatch = topicPatch;' },
+  platform: 'browser',
+}).outputFiles[0].text;
 const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
 console.log(`# browser: ${executablePath} ${browser.version()}, headless, ${CHROMIUM_ARGS.join(' ')}`);
 console.log('# Floe: built renderer (bridge → zustand store → virtualised topology tree + fleet overview); anchor: plain <table>, one row per location with its job figures, an update rewrites one row');
@@ -61,9 +73,13 @@ async function run(mode) {
     await profiler.send('Profiler.enable');
     await profiler.send('Profiler.start');
   }
+  await page.addInitScript({ content: topicPatchScript });
   await page.addInitScript(topologyPage, { mode, locations: LOCATIONS, jobsPerLocation: JOBS_PER_LOCATION, rate: RATE, template });
   await page.goto(url);
-  await page.waitForFunction(() => window.__bench?.marks.firstRender !== undefined, undefined, { timeout: 120_000 });
+  await page.waitForFunction(() => window.__bench?.marks.firstRender !== undefined, undefined, { timeout: 120_000 }).catch(async (error) => {
+    const seen = await page.evaluate(() => `status bar "${document.querySelector('.statusbar')?.textContent ?? ''}", ${document.querySelectorAll('[role=tree] [role=treeitem]').length} tree items`).catch(() => 'page gone');
+    throw new Error(`${mode}: the first render never came (${seen}; page errors: ${errors.join('; ') || 'none'})`, { cause: error });
+  });
   await page.waitForTimeout(SETTLE_MS);
   await page.evaluate(() => window.__bench.startStreaming());
   await page.waitForTimeout(SECONDS * 1000);

@@ -9,6 +9,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startBridge } from '../../renderer/src/bridge';
 import { App } from '../../renderer/src/features/frame/App';
 import { mediaUse, successRates, volumePerDay } from '../../renderer/src/fleet-charts';
+import { jobsPerDay } from '../../renderer/src/jobs-per-day';
 import { storeActions } from '../../renderer/src/store/store';
 import type { LocationDetail } from '../../shared/console-api';
 import type { LocationView } from '../../shared/fleet';
@@ -107,5 +108,40 @@ describe('fleet overview: jobs, failures and charts', () => {
     const use = mediaUse(rows);
     expect(use).toHaveLength(10);
     expect(use[0]?.used).toBe(99);
+  });
+  it('recomputes the series when a location’s recent jobs are replaced, and gives the same figures again for the same jobs', () => {
+    const a = location('alpha');
+    const first = engineDetail(a.id, { active: [], recent: [job({ backupDay: DAY, bytes: 3000 })] });
+    const rows = (detail: LocationDetail) => [{ location: a, detail }];
+    expect(volumePerDay([first])).toEqual([{ day: DAY, bytes: 3000 }]);
+    expect(successRates(rows(first))).toEqual([{ name: 'alpha', rate: 100, total: 1, failed: 0 }]);
+    expect(jobsPerDay([first])).toEqual([{ day: DAY, successful: 1, warning: 0, error: 0, cancelled: 0 }]);
+    // A push with a new running job keeps `recent`: the same figures.
+    const progressed = { ...first, jobs: { active: [job({ state: 'running', endedAt: null })], recent: first.jobs?.recent ?? [] } };
+    expect(volumePerDay([progressed, progressed])).toEqual([{ day: DAY, bytes: 6000 }]);
+    expect(jobsPerDay([progressed])).toEqual([{ day: DAY, successful: 1, warning: 0, error: 0, cancelled: 0 }]);
+    // A finished job replaces `recent`: new figures.
+    const finished = engineDetail(a.id, { active: [], recent: [job({ backupDay: DAY, bytes: 1000, state: 'error' }), ...(first.jobs?.recent ?? [])] });
+    expect(volumePerDay([finished])).toEqual([{ day: DAY, bytes: 4000 }]);
+    expect(successRates(rows(finished))).toEqual([{ name: 'alpha', rate: 50, total: 2, failed: 1 }]);
+    expect(jobsPerDay([finished])).toEqual([{ day: DAY, successful: 1, warning: 0, error: 1, cancelled: 0 }]);
+  });
+
+  it('sorts a location again when its health changes, and keeps the order for a progress push', async () => {
+    const calm = location('alpha');
+    const other = location('bravo');
+    const ok = (id: string) => engineDetail(id, { active: [], recent: [job({ backupDay: DAY })] }, schedulesState(DAY));
+    fake.handlers.set('getLocationDetail', async (args) => ok((args as { id: string }).id));
+    await act(async () => fake.push('fleet', { locations: [calm, other] }));
+    render(<App />);
+    await act(async () => new Promise((resolve) => setTimeout(resolve, 10)));
+    const names = () => screen.getAllByRole('article').map((card) => card.getAttribute('aria-label'));
+    expect(names()).toEqual(['alpha', 'bravo']);
+    await act(async () => storeActions().locationDetailReceived(engineDetail(other.id, { active: [job({ state: 'running', endedAt: null })], recent: [job({ backupDay: DAY })] }, schedulesState(DAY))));
+    expect(names()).toEqual(['alpha', 'bravo']);
+    await act(async () => storeActions().locationDetailReceived(engineDetail(other.id, { active: [], recent: [job({ state: 'error', backupDay: DAY })] }, schedulesState(DAY))));
+    expect(names()).toEqual(['bravo', 'alpha']);
+    await act(async () => storeActions().locationDetailReceived(ok(other.id)));
+    expect(names()).toEqual(['alpha', 'bravo']);
   });
 });

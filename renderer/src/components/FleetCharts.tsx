@@ -1,5 +1,5 @@
 /** The fleet overview's other charts (recharts): data volume per backup day, success rate and media use per location. */
-import type { ReactElement } from 'react';
+import { memo, type ReactElement } from 'react';
 import { Bar, BarChart, CartesianGrid, Cell, LabelList, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { LocationRate, MediaUse, VolumeBar } from '../fleet-charts';
 import { formatBytes } from '../format';
@@ -25,7 +25,8 @@ function ChartCard({ title, empty, rows, children }: Readonly<{ title: string; e
   );
 }
 
-export function VolumePerDayChart({ data }: Readonly<{ data: readonly VolumeBar[] }>) {
+/** Memoised: the fleet overview re-renders on every push, the chart only when its data array changes. */
+export const VolumePerDayChart = memo(function VolumePerDayChart({ data }: Readonly<{ data: readonly VolumeBar[] }>) {
   return (
     <ChartCard title="Data volume per backup day" empty="No backups reported by any location yet." rows={data.length}>
       <BarChart data={data as VolumeBar[]} margin={{ top: 4, right: 8, bottom: 0, left: 6 }}>
@@ -37,12 +38,13 @@ export function VolumePerDayChart({ data }: Readonly<{ data: readonly VolumeBar[
       </BarChart>
     </ChartCard>
   );
-}
+});
 
 /** Bars coloured by status: green when every recent backup succeeded, amber above 90 %, red below. */
 const rateColour = (rate: number): string => (rate >= 100 ? 'var(--ok)' : rate >= 90 ? 'var(--warn)' : 'var(--bad)');
 
-export function SuccessRateChart({ data }: Readonly<{ data: readonly LocationRate[] }>) {
+/** Memoised: the fleet overview re-renders on every push, the chart only when its data array changes. */
+export const SuccessRateChart = memo(function SuccessRateChart({ data }: Readonly<{ data: readonly LocationRate[] }>) {
   return (
     <ChartCard title="Success rate per location (recent backups, worst first)" empty="No finished backups yet." rows={data.length}>
       <BarChart data={data as LocationRate[]} layout="vertical" margin={{ top: 0, right: 12, bottom: 0, left: 4 }}>
@@ -59,9 +61,10 @@ export function SuccessRateChart({ data }: Readonly<{ data: readonly LocationRat
       </BarChart>
     </ChartCard>
   );
-}
+});
 
-export function MediaUseChart({ data }: Readonly<{ data: readonly MediaUse[] }>) {
+/** Memoised: the fleet overview re-renders on every push, the chart only when its data array changes. */
+export const MediaUseChart = memo(function MediaUseChart({ data }: Readonly<{ data: readonly MediaUse[] }>) {
   return (
     <ChartCard title="Media capacity in use per location (fullest first)" empty="No labelled media at any location yet." rows={data.length}>
       <BarChart data={data as MediaUse[]} layout="vertical" margin={{ top: 0, right: 44, bottom: 0, left: 4 }}>
@@ -78,4 +81,4 @@ export function MediaUseChart({ data }: Readonly<{ data: readonly MediaUse[] }>)
       </BarChart>
     </ChartCard>
   );
-}
+});

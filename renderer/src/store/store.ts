@@ -12,7 +12,7 @@ import type { LocationDetail, UiCommandName } from '../../../shared/console-api'
 import type { LocationView } from '../../../shared/fleet';
 import type { Alarm } from '../../../shared/alarms';
 import type { FleetSummary } from '../../../shared/fleet-summary';
-import { sortByHealth } from '../health';
+import { healthRank, sortByHealth } from '../health';
 import { jobsPerDay, type DayBar } from '../jobs-per-day';
 import { mediaUse, successRates, volumePerDay, type LocationRate, type MediaUse, type VolumeBar } from '../fleet-charts';
 
@@ -69,11 +69,66 @@ export const useFleetCounts = () =>
     }),
   );
 
-/** Location ids sorted by health (broken links, license warnings, mismatching slots first). */
+/** Each location's health rank, cached per (location view, detail) pair: both are replaced when they change. */
+const rankCache = new WeakMap<LocationView, { readonly detail: LocationDetail | undefined; readonly rank: number }>();
+
+function cachedRank(location: LocationView, detail: LocationDetail | undefined): number {
+  const cached = rankCache.get(location);
+  if (cached && cached.detail === detail) return cached.rank;
+  const rank = healthRank(location, detail);
+  rankCache.set(location, { detail, rank });
+  return rank;
+}
+
+/** The last health order, shared by every view that shows it (the tree and the overview). */
+let healthMemo: {
+  readonly locations: ReadonlyMap<string, LocationView>;
+  readonly details: ReadonlyMap<string, LocationDetail>;
+  readonly keys: ReadonlyMap<string, { readonly rank: number; readonly name: string }>;
+  readonly order: readonly string[];
+} | null = null;
+
+function healthOrderOf(locations: ReadonlyMap<string, LocationView>, details: ReadonlyMap<string, LocationDetail>): readonly string[] {
+  const previous = healthMemo;
+  if (previous && previous.locations === locations && previous.details === details) return previous.order;
+  const keys = new Map<string, { rank: number; name: string }>();
+  let same = previous !== null && previous.keys.size === locations.size;
+  const before = previous?.keys.entries();
+  for (const location of locations.values()) {
+    const key = { rank: cachedRank(location, details.get(location.id)), name: location.name };
+    keys.set(location.id, key);
+    if (!same) continue;
+    const [id, held] = before?.next().value ?? [];
+    if (id !== location.id || held === undefined || held.rank !== key.rank || held.name !== key.name) same = false;
+  }
+  // The same members in the same order with the same ranks and names: the sorted order is the same (no re-sort, same array).
+  const order = same && previous ? previous.order : sortByHealth([...locations.values()], details, (location) => keys.get(location.id)?.rank ?? 0).map((location) => location.id);
+  healthMemo = { locations, details, keys, order };
+  return order;
+}
+
+/**
+ * Location ids sorted by health (broken links, license warnings, mismatching slots first). Ranks are
+ * cached per location and detail, the order is sorted again only when a rank, a name or the members
+ * change, and the array stays the same otherwise, so a progress push neither rescans every
+ * location's jobs nor re-renders the lists that use the order.
+ */
 export const useHealthOrder = (): readonly string[] => {
   const { locations, details } = useStore(useShallow((s) => ({ locations: s.locations, details: s.details })));
-  return useMemo(() => sortByHealth([...locations.values()], details).map((location) => location.id), [locations, details]);
+  return useMemo(() => healthOrderOf(locations, details), [locations, details]);
 };
+
+/** The fleet's location views and details by id (for views that look locations up themselves, such as the topology tree). */
+export const useLocationMaps = (): { readonly locations: ReadonlyMap<string, LocationView>; readonly details: ReadonlyMap<string, LocationDetail> } =>
+  useStore(useShallow((s) => ({ locations: s.locations, details: s.details })));
+
+/** Same rows with the same fields (flat records of strings and numbers). */
+export function sameRows<T extends object>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((row, index) => {
+    const other = b[index] as Record<string, unknown> | undefined;
+    return other !== undefined && Object.keys(row).length === Object.keys(other).length && Object.entries(row).every(([key, value]) => other[key] === value);
+  });
+}
 
 /** Every location with its detail (for the License info dialog and the fleet table). */
 export const useFleetRows = (): ReadonlyArray<{ readonly location: LocationView; readonly detail: LocationDetail | undefined }> => {
@@ -136,7 +191,12 @@ export const useFleetCharts = (): { readonly volume: readonly VolumeBar[]; reado
     const previous = memo.current;
     if (previous && previous.parts.length === parts.length && parts.every((part, index) => part === previous.parts[index])) return previous.data;
     const details = rows.flatMap(({ detail }) => (detail ? [detail] : []));
-    memo.current = { parts, data: { volume: volumePerDay(details), rates: successRates(rows), media: mediaUse(rows) } };
-    return memo.current.data;
+    const next = { volume: volumePerDay(details), rates: successRates(rows), media: mediaUse(rows) };
+    // Series with the same rows keep their old array, so their memoised charts do not re-render.
+    const data = previous
+      ? { volume: sameRows(next.volume, previous.data.volume) ? previous.data.volume : next.volume, rates: sameRows(next.rates, previous.data.rates) ? previous.data.rates : next.rates, media: sameRows(next.media, previous.data.media) ? previous.data.media : next.media }
+      : next;
+    memo.current = { parts, data };
+    return data;
   }, [rows]);
 };

@@ -2,8 +2,11 @@
 // with 100 jobs each, then either installs `window.floe` — a bench ConsoleApi the real bridge
 // (renderer/src/bridge.ts) subscribes to — or, for the anchor, renders a plain non-virtualised
 // <table> of the same data. Then it streams `rate` updates a second (one location's running job
-// moves on: a `location` push and a `fleet` push, as the console core sends them) and records
-// first render, long tasks and animation-frame gaps in `window.__bench`.
+// moves on) and, like the console core (main/core/topic-publisher.ts), publishes every 100 ms one
+// versioned `location` push with the patches of the details that changed and one versioned `fleet`
+// patch, made by the real `diffJson` (shared/topic-patch.ts, bundled into the page as
+// `window.__floeTopicPatch` by the runner). It records first render, long tasks and
+// animation-frame gaps in `window.__bench`.
 // Plain browser JavaScript: it is serialised into the page.
 export function topologyPage({ mode, locations, jobsPerLocation, rate, template }) {
   const bench = { mode, marks: {}, longTasks: [], frameGaps: [], updates: 0 };
@@ -78,9 +81,48 @@ export function topologyPage({ mode, locations, jobsPerLocation, rate, template 
   };
 
   if (mode === 'floe') {
+    const { diffJson } = window.__floeTopicPatch;
+    const PUSH_INTERVAL_MS = 100;
     const listeners = new Map();
     const later = (value) => new Promise((resolve) => setTimeout(() => resolve(structuredClone(value)), 0));
-    const fleetView = () => ({ locations: [...fleet] });
+    // A versioned value as the core keeps it (VersionedValue): version 1 is the whole value, then patches.
+    const versioned = (read) => {
+      let version = 0;
+      let value;
+      return {
+        publish() {
+          const nextValue = read();
+          if (version === 0) {
+            version = 1;
+            value = nextValue;
+            return { version, base: null, patch: { r: nextValue } };
+          }
+          const patch = diffJson(value, nextValue);
+          if (!patch) return undefined;
+          value = nextValue;
+          version += 1;
+          return { version, base: version - 1, patch };
+        },
+        current() {
+          if (version === 0) this.publish();
+          return { version, value };
+        },
+      };
+    };
+    let fleetView = { locations: [...fleet] };
+    const fleetTopic = versioned(() => fleetView);
+    const members = details.map((_, i) => versioned(() => details[i]));
+    const dirty = new Set();
+    const flushLocations = (only) => {
+      const ids = only ?? [...dirty];
+      const pushed = [];
+      for (const i of ids) {
+        dirty.delete(i);
+        const push = members[i].publish();
+        if (push) pushed.push({ ...push, id: details[i].id });
+      }
+      return pushed;
+    };
     const api = new Proxy(
       {},
       {
@@ -92,13 +134,27 @@ export function topologyPage({ mode, locations, jobsPerLocation, rate, template 
               return () => listeners.delete(topic);
             };
           }
-          if (name === 'getFleet') return () => later(fleetView());
-          if (name === 'listAlarms') return () => later({ alarms: [] });
+          if (name === 'topicSnapshot') {
+            return ({ topic }) => {
+              if (topic === 'fleet') {
+                fleetTopic.publish();
+                const { version, value } = fleetTopic.current();
+                return later({ version, base: null, patch: { r: value } });
+              }
+              if (topic === 'alarms') return later({ version: 1, base: null, patch: { r: { alarms: [] } } });
+              return new Promise(() => undefined);
+            };
+          }
           if (name === 'getLocationDetail') {
             return ({ id }) => {
               bench.detailFetches = (bench.detailFetches ?? 0) + 1;
               bench.marks.lastDetailFetch = performance.now();
-              return later(details.find((detail) => detail.id === id));
+              const i = details.findIndex((detail) => detail.id === id);
+              // A pending change of this member is pushed first, so patches follow on (PublishedCollection.current).
+              const pushed = flushLocations([i]);
+              if (pushed.length > 0) listeners.get('location')?.(structuredClone({ locations: pushed, removed: [] }));
+              const { version, value } = members[i].current();
+              return later({ ...value, version });
             };
           }
           return () => new Promise(() => undefined);
@@ -106,10 +162,20 @@ export function topologyPage({ mode, locations, jobsPerLocation, rate, template 
       },
     );
     window.floe = api;
+    let publisher;
     bench.onUpdate = (i) => {
-      // Over IPC each push arrives as a fresh structured clone.
-      listeners.get('location')?.(structuredClone(details[i]));
-      listeners.get('fleet')?.(structuredClone(fleetView()));
+      dirty.add(i);
+      fleetView = { locations: [...fleet] };
+      if (publisher) return;
+      // Coalesced like the core: at most one `location` and one `fleet` push per interval.
+      publisher = setTimeout(() => {
+        publisher = undefined;
+        // Over IPC each push arrives as a fresh structured clone.
+        const pushed = flushLocations();
+        if (pushed.length > 0) listeners.get('location')?.(structuredClone({ locations: pushed, removed: [] }));
+        const fleetPush = fleetTopic.publish();
+        if (fleetPush) listeners.get('fleet')?.(structuredClone(fleetPush));
+      }, PUSH_INTERVAL_MS);
     };
     firstFrameWhen(() => document.querySelectorAll('[role=tree] [role=treeitem]').length > 5 && (document.querySelector('.statusbar')?.textContent ?? '').startsWith(`${locations} locations`), 'firstRender');
   } else {

@@ -1,5 +1,5 @@
 /** The fleet overview: what needs attention, then every location as cards or as a table (sorted by health). */
-import { useEffect, useRef, useState, type ReactNode, type RefObject } from 'react';
+import { memo, useDeferredValue, useEffect, useRef, useState, type ReactNode, type RefObject } from 'react';
 import { STATUS_WORDS } from '../../../../shared/fleet';
 import type { LocationDetail } from '../../../../shared/console-api';
 import { openLocation } from '../../bridge';
@@ -34,14 +34,15 @@ function useWidth(): [RefObject<HTMLDivElement | null>, number] {
   return [ref, width];
 }
 
-function Card({ id, now }: Readonly<{ id: string; now: number }>) {
+/** Memoised (like TableRow): it follows its own location and detail, so other locations' pushes skip it. */
+const Card = memo(function Card({ id, now }: Readonly<{ id: string; now: number }>) {
   const location = useLocation(id);
   const detail = useLocationDetail(id);
   if (!location) return null;
   return <LocationCard location={location} detail={detail} now={now} onOpen={openLocation} />;
-}
+});
 
-function TableRow({ id, now }: Readonly<{ id: string; now: number }>) {
+const TableRow = memo(function TableRow({ id, now }: Readonly<{ id: string; now: number }>) {
   const location = useLocation(id);
   const detail = useLocationDetail(id);
   if (!location) return null;
@@ -79,7 +80,7 @@ function TableRow({ id, now }: Readonly<{ id: string; now: number }>) {
       </span>
     </div>
   );
-}
+});
 
 type AttentionItem = { key: string; glyph: string; tone: string; text: string; id: string; tab?: 'License' | 'Drives & loaders' | 'Jobs' };
 
@@ -140,8 +141,14 @@ function Attention({ now }: Readonly<{ now: number }>) {
   );
 }
 
-function Charts({ perDay }: Readonly<{ perDay: ReturnType<typeof useJobsPerDay> }>) {
-  const { volume, rates, media } = useFleetCharts();
+/**
+ * The charts take their data as deferred values: while details stream in (a fetch answer or a push
+ * each time), React renders the charts in the background and drops renders that newer data has
+ * overtaken, so the tree and the cards stay responsive.
+ */
+function Charts({ perDay: currentPerDay }: Readonly<{ perDay: ReturnType<typeof useJobsPerDay> }>) {
+  const perDay = useDeferredValue(currentPerDay);
+  const { volume, rates, media } = useDeferredValue(useFleetCharts());
   return (
     <div className="fleet-charts">
       <JobsPerDayChart data={perDay} />

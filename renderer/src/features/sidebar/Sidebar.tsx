@@ -1,12 +1,12 @@
 /** The topology tree: Fleet → Overview; locations problems first (filter as you type); the open location's devices. */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { openLocation } from '../../bridge';
 import { StatusBadge } from '../../components/StatusBadge';
 import { formatAgo } from '../../format';
 import { isLicenseWarning } from '../../health';
 import { SEARCH_INPUT_ID } from '../../keyboard';
-import { useActions, useFleetRows, useHealthOrder, useLocation, useLocationDetail, useOpenAlarmCount, useSelection } from '../../store/store';
+import { sameRows, useActions, useHealthOrder, useLocationMaps, useLocation, useLocationDetail, useOpenAlarmCount, useSelection } from '../../store/store';
 import { useNow } from '../../use-now';
 import { treeRows, type TreeRow } from './tree-rows';
 
@@ -16,7 +16,8 @@ export interface SidebarProps {
 
 const ROW_HEIGHT = 28;
 
-function LocationLine({ id, now }: Readonly<{ id: string; now: number }>) {
+/** Memoised: it follows its own location and detail, so other locations' pushes skip it. */
+const LocationLine = memo(function LocationLine({ id, now }: Readonly<{ id: string; now: number }>) {
   const location = useLocation(id);
   const detail = useLocationDetail(id);
   if (!location) return null;
@@ -34,7 +35,7 @@ function LocationLine({ id, now }: Readonly<{ id: string; now: number }>) {
       </span>
     </>
   );
-}
+});
 
 function rowLabel(row: TreeRow): string {
   switch (row.kind) {
@@ -64,7 +65,7 @@ function isFilterKey(event: KeyboardEvent<HTMLElement>): boolean {
 
 export function Sidebar({ onAdd }: Readonly<SidebarProps>) {
   const order = useHealthOrder();
-  const fleet = useFleetRows();
+  const { locations, details } = useLocationMaps();
   const selection = useSelection();
   const actions = useActions();
   const now = useNow(30_000);
@@ -74,11 +75,13 @@ export function Sidebar({ onAdd }: Readonly<SidebarProps>) {
   const treeRef = useRef<HTMLDivElement>(null);
   const selectedId = selection.kind === 'location' ? selection.id : null;
 
+  // The same rows as before (a progress push changes none) keep the old array, so the tree does not re-render its rows.
+  const previousRows = useRef<TreeRow[]>([]);
   const rows = useMemo(() => {
-    const locations = new Map(fleet.map(({ location }) => [location.id, location]));
-    const details = new Map(fleet.flatMap(({ location, detail }) => (detail ? [[location.id, detail] as const] : [])));
-    return treeRows(order, locations, details, selectedId, filter);
-  }, [order, fleet, selectedId, filter]);
+    const next = treeRows(order, locations, details, selectedId, filter);
+    if (!sameRows(next, previousRows.current)) previousRows.current = next;
+    return previousRows.current;
+  }, [order, locations, details, selectedId, filter]);
 
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 8 });
   const activeIndex = Math.min(active, rows.length - 1);
