@@ -179,14 +179,6 @@ export class EngineStore {
     })();
   }
 
-  /** Sets the checksum of staged files as the archive stream reveals them. */
-  stageChecksums(job: string, sums: ReadonlyArray<readonly [string, string]>): void {
-    const update = this.db.prepare('UPDATE staging_files SET checksum = ? WHERE job = ? AND path = ?');
-    this.db.transaction(() => {
-      for (const [path, sum] of sums) update.run(sum, job, path);
-    })();
-  }
-
   clearStaging(job?: string): void {
     if (job === undefined) this.db.prepare('DELETE FROM staging_files').run();
     else this.db.prepare('DELETE FROM staging_files WHERE job = ?').run(job);

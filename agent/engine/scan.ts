@@ -11,19 +11,9 @@ import type { PathMatcher } from './glob.js';
 
 export type ReferenceState = ReadonlyMap<string, Pick<IndexRow, 'type' | 'size' | 'mtime' | 'ctime' | 'ino'>>;
 
-export interface ScanResult {
-  readonly rows: IndexRow[];
-  /** Paths to archive, absolute, in walk order (parents before children). */
-  readonly archive: string[];
-  readonly warnings: string[];
-}
-
 function changed(previous: ReferenceState extends ReadonlyMap<string, infer V> ? V : never, current: IndexRow): boolean {
   return previous.type !== current.type || previous.size !== current.size || previous.mtime !== current.mtime || previous.ctime !== current.ctime || previous.ino !== current.ino;
 }
-
-/** Stat calls are synchronous (a cached lstat is microseconds, a thread-pool round trip is not); the walk yields to the event loop every so often. */
-const YIELD_EVERY = 500;
 
 function rowOf(path: string): IndexRow {
   const stats = lstatSync(path);
@@ -86,22 +76,4 @@ export function* walkSources(sources: readonly string[], exclude: PathMatcher, r
       yield { row: { path, type: previous.type, size: 0, mtime: 0, ctime: 0, ino: 0, mode: 0, uid: 0, gid: 0, checksum: null, linkTarget: null, deleted: true }, archive: false };
     }
   }
-}
-
-/** The whole scan at once (yields to the event loop every so often). */
-export async function scanSources(sources: readonly string[], exclude: PathMatcher, reference: ReferenceState | null, signal?: AbortSignal): Promise<ScanResult> {
-  const rows: IndexRow[] = [];
-  const archive: string[] = [];
-  const warnings: string[] = [];
-  let sinceYield = 0;
-  for (const { row, archive: save } of walkSources(sources, exclude, reference, (text) => warnings.push(text))) {
-    if ((sinceYield += 1) >= YIELD_EVERY) {
-      sinceYield = 0;
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    signal?.throwIfAborted();
-    rows.push(row);
-    if (save) archive.push(row.path);
-  }
-  return { rows, archive, warnings };
 }
