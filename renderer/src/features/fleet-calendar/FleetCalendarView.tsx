@@ -12,6 +12,7 @@ import { VirtualRows } from '../../components/VirtualRows';
 import { useFleetCalendarRevision, useFleetLoaded, useHealthOrder } from '../../store/store';
 import { useQuery } from '../../use-query';
 import { describeRun, queryRange, runTone, shiftAnchor, toDay, type SheetKind } from '../location/calendar/calendar-sheet';
+import { SheetLegend, SheetNavigation } from '../location/calendar/SheetControls';
 import { fleetSheetDays, fleetSheetRows, sheetTotals, type FleetSheetRow } from './fleet-calendar-model';
 
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
@@ -166,24 +167,7 @@ export function FleetCalendarView() {
     <section className="fleet-calendar" aria-label="Fleet calendar">
       <header className="view-header">
         <h1>Fleet calendar</h1>
-        <div className="segmented" role="group" aria-label="Sheet">
-          <button type="button" aria-pressed={kind === 'week'} onClick={() => setKind('week')}>
-            Week
-          </button>
-          <button type="button" aria-pressed={kind === 'month'} onClick={() => setKind('month')}>
-            Month
-          </button>
-        </div>
-        <button type="button" aria-label="Previous" onClick={() => setAnchor(shiftAnchor(kind, shownAnchor, -1))}>
-          ‹
-        </button>
-        <button type="button" onClick={() => setAnchor(null)}>
-          Today
-        </button>
-        <button type="button" aria-label="Next" onClick={() => setAnchor(shiftAnchor(kind, shownAnchor, 1))}>
-          ›
-        </button>
-        <h2 className="sheet-title">{title}</h2>
+        <SheetNavigation kind={kind} title={title} onKind={setKind} onShift={(step) => setAnchor(shiftAnchor(kind, shownAnchor, step))} onToday={() => setAnchor(null)} />
         <span className="spacer" />
         <input className="fleet-cal-filter" type="search" value={filter} onChange={(event) => setFilter(event.target.value)} placeholder="Filter locations…" aria-label="Filter locations by name" spellCheck={false} />
       </header>
@@ -192,10 +176,7 @@ export function FleetCalendarView() {
           {data ? `${rows.length} location${rows.length === 1 ? '' : 's'} · ${totals.past} past run${totals.past === 1 ? '' : 's'} · ${totals.failed} failed or missed · ${totals.planned} planned · ${totals.overlaps} overlapping` : '\u00a0'}
         </span>
         <span className="spacer" />
-        <span className="legend small">
-          <span className="swatch run-ok" /> successful <span className="swatch run-warn" /> warning <span className="swatch run-bad" /> error <span className="swatch run-active" /> running/queued <span className="swatch kind-planned" /> planned{' '}
-          <span className="swatch run-missed" /> missed <span className="swatch overlap" /> overlap
-        </span>
+        <SheetLegend />
       </div>
       {missing.length > 0 ? (
         <p className="note tone-warn small" aria-label="Calendars not read">

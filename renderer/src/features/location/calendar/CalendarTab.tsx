@@ -5,6 +5,7 @@ import type { CalendarRun, SchedulesState } from '../../../../../shared/schedule
 import { consoleApi } from '../../../bridge';
 import { EmptyState } from '../../../components/EmptyState';
 import { useQuery } from '../../../use-query';
+import { SheetLegend, SheetNavigation } from './SheetControls';
 import { describeRun, queryRange, runsByDay, runTone, sheetDays, shiftAnchor, toDay, type SheetKind } from './calendar-sheet';
 
 export interface CalendarTabProps {
@@ -62,29 +63,9 @@ export function CalendarTab({ locationId, jobs, schedules }: Readonly<CalendarTa
   return (
     <div className="calendar-tab">
       <div className="view-header">
-        <div className="segmented" role="group" aria-label="Sheet">
-          <button type="button" aria-pressed={kind === 'week'} onClick={() => setKind('week')}>
-            Week
-          </button>
-          <button type="button" aria-pressed={kind === 'month'} onClick={() => setKind('month')}>
-            Month
-          </button>
-        </div>
-        <button type="button" aria-label="Previous" onClick={() => setAnchor((current) => shiftAnchor(kind, current, -1))}>
-          ‹
-        </button>
-        <button type="button" onClick={() => setAnchor(today)}>
-          Today
-        </button>
-        <button type="button" aria-label="Next" onClick={() => setAnchor((current) => shiftAnchor(kind, current, 1))}>
-          ›
-        </button>
-        <h2 className="sheet-title">{title}</h2>
+        <SheetNavigation kind={kind} title={title} onKind={setKind} onShift={(step) => setAnchor((current) => shiftAnchor(kind, current, step))} onToday={() => setAnchor(today)} />
         <span className="spacer" />
-        <span className="legend small">
-          <span className="swatch run-ok" /> successful <span className="swatch run-warn" /> warning <span className="swatch run-bad" /> error <span className="swatch run-active" /> running/queued{' '}
-          <span className="swatch kind-planned" /> planned <span className="swatch run-missed" /> missed <span className="swatch overlap" /> overlap
-        </span>
+        <SheetLegend />
       </div>
       {runs.state === 'error' ? (
         <EmptyState title="Could not read the calendar" tone="error">
