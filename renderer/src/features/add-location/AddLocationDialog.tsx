@@ -7,6 +7,7 @@ import type { ProbeResult } from '../../../../shared/console-api';
 import { Dialog } from '../../components/Dialog';
 import { ConnectionFields, portNumber, type ConnectionFieldValues as Fields } from '../../components/ConnectionFields';
 import { consoleApi } from '../../bridge';
+import { ErrorAlert } from '../../components/ErrorAlert';
 
 export interface AddLocationDialogProps {
   readonly onClose: () => void;
@@ -70,11 +71,7 @@ export function AddLocationDialog({ onClose }: Readonly<AddLocationDialogProps>)
             {probe.knownAs ? <p className="error">This certificate is already registered as “{probe.knownAs}”.</p> : null}
           </section>
         ) : null}
-        {error ? (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <ErrorAlert message={error} />
         <div className="actions">
           <button type="button" onClick={onClose}>
             Cancel

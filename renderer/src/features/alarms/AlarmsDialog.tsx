@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { Dialog } from '../../components/Dialog';
 import { consoleApi } from '../../bridge';
 import { useAlarms } from '../../store/store';
+import { ErrorAlert } from '../../components/ErrorAlert';
 
 export interface AlarmsDialogProps {
   readonly onClose: () => void;
@@ -45,11 +46,7 @@ export function AlarmsDialog({ onClose }: Readonly<AlarmsDialogProps>) {
           ))}
         </ul>
       )}
-      {error ? (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorAlert message={error} />
       <div className="actions">
         <button type="button" onClick={onClose}>
           Close

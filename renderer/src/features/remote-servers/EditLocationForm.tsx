@@ -8,6 +8,7 @@ import type { ProbeResult } from '../../../../shared/console-api';
 import type { LocationView } from '../../../../shared/fleet';
 import { consoleApi } from '../../bridge';
 import { ConnectionFields, portNumber } from '../../components/ConnectionFields';
+import { ErrorAlert } from '../../components/ErrorAlert';
 
 export interface EditLocationFormProps {
   readonly location: LocationView;
@@ -76,11 +77,7 @@ export function EditLocationForm({ location, onDone }: Readonly<EditLocationForm
           {refused ? <p className="error">This certificate is already registered as “{refused}”.</p> : null}
         </section>
       ) : null}
-      {error ? (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorAlert message={error} />
       <div className="actions">
         <button type="button" onClick={onDone}>
           Cancel

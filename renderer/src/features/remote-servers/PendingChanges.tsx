@@ -5,6 +5,7 @@ import { consoleApi } from '../../bridge';
 import { utcTitle } from '../../format';
 import { useChanges } from '../../store/store';
 import { changePhaseWord, changeSubject, isOpenChange, isPendingChange } from './change-words';
+import { ErrorAlert } from '../../components/ErrorAlert';
 
 const RECENT_APPLIED = 10;
 
@@ -78,11 +79,7 @@ export function PendingChanges() {
           {open.map(row)}
         </ul>
       )}
-      {failure ? (
-        <p className="error" role="alert">
-          {failure}
-        </p>
-      ) : null}
+      <ErrorAlert message={failure} />
       {applied.length > 0 ? (
         <details className="changes-applied">
           <summary>Recently applied ({applied.length})</summary>

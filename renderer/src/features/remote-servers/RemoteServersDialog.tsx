@@ -12,6 +12,7 @@ import { useChanges, useConsoleLink, useFleetLoaded, useFleetRows } from '../../
 import { EditLocationForm } from './EditLocationForm';
 import { PendingChanges } from './PendingChanges';
 import { isOpenChange } from './change-words';
+import { ErrorAlert } from '../../components/ErrorAlert';
 
 export interface RemoteServersDialogProps {
   readonly onClose: () => void;
@@ -35,11 +36,7 @@ function RemoveConfirmation({ location, pending, onDone }: Readonly<{ location: 
         Remove <strong>{location.name}</strong> from this console? The console disconnects and forgets its token; the backup server itself is not changed.
         {pending > 0 ? ` Its ${pending} pending change${pending === 1 ? '' : 's'} to tasks or schedules stay listed until you discard them.` : ''}
       </p>
-      {error ? (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorAlert message={error} />
       <div className="actions">
         <button type="button" onClick={onDone}>
           Keep it
@@ -139,11 +136,7 @@ export function RemoteServersDialog({ onClose, onAdd }: Readonly<RemoteServersDi
           {notice}
         </p>
       ) : null}
-      {error ? (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorAlert message={error} />
       {mode.kind === 'edit' && target ? <EditLocationForm key={target.id} location={target} onDone={back} /> : null}
       {mode.kind === 'remove' && target ? <RemoveConfirmation location={target} pending={pendingOf(target.id)} onDone={back} /> : null}
       <PendingChanges />
