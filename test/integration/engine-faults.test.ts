@@ -94,16 +94,20 @@ describe('bit-rot on media', () => {
     return { init, socket, source, work, saveset: saveset as Saveset, chunks: chunkPaths(init.dataDir, saveset?.id ?? '') };
   }
 
+  /** Flips one byte of a chunk file, runs a read-back verify (which must fail) and returns its log. */
+  async function flipByteAndVerify(socket: Parameters<typeof runJob>[0], saveset: string, chunk: string): Promise<string> {
+    const bytes = readFileSync(chunk);
+    bytes[1000] = (bytes[1000] ?? 0) ^ 0xff;
+    writeFileSync(chunk, bytes);
+    const verify = await runJob(socket, 'verify:start', { saveset, readData: true });
+    expect(verify.state).toBe('error');
+    return (await call<Array<{ text: string }>>(socket, 'job:log', { id: verify.id })).map((line) => line.text).join('\n');
+  }
+
   it('verify --read-data names the saveset, the chunk and the file a flipped byte damaged; other files still restore', async () => {
     const { socket, source, work, saveset, chunks } = await backedUp();
     expect(chunks).toHaveLength(2);
-    const second = chunks[1] ?? '';
-    const bytes = readFileSync(second);
-    bytes[1000] = (bytes[1000] ?? 0) ^ 0xff;
-    writeFileSync(second, bytes);
-    const verify = await runJob(socket, 'verify:start', { saveset: saveset.id, readData: true });
-    expect(verify.state).toBe('error');
-    const log = (await call<Array<{ text: string }>>(socket, 'job:log', { id: verify.id })).map((line) => line.text).join('\n');
+    const log = await flipByteAndVerify(socket, saveset.id, chunks[1] ?? '');
     expect(log).toContain(`saveset ${saveset.id} chunk 1`);
     expect(log).toContain(`file ${join(source, 'middle.bin')} does not match its checksum`);
     expect(log).not.toContain('early.txt');
@@ -140,13 +144,7 @@ describe('bit-rot on media', () => {
       db.close();
     }
     expect((await runJob(socket, 'verify:start', { saveset: saveset.id, readData: true })).state).toBe('successful');
-    const second = chunks[1] ?? '';
-    const bytes = readFileSync(second);
-    bytes[1000] = (bytes[1000] ?? 0) ^ 0xff;
-    writeFileSync(second, bytes);
-    const verify = await runJob(socket, 'verify:start', { saveset: saveset.id, readData: true });
-    expect(verify.state).toBe('error');
-    const log = (await call<Array<{ text: string }>>(socket, 'job:log', { id: verify.id })).map((line) => line.text).join('\n');
+    const log = await flipByteAndVerify(socket, saveset.id, chunks[1] ?? '');
     expect(log).toContain(`saveset ${saveset.id} chunk 1`);
     expect(log).toContain(`file ${join(source, 'middle.bin')} does not match its checksum`);
   });
