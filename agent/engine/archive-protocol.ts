@@ -1,6 +1,6 @@
 /**
  * The contract between a backup job (main thread) and its archive worker (worker_threads), which owns
- * the data path: scan, feeding GNU tar, parsing its stream, per-file CRC-32, staging the index. The
+ * the data path: scan, feeding GNU tar, parsing its stream, per-file CRC-32, writing the index. The
  * main thread only writes the data batches onto media (async writes, off its CPU) and reports.
  */
 import type { IndexRow } from './engine-store.js';
@@ -9,8 +9,8 @@ import type { TarFeatures } from './tar/gnu-tar.js';
 export type ReferenceRow = Pick<IndexRow, 'type' | 'size' | 'mtime' | 'ctime' | 'ino'>;
 
 export interface ArchiveWorkerInput {
-  /** Job id: the worker stages the index rows under it. */
-  readonly job: string;
+  /** The saveset being written: the worker writes its index rows under this id (pending until the commit). */
+  readonly saveset: string;
   /** The catalog database file (the worker opens its own connection; WAL). */
   readonly catalogPath: string;
   readonly sources: readonly string[];

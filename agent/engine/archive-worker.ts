@@ -3,7 +3,7 @@
  * socket event loop. It walks the sources (synchronous fs calls are fine here) and feeds each name
  * to GNU tar while the walk goes on; reads tar's stream, parses it in place and computes each
  * file's CRC-32 once per byte (a chunk that is all file data lends its CRC to the file); stages the
- * index rows, checksums included, in big transactions on its own catalog connection; and sends the
+ * index rows, checksums included, into the catalog on its own connection (index-writer.ts); and sends the
  * stream to the main thread in large transferred batches with their CRC, under a credit limit.
  */
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
@@ -15,6 +15,7 @@ import type { ArchiveWorkerInput, FromWorker, ToWorker } from './archive-protoco
 import { crc32Combine } from './checksum.js';
 import type { IndexRow } from './engine-store.js';
 import { excludeMatcher } from './glob.js';
+import { indexWriter } from './index-writer.js';
 import { walkSources, type ReferenceState } from './scan.js';
 import { DEFAULT_TAR, seedTarFeatures } from './tar/gnu-tar.js';
 import { spawnTarCreate } from './tar/tar-create.js';
@@ -22,10 +23,9 @@ import { TarIndexer } from './tar/tar-indexer.js';
 import { TarParser } from './tar/tar-parser.js';
 import type { TarEntry } from './tar/entry.js';
 
-const ROWS_PER_TRANSACTION = 5000;
 const PROGRESS_MS = 200;
 /** The walk lets tar's stream in every so many paths. */
-const YIELD_EVERY = 16;
+const NAMES_PER_BATCH = 256;
 
 const port = parentPort;
 if (!port) throw new Error('archive-worker runs as a worker thread only');
@@ -81,45 +81,23 @@ class Batcher {
 
 async function run(): Promise<{ files: number; tarWarnings: string[] }> {
   const db = openCatalog(input.catalogPath);
-  // Staged rows are thrown away after a crash anyway: no fsync per staging transaction (WAL keeps the
-  // database consistent). The saveset's commit on the main connection (synchronous=FULL) syncs the
-  // WAL, these frames included, before the saveset becomes visible.
+  // Rows of an uncommitted saveset are thrown away after a crash anyway: no fsync per transaction (WAL
+  // keeps the database consistent). The saveset's commit on the main connection (synchronous=FULL)
+  // syncs the WAL, these frames included, before the saveset becomes visible.
   db.pragma('synchronous = NORMAL');
   try {
-    const insert = db.prepare(
-      `INSERT OR REPLACE INTO staging_files (job, path, parent, name, type, size, mtime, ctime, ino, mode, uid, gid, checksum, link_target, deleted)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const stage = db.transaction((rows: readonly IndexRow[]) => {
-      for (const row of rows) {
-        const at = row.path.lastIndexOf('/');
-        const parent = at <= 0 ? '/' : row.path.slice(0, at);
-        const name = at <= 0 ? row.path.slice(at + 1) || '/' : row.path.slice(at + 1);
-        insert.run(input.job, row.path, parent, name, row.type, row.size, row.mtime, row.ctime, row.ino, row.mode, row.uid, row.gid, row.checksum, row.linkTarget, row.deleted ? 1 : 0);
-      }
-    });
-    let rows: IndexRow[] = [];
-    const addRow = (row: IndexRow): void => {
-      rows.push(row);
-      if (rows.length >= ROWS_PER_TRANSACTION) {
-        stage(rows);
-        rows = [];
-      }
-    };
+    const index = indexWriter(db, input.saveset);
+    const addRow = (row: IndexRow): void => index.add(row);
 
     /** File rows wait here for their checksum from the stream. */
     const pending = new Map<string, IndexRow>();
     const reference: ReferenceState | null = input.reference ? new Map(input.reference) : null;
-    async function* names(): AsyncGenerator<string> {
+    /** The walk, in batches of names: tar's stream gets the thread between two batches. */
+    async function* names(): AsyncGenerator<readonly string[]> {
       let entries = 0;
       let deleted = 0;
-      let since = 0;
+      let batch: string[] = [];
       for (const { row, archive } of walkSources(input.sources, excludeMatcher([...input.excludes]), reference, (text) => post({ type: 'warning', text }))) {
-        if ((since += 1) >= YIELD_EVERY) {
-          since = 0;
-          await yieldToLoop();
-        }
-        abort.signal.throwIfAborted();
         if (!archive) {
           deleted += 1;
           addRow(row);
@@ -128,8 +106,15 @@ async function run(): Promise<{ files: number; tarWarnings: string[] }> {
         entries += 1;
         if (row.type === 'file') pending.set(row.path, row);
         else addRow(row);
-        yield row.path.slice(1) || '.';
+        batch.push(row.path.slice(1) || '.');
+        if (batch.length >= NAMES_PER_BATCH) {
+          yield batch;
+          batch = [];
+          await yieldToLoop();
+          abort.signal.throwIfAborted();
+        }
       }
+      if (batch.length > 0) yield batch;
       post({ type: 'scanned', entries, deleted });
     }
 
@@ -182,7 +167,7 @@ async function run(): Promise<{ files: number; tarWarnings: string[] }> {
     const result = await tar.done;
     await batcher.flush();
     for (const row of pending.values()) addRow(row); // vanished since the scan: indexed, no checksum
-    stage(rows);
+    index.flush();
     return { files, tarWarnings: result.warnings };
   } finally {
     db.close();

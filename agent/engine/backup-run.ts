@@ -1,6 +1,6 @@
 /**
  * One backup, start to end: plan the type against the chain, get media, run the archive worker
- * (scan, GNU tar, per-file CRC-32, staged index, optional gzip; off this thread) and write its
+ * (scan, GNU tar, per-file CRC-32, the index written in place, optional gzip; off this thread) and write its
  * stream onto media chunks, flush, and commit the saveset to the catalog as the very last step.
  */
 import { mkdirSync } from 'node:fs';
@@ -76,7 +76,7 @@ export async function runBackup(job: RunningJob, task: Task, requested: BackupTy
   const plan = planBackup(store, task.name, requested);
   if (plan.note) job.log('warn', plan.note);
   job.update({ type: plan.type });
-  const savesetId = savesetIdFor(started, task.name, (id) => store.saveset(id) !== undefined);
+  const savesetId = savesetIdFor(started, task.name, (id) => store.saveset(id) !== undefined || store.isPendingIndex(id));
   const backupDay = job.current.backupDay;
   const todays = store.savesets(task.name).filter((saveset) => saveset.backupDay === backupDay).length + 1;
 
@@ -125,12 +125,13 @@ export async function runBackup(job: RunningJob, task: Task, requested: BackupTy
   let bytes = 0;
   let files = 0;
   let warnings = 0;
+  store.beginIndex(savesetId);
   try {
-    // The archive worker owns the data path (scan, tar, checksums, index staging); this thread only
+    // The archive worker owns the data path (scan, tar, checksums, the index rows); this thread only
     // writes its batches onto media and reports.
     const archived = await runArchive(
       {
-        job: job.id,
+        saveset: savesetId,
         catalogPath: store.path,
         sources,
         excludes: task.excludes,
@@ -166,7 +167,6 @@ export async function runBackup(job: RunningJob, task: Task, requested: BackupTy
     warnings += archived.tarWarnings.length;
     const chunks = await writer.finish();
     if (chunks.length === 0) throw new FloeError('INTERNAL', 'the archive produced no data');
-
     const ended = ctx.clock();
     const saveset: Saveset = {
       id: savesetId,
@@ -182,9 +182,9 @@ export async function runBackup(job: RunningJob, task: Task, requested: BackupTy
       base: plan.base?.id ?? null,
       media: [...new Set(chunks.map((chunk) => chunk.label))],
     };
-    // The last step: the saveset, its chunks, its index and the media usage, in one transaction.
+    // The last step: the saveset, its chunks and the media usage, in one transaction (the index is in place).
     const media = ctx.db.transaction(() => {
-      store.commitSaveset(job.id, saveset, chunks, CURRENT_CHECKSUM);
+      store.commitSaveset(saveset, chunks, CURRENT_CHECKSUM);
       return [...writer.media].map(([label, use]) => devices.recordWrite(label, use.bytes, use.filled, backupDay, ended));
     })();
     devices.publishMedia(media);
@@ -197,7 +197,7 @@ export async function runBackup(job: RunningJob, task: Task, requested: BackupTy
   } catch (error) {
     await writer.discard();
     await writer.release().catch(() => undefined);
-    store.clearStaging(job.id);
+    store.discardIndex(savesetId);
     const message = error instanceof Error ? error.message : String(error);
     if (!job.signal.aborted) await afterBackup(job, deps, task, null, drive, todays, false, message).catch(() => undefined);
     throw error;

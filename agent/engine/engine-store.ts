@@ -1,12 +1,14 @@
 /**
  * The engine's part of the catalog (domain "engine"): tasks, jobs with their protocol, savesets
  * with their chunks and file index. A saveset becomes visible only in `commitSaveset`, one
- * transaction that is the last step of a backup; index rows wait in `staging_files` until then.
+ * transaction that is the last step of a backup. Its index rows are written into `files` while
+ * the backup runs (index-writer.ts), invisible until then: `pending_index` lists such savesets.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Job, JobLogLine, Saveset, Task } from '../../shared/engine.js';
 import { ensureSchema, type CatalogDb } from '../catalog/database.js';
 import { isChecksumAlgorithm, type ChecksumAlgorithm } from './checksum.js';
+import { indexWriter } from './index-writer.js';
 
 const MIGRATIONS = [
   `CREATE TABLE tasks (name TEXT PRIMARY KEY, config TEXT NOT NULL, created_at TEXT NOT NULL);
@@ -41,6 +43,9 @@ const MIGRATIONS = [
   // The checksum algorithm of a saveset's file index and chunks (older savesets: SHA-256).
   `ALTER TABLE savesets ADD COLUMN checksum TEXT NOT NULL DEFAULT 'sha256';
    ALTER TABLE chunks RENAME COLUMN sha256 TO checksum;`,
+  // Index rows go straight into `files` during the backup; staging them cost a copy at commit.
+  `CREATE TABLE pending_index (saveset TEXT PRIMARY KEY);
+   DROP TABLE staging_files;`,
 ];
 
 export interface ChunkRecord {
@@ -71,12 +76,6 @@ export interface IndexRow {
 
 export interface IndexEntry extends IndexRow {
   readonly name: string;
-}
-
-function split(path: string): { parent: string; name: string } {
-  const at = path.lastIndexOf('/');
-  if (at <= 0) return { parent: '/', name: path.slice(at + 1) || '/' };
-  return { parent: path.slice(0, at), name: path.slice(at + 1) };
 }
 
 type FileRow = { path: string; name: string; type: IndexRow['type']; size: number; mtime: number; ctime: number; ino: number; mode: number; uid: number; gid: number; checksum: string | null; link_target: string | null; deleted: number };
@@ -165,41 +164,49 @@ export class EngineStore {
     return jobs.length;
   }
 
-  // ── file index staging ──
-  stageFiles(job: string, rows: readonly IndexRow[]): void {
-    const insert = this.db.prepare(
-      `INSERT OR REPLACE INTO staging_files (job, path, parent, name, type, size, mtime, ctime, ino, mode, uid, gid, checksum, link_target, deleted)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
+  // ── file index, while a backup writes it ──
+  /** Writes index rows of a saveset not yet committed (tests and benchmarks; backups use the archive worker's own writer). */
+  stageFiles(saveset: string, rows: readonly IndexRow[]): void {
+    const writer = indexWriter(this.db, saveset);
+    for (const row of rows) writer.add(row);
+    writer.flush();
+  }
+
+  /** Marks a saveset's index as being written, before the first row. */
+  beginIndex(saveset: string): void {
+    this.db.prepare('INSERT OR IGNORE INTO pending_index (saveset) VALUES (?)').run(saveset);
+  }
+
+  isPendingIndex(saveset: string): boolean {
+    return this.db.prepare('SELECT 1 FROM pending_index WHERE saveset = ?').get(saveset) !== undefined;
+  }
+
+  /** Removes the rows of an index never committed (a failed or cancelled backup). */
+  discardIndex(saveset: string): void {
     this.db.transaction(() => {
-      for (const row of rows) {
-        const { parent, name } = split(row.path);
-        insert.run(job, row.path, parent, name, row.type, row.size, row.mtime, row.ctime, row.ino, row.mode, row.uid, row.gid, row.checksum, row.linkTarget, row.deleted ? 1 : 0);
-      }
+      if (!this.isPendingIndex(saveset)) return; // committed: its rows belong to a visible saveset
+      this.db.prepare('DELETE FROM files WHERE saveset = ?').run(saveset);
+      this.db.prepare('DELETE FROM pending_index WHERE saveset = ?').run(saveset);
     })();
   }
 
-  clearStaging(job?: string): void {
-    if (job === undefined) this.db.prepare('DELETE FROM staging_files').run();
-    else this.db.prepare('DELETE FROM staging_files WHERE job = ?').run(job);
+  /** At the agent's start: removes the rows of every index a stopped agent left uncommitted. */
+  discardPendingIndexes(): number {
+    const pending = (this.db.prepare('SELECT saveset FROM pending_index').all() as Array<{ saveset: string }>).map((row) => row.saveset);
+    for (const saveset of pending) this.discardIndex(saveset);
+    return pending.length;
   }
 
   // ── savesets ──
-  /** Makes a saveset visible: its row, its chunks and its file index, in one transaction. */
-  commitSaveset(job: string, saveset: Saveset, chunks: readonly ChunkRecord[], checksum: ChecksumAlgorithm): void {
+  /** Makes a saveset visible: its row and its chunks, in one transaction; its index rows were written already. */
+  commitSaveset(saveset: Saveset, chunks: readonly ChunkRecord[], checksum: ChecksumAlgorithm): void {
     this.db.transaction(() => {
       this.db
         .prepare('INSERT INTO savesets (id, task, type, status, started, ended, backup_day, bytes, files, compress, base, media, checksum) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
         .run(saveset.id, saveset.task, saveset.type, saveset.status, saveset.started, saveset.ended, saveset.backupDay, saveset.bytes, saveset.files, saveset.compress, saveset.base, JSON.stringify(saveset.media), checksum);
       const chunk = this.db.prepare('INSERT INTO chunks (saveset, idx, label, file_number, name, bytes, checksum) VALUES (?, ?, ?, ?, ?, ?, ?)');
       for (const c of chunks) chunk.run(saveset.id, c.index, c.label, c.fileNumber, c.name, c.bytes, c.checksum);
-      this.db
-        .prepare(
-          `INSERT INTO files (saveset, path, parent, name, type, size, mtime, ctime, ino, mode, uid, gid, checksum, link_target, deleted)
-           SELECT ?, path, parent, name, type, size, mtime, ctime, ino, mode, uid, gid, checksum, link_target, deleted FROM staging_files WHERE job = ?`,
-        )
-        .run(saveset.id, job);
-      this.db.prepare('DELETE FROM staging_files WHERE job = ?').run(job);
+      this.db.prepare('DELETE FROM pending_index WHERE saveset = ?').run(saveset.id);
     })();
   }
 

@@ -34,7 +34,7 @@ export class JobManager {
       store.putJob(ended);
       store.appendLog(job.id, { at: ended.endedAt ?? '', level: 'error', text: ended.message ?? '' });
     }
-    store.clearStaging();
+    store.discardPendingIndexes();
   }
 
   state(): JobsState {

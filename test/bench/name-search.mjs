@@ -32,9 +32,9 @@ for (let from = 0; from < FILES; from += 100_000) {
     const dir = `/srv/data/d${Math.floor(i / 1000)}`;
     rows.push({ path: `${dir}/file-${i}-${((i * 2654435761) % 1e9).toString(36)}.dat`, type: 'file', size: i, mtime: 1, ctime: 1, ino: i + 1, mode: 0o644, uid: 0, gid: 0, checksum: null, linkTarget: null, deleted: false });
   }
-  store.stageFiles('bench', rows);
+  store.stageFiles('S1', rows);
 }
-store.commitSaveset('bench', { id: 'S1', task: 'bench', type: 'full', status: 'successful', started: '2026-01-01T00:00:00.000Z', ended: '2026-01-01T00:00:01.000Z', backupDay: '2026-01-01', bytes: 0, files: FILES, compress: 'none', base: null, media: [] }, [], 'crc32');
+store.commitSaveset({ id: 'S1', task: 'bench', type: 'full', status: 'successful', started: '2026-01-01T00:00:00.000Z', ended: '2026-01-01T00:00:01.000Z', backupDay: '2026-01-01', bytes: 0, files: FILES, compress: 'none', base: null, media: [] }, [], 'crc32');
 console.log(`# ${FILES} files staged and committed in ${ms(start)} ms`);
 const names = new NameSearch(db);
 start = process.hrtime.bigint();

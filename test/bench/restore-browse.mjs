@@ -2,7 +2,7 @@
 // search, asked the way the console asks (AgentLink.command over pinned WSS to a real floe-agent),
 // beside the anchor: the same SQL run directly on the catalog (the floor no server can beat).
 // Run: node --import tsx test/bench/restore-browse.mjs   (or `npm run bench`)
-// The index is built through the real path: EngineStore.stageFiles in batches, then commitSaveset.
+// The index is built through the real path: EngineStore.stageFiles in batches (the rows go into the index in place, pending), then commitSaveset.
 // Targets: first page ≤ 200 ms, name search ≤ 1 s. Prints numbers only; it never passes or fails.
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -21,7 +21,6 @@ const BIG_DIR_FILES = Math.min(100_000, Math.floor(FILES / 10));
 const PER_DIR = 1000;
 const ROUNDS = 5;
 const SAVESET = 'bench-full-20261129-0100';
-const JOB = 'bench-job';
 
 console.log(`# Floe restore browse benchmark — ${new Date().toISOString()}`);
 console.log(`# command: node --import tsx test/bench/restore-browse.mjs   (FLOE_BENCH_INDEX_FILES=${FILES})`);
@@ -40,7 +39,7 @@ const paths = dataDirPaths(init.dataDir);
   const row = (path, size) => ({ path, type: 'file', size, mtime: now, ctime: now, ino: 0, mode: 0o100644, uid: 1000, gid: 1000, checksum: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', linkTarget: null, deleted: false });
   let batch = [];
   const flush = () => {
-    store.stageFiles(JOB, batch);
+    store.stageFiles(SAVESET, batch);
     batch = [];
   };
   const add = (entry) => {
@@ -59,7 +58,7 @@ const paths = dataDirPaths(init.dataDir);
   flush();
   const stagedMs = performance.now() - started;
   const iso = new Date().toISOString();
-  store.commitSaveset(JOB, { id: SAVESET, task: 'bench', type: 'full', status: 'successful', started: iso, ended: iso, backupDay: iso.slice(0, 10), bytes: 0, files: FILES, compress: 'none', base: null, media: ['BENCH0L8'] }, [], CURRENT_CHECKSUM);
+  store.commitSaveset({ id: SAVESET, task: 'bench', type: 'full', status: 'successful', started: iso, ended: iso, backupDay: iso.slice(0, 10), bytes: 0, files: FILES, compress: 'none', base: null, media: ['BENCH0L8'] }, [], CURRENT_CHECKSUM);
   console.log(`# built the index in ${((performance.now() - started) / 1000).toFixed(1)} s (staged ${(stagedMs / 1000).toFixed(1)} s, committed ${((performance.now() - started - stagedMs) / 1000).toFixed(1)} s); ${store.fileCount(SAVESET)} rows`);
   // The agent builds a saveset's name-search (trigram) index in the background after its commit;
   // build it here first, so the searches below measure the index and not the LIKE fallback.

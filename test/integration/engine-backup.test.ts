@@ -184,7 +184,7 @@ describe('backup and restore', () => {
     expect(log.some((line) => line.text.includes('SM_GET_VOLUME'))).toBe(true);
   });
 
-  it('a cancelled backup leaves no saveset, no staged index and no partial chunk', async () => {
+  it('a cancelled backup leaves no saveset, no index rows and no partial chunk', async () => {
     const { init, socket, source } = await setup({ labelled: 0 });
     writeFileSync(join(source, 'big.bin'), Buffer.alloc(3_000_000, 1));
     const finished = runJob(socket, 'backup:start', { task: 'docs' });
@@ -196,7 +196,8 @@ describe('backup and restore', () => {
     expect(await call(socket, 'saveset:list', {})).toEqual([]);
     const Database = (await import('better-sqlite3')).default;
     const db = new Database(dataDirPaths(init.dataDir).catalog, { readonly: true });
-    expect(db.prepare('SELECT COUNT(*) AS n FROM staging_files').get()).toEqual({ n: 0 });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM pending_index').get()).toEqual({ n: 0 });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM files').get()).toEqual({ n: 0 });
     db.close();
   });
 });

@@ -64,6 +64,14 @@ describe('kill -9 of the agent during backups', () => {
       }
       const jobs = await call<Array<{ state: string; message: string | null }>>(socket, 'job:list', {});
       expect(jobs.filter((job) => !['successful', 'warning', 'error', 'cancelled'].includes(job.state))).toEqual([]);
+      // The killed backup's index rows (written in place while it ran) are gone with it.
+      const catalog = new Database(dataDirPaths(init.dataDir).catalog, { readonly: true });
+      try {
+        expect(catalog.prepare('SELECT COUNT(*) AS n FROM pending_index').get()).toEqual({ n: 0 });
+        expect(catalog.prepare('SELECT COUNT(*) AS n FROM files WHERE saveset NOT IN (SELECT id FROM savesets)').get()).toEqual({ n: 0 });
+      } finally {
+        catalog.close();
+      }
     }
     const target = join(work, 'restored');
     const restore = await runJob(socket, 'restore:start', { saveset: good?.id, to: target });

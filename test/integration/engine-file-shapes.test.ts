@@ -104,7 +104,7 @@ describe('file shapes through the engine', () => {
     expect(saveset).toMatchObject({ status: 'warning' });
   });
 
-  it('cancels a backup while its data is being written: no saveset, no chunk, no staged index', async () => {
+  it('cancels a backup while its data is being written: no saveset, no chunk, no index rows', async () => {
     const source = join(tempDir('cancel-src'), 'tree');
     mkdirSync(source, { recursive: true });
     const fd = openSync(join(source, 'large.bin'), 'w');
@@ -132,7 +132,8 @@ describe('file shapes through the engine', () => {
     expect(drives.every((drive) => drive.job === null)).toBe(true);
     const Database = (await import('better-sqlite3')).default;
     const db = new Database(dataDirPaths(dataDir).catalog, { readonly: true });
-    expect(db.prepare('SELECT COUNT(*) AS n FROM staging_files').get()).toEqual({ n: 0 });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM pending_index').get()).toEqual({ n: 0 });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM files').get()).toEqual({ n: 0 });
     db.close();
   });
 });

@@ -32,9 +32,8 @@ function catalog(count: number, saveset = 'S1'): { db: CatalogDb; store: EngineS
   const db = openCatalog(join(tempDir('name-search'), 'catalog.db'));
   dbs.push(db);
   const store = new EngineStore(db);
-  store.stageFiles('job1', rows(count));
+  store.stageFiles(saveset, rows(count));
   store.commitSaveset(
-    'job1',
     { id: saveset, task: 't', type: 'full', status: 'successful', started: '2026-11-29T10:00:00.000Z', ended: '2026-11-29T10:01:00.000Z', backupDay: '2026-11-29', bytes: 1, files: count, compress: 'none', base: null, media: ['DAILY00001'] },
     [],
     'crc32',
@@ -70,8 +69,8 @@ describe('file index queries', () => {
 
   it('keeps savesets apart and resumes a build cut short', async () => {
     const { db, store } = catalog(45_000, 'S1');
-    store.stageFiles('job2', rows(10).map((row) => ({ ...row, path: row.path.replace('/data', '/other') })));
-    store.commitSaveset('job2', { id: 'S2', task: 't', type: 'full', status: 'successful', started: '2026-11-29T11:00:00.000Z', ended: '2026-11-29T11:01:00.000Z', backupDay: '2026-11-29', bytes: 1, files: 10, compress: 'none', base: null, media: [] }, [], 'crc32');
+    store.stageFiles('S2', rows(10).map((row) => ({ ...row, path: row.path.replace('/data', '/other') })));
+    store.commitSaveset({ id: 'S2', task: 't', type: 'full', status: 'successful', started: '2026-11-29T11:00:00.000Z', ended: '2026-11-29T11:01:00.000Z', backupDay: '2026-11-29', bytes: 1, files: 10, compress: 'none', base: null, media: [] }, [], 'crc32');
     const first = new NameSearch(db);
     const cut = first.build('S1');
     await first.close(); // stops after the batch in progress

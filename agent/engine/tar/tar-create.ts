@@ -38,8 +38,8 @@ import { DEFAULT_TAR, TAR_ENV, collectStderr, exitFailure, spawnFailure, stopChi
 export interface TarCreateOptions {
   /** Directory the member names are relative to. */
   cwd: string;
-  /** Member names relative to cwd, one per member; directories are not recursed. */
-  paths: string[] | AsyncIterable<string>;
+  /** Member names relative to cwd, one per member, singly or in batches; directories are not recursed. */
+  paths: string[] | AsyncIterable<string | readonly string[]>;
   /** GNU tar to run (default "tar" on PATH). */
   tarCommand?: string;
   /** Aborting kills tar; `done` then rejects with code ABORTED. */
@@ -124,12 +124,16 @@ export function spawnTarCreate(options: TarCreateOptions): TarCreateRun {
   return { stdout: child.stdout as Readable, done, pid: child.pid };
 }
 
-async function feedList(stdin: Writable, paths: string[] | AsyncIterable<string>, stopped: () => boolean): Promise<void> {
+async function feedList(stdin: Writable, paths: TarCreateOptions['paths'], stopped: () => boolean): Promise<void> {
   let batch = '';
-  for await (const path of paths) {
-    if (stopped()) return;
+  const add = (path: string): void => {
     checkMemberName(path);
     batch += `${path}\0`;
+  };
+  for await (const item of paths) {
+    if (stopped()) return;
+    if (typeof item === 'string') add(item);
+    else for (const path of item) add(path);
     if (batch.length >= LIST_BATCH) {
       const flowing = stdin.write(batch);
       batch = '';
