@@ -17,6 +17,8 @@ const labelSchema = z.object({
 });
 
 const DATA_FILE = /^(\d{5})\.(.+)$/;
+/** A data file is flushed in the background after every so many bytes written. */
+const SYNC_EVERY = 32 * 1024 * 1024;
 
 function fsyncDir(dir: string): void {
   const fd = openSync(dir, 'r');
@@ -95,14 +97,38 @@ export class VtlDrive implements DriveIo, DataIo {
     const path = this.filePath(number, name);
     const handle = await open(path, 'wx', 0o600);
     const dir = this.cartridge();
+    // The disk writes back while the stream is still being produced: a datasync runs in the
+    // background after every SYNC_EVERY bytes, so the flush at close only waits for the tail.
+    let unsynced = 0;
+    let syncing: Promise<void> | null = null;
+    let syncError: unknown = null;
     return {
       async write(data) {
+        if (syncError !== null) throw syncError;
         let offset = 0;
         while (offset < data.length) offset += (await handle.write(data, offset)).bytesWritten;
+        unsynced += data.length;
+        if (unsynced >= SYNC_EVERY && syncing === null) {
+          unsynced = 0;
+          syncing = handle.datasync().then(
+            () => {
+              syncing = null;
+            },
+            (error: unknown) => {
+              syncError = error;
+              syncing = null;
+            },
+          );
+        }
       },
       async close() {
-        await handle.sync();
-        await handle.close();
+        try {
+          await syncing;
+          if (syncError !== null) throw syncError;
+          await handle.sync();
+        } finally {
+          await handle.close();
+        }
         fsyncDir(dir);
       },
     };
