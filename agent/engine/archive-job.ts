@@ -13,7 +13,7 @@ import type { ArchiveWorkerInput, FromWorker, ToWorker } from './archive-protoco
 
 export interface ArchiveHandlers {
   /** Writes one batch of the stream; the next batch waits for it. */
-  onData(data: Buffer, crc: number): Promise<void>;
+  onData(data: Buffer): Promise<void>;
   onProgress(files: number, currentFile: string): void;
   onWarning(text: string): void;
   onScanned(entries: number, deleted: number): void;
@@ -85,7 +85,7 @@ export function runArchive(input: ArchiveWorkerInput, handlers: ArchiveHandlers,
           writes = writes.then(async () => {
             if (writeError !== null) return;
             try {
-              await handlers.onData(Buffer.from(message.buffer), message.crc);
+              await handlers.onData(Buffer.from(message.buffer));
               send({ type: 'credit' });
             } catch (error) {
               writeError = error;

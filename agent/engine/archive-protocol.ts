@@ -30,8 +30,8 @@ export interface ArchiveWorkerInput {
 export type ToWorker = { readonly type: 'credit' } | { readonly type: 'cancel' };
 
 export type FromWorker =
-  /** A batch of the saveset stream (the ArrayBuffer is transferred) and its CRC-32. */
-  | { readonly type: 'data'; readonly buffer: ArrayBuffer; readonly crc: number }
+  /** A batch of the saveset stream (the ArrayBuffer is transferred). */
+  | { readonly type: 'data'; readonly buffer: ArrayBuffer }
   | { readonly type: 'progress'; readonly files: number; readonly currentFile: string }
   | { readonly type: 'warning'; readonly text: string }
   /** The scan has ended: entries handed to tar, deletions recorded. */

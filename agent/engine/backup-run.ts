@@ -142,8 +142,8 @@ export async function runBackup(job: RunningJob, task: Task, requested: BackupTy
         maxInFlight: BATCHES_IN_FLIGHT,
       },
       {
-        onData: async (data, crc) => {
-          await writer.write(data, crc);
+        onData: async (data) => {
+          await writer.write(data);
           bytes += data.length;
           const mount = writer.mount;
           const seconds = Math.max(0.001, (ctx.clock().getTime() - started.getTime()) / 1000);
