@@ -1,15 +1,17 @@
 /**
- * Runs one backup's archive worker (archive-worker.ts) from the main thread: starts it (from the
- * built JavaScript, or from the TypeScript sources through tsx when the agent runs from them),
- * writes its data batches in order through `onData` and grants it a new batch after each write,
- * relays progress and warnings, and cancels it on abort. The promise settles only once the worker
- * has stopped, so its catalog connection is closed when the caller commits or cleans up.
+ * Runs one backup's data path from the main thread (see archive-protocol.ts): starts the scan worker
+ * and the archive worker (from the built JavaScript, or from the TypeScript sources through a
+ * bundle when the agent runs from them) joined by a MessageChannel, writes the archive worker's
+ * data batches in order through `onData` and grants it a new batch after each write, relays
+ * progress and warnings, and cancels both on abort or when either fails. The promise settles only
+ * once both have stopped, so the scan worker's catalog connection is closed when the caller
+ * commits or cleans up.
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import { FloeError } from '../../shared/errors.js';
-import type { ArchiveWorkerInput, FromWorker, ToWorker } from './archive-protocol.js';
+import type { ArchiveWorkerInput, FromWorker, ScanWorkerInput, ToWorker } from './archive-protocol.js';
 
 export interface ArchiveHandlers {
   /** Writes one batch of the stream; the next batch waits for it. */
@@ -24,10 +26,13 @@ export interface ArchiveResult {
   readonly tarWarnings: readonly string[];
 }
 
+/** What the job decides; the ports between the workers are added here. */
+export type ArchiveInput = Omit<ScanWorkerInput, 'peer'> & Omit<ArchiveWorkerInput, 'peer'>;
+
 /** How long a cancelled worker may take to stop tar and close its catalog connection. */
 const STOP_GRACE_MS = 10_000;
 
-/** An error the worker reported, with its code (TAR_FAILED, TAR_FORMAT, ABORTED, …). */
+/** An error a worker reported, with its code (TAR_FAILED, TAR_FORMAT, ABORTED, …). */
 export class ArchiveError extends Error {
   constructor(
     readonly code: string,
@@ -38,93 +43,119 @@ export class ArchiveError extends Error {
   }
 }
 
-export function startArchiveWorker(input: ArchiveWorkerInput): Worker {
+type WorkerName = 'archive-worker' | 'scan-worker';
+
+function startWorker(name: WorkerName, workerData: ScanWorkerInput | ArchiveWorkerInput): Worker {
   const here = import.meta.url;
-  if (!here.endsWith('.ts')) return new Worker(new URL('./archive-worker.js', here), { workerData: input });
-  return new Worker(sourceBundle(here), { eval: true, workerData: input });
+  const transferList = [workerData.peer];
+  if (!here.endsWith('.ts')) return new Worker(new URL(`./${name}.js`, here), { workerData, transferList });
+  return new Worker(sourceBundle(here, name), { eval: true, workerData, transferList });
 }
 
-let bundled: string | null = null;
+const bundles = new Map<WorkerName, string>();
 
 /**
- * Running from the TypeScript sources (tests, `node --import tsx`): the worker's modules bundled once
+ * Running from the TypeScript sources (tests, `node --import tsx`): a worker's modules bundled once
  * per process with esbuild (tsx's own compiler) into one CommonJS script whose `require` resolves
  * packages from the source folder. Registering tsx inside each worker works too, but costs about a
  * second per backup on a busy machine.
  */
-function sourceBundle(here: string): string {
-  if (bundled !== null) return bundled;
+function sourceBundle(here: string, name: WorkerName): string {
+  const known = bundles.get(name);
+  if (known !== undefined) return known;
   const require = createRequire(here);
   const esbuild = require('esbuild') as { buildSync(options: object): { outputFiles: Array<{ text: string }> } };
-  const entry = fileURLToPath(new URL('./archive-worker.ts', here));
+  const entry = fileURLToPath(new URL(`./${name}.ts`, here));
   const output = esbuild.buildSync({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', write: false, logLevel: 'silent' });
-  bundled = `(function (require) {\n${output.outputFiles[0]?.text ?? ''}\n})(require('node:module').createRequire(${JSON.stringify(entry)}));`;
-  return bundled;
+  const bundle = `(function (require) {\n${output.outputFiles[0]?.text ?? ''}\n})(require('node:module').createRequire(${JSON.stringify(entry)}));`;
+  bundles.set(name, bundle);
+  return bundle;
 }
 
-export function runArchive(input: ArchiveWorkerInput, handlers: ArchiveHandlers, signal: AbortSignal): Promise<ArchiveResult> {
-  const worker = startArchiveWorker(input);
-  const send = (message: ToWorker): void => worker.postMessage(message);
+export function runArchive(input: ArchiveInput, handlers: ArchiveHandlers, signal: AbortSignal): Promise<ArchiveResult> {
+  const channel = new MessageChannel();
+  const { saveset, catalogPath, sources, excludes, reference, nameBatchesInFlight, ...archiveInput } = input;
+  const scan = startWorker('scan-worker', { saveset, catalogPath, sources, excludes, reference, nameBatchesInFlight, peer: channel.port1 });
+  const archive = startWorker('archive-worker', { ...archiveInput, peer: channel.port2 });
+  const workers = [scan, archive];
   let writes: Promise<void> = Promise.resolve();
   let writeError: unknown = null;
-  let outcome: { result: ArchiveResult } | { error: unknown } | null = null;
+  let result: ArchiveResult | null = null;
+  let indexed = false;
+  let failure: unknown = null;
   let stopTimer: NodeJS.Timeout | null = null;
 
   const cancel = (): void => {
-    send({ type: 'cancel' });
-    stopTimer ??= setTimeout(() => void worker.terminate(), STOP_GRACE_MS);
+    for (const worker of workers) worker.postMessage({ type: 'cancel' } satisfies ToWorker);
+    stopTimer ??= setTimeout(() => {
+      for (const worker of workers) void worker.terminate();
+    }, STOP_GRACE_MS);
+  };
+  const fail = (error: unknown): void => {
+    failure ??= error;
+    cancel();
   };
   const onAbort = (): void => cancel();
   if (signal.aborted) cancel();
   else signal.addEventListener('abort', onAbort, { once: true });
 
-  return new Promise<ArchiveResult>((resolve, reject) => {
-    worker.on('message', (message: FromWorker) => {
-      switch (message.type) {
-        case 'data':
-          writes = writes.then(async () => {
-            if (writeError !== null) return;
-            try {
-              await handlers.onData(Buffer.from(message.buffer));
-              send({ type: 'credit' });
-            } catch (error) {
-              writeError = error;
-              cancel();
-            }
-          });
-          break;
-        case 'progress':
-          handlers.onProgress(message.files, message.currentFile);
-          break;
-        case 'warning':
-          handlers.onWarning(message.text);
-          break;
-        case 'scanned':
-          handlers.onScanned(message.entries, message.deleted);
-          break;
-        case 'done':
-          outcome ??= { result: { files: message.files, tarWarnings: message.tarWarnings } };
-          void worker.terminate();
-          break;
-        case 'error':
-          outcome ??= { error: new ArchiveError(message.code, message.message) };
-          void worker.terminate();
-          break;
-      }
-    });
-    worker.once('error', (error) => {
-      outcome ??= { error: new FloeError('INTERNAL', `the archive worker failed: ${error.message}`) };
-    });
-    worker.once('exit', () => {
-      signal.removeEventListener('abort', onAbort);
-      if (stopTimer) clearTimeout(stopTimer);
-      void writes.then(() => {
-        if (signal.aborted) return reject(signal.reason as Error);
-        if (writeError !== null) return reject(writeError as Error);
-        if (outcome === null) return reject(new FloeError('INTERNAL', 'the archive worker stopped without a result'));
-        if ('error' in outcome) return reject(outcome.error as Error);
-        resolve(outcome.result);
-      });
-    });
+  const onMessage = (worker: Worker, message: FromWorker): void => {
+    switch (message.type) {
+      case 'data':
+        writes = writes.then(async () => {
+          if (writeError !== null) return;
+          try {
+            await handlers.onData(Buffer.from(message.buffer));
+            worker.postMessage({ type: 'credit' } satisfies ToWorker);
+          } catch (error) {
+            writeError = error;
+            cancel();
+          }
+        });
+        break;
+      case 'progress':
+        handlers.onProgress(message.files, message.currentFile);
+        break;
+      case 'warning':
+        handlers.onWarning(message.text);
+        break;
+      case 'scanned':
+        handlers.onScanned(message.entries, message.deleted);
+        break;
+      case 'done':
+        result = { files: message.files, tarWarnings: message.tarWarnings };
+        void worker.terminate();
+        break;
+      case 'indexed':
+        indexed = true;
+        void worker.terminate();
+        break;
+      case 'error':
+        fail(new ArchiveError(message.code, message.message));
+        void worker.terminate();
+        break;
+    }
+  };
+
+  const exits = workers.map(
+    (worker) =>
+      new Promise<void>((resolve) => {
+        worker.on('message', (message: FromWorker) => onMessage(worker, message));
+        worker.once('error', (error) => fail(new FloeError('INTERNAL', `a backup worker failed: ${error.message}`)));
+        worker.once('exit', () => resolve());
+      }),
+  );
+
+  return Promise.all(exits).then(async () => {
+    signal.removeEventListener('abort', onAbort);
+    if (stopTimer) clearTimeout(stopTimer);
+    channel.port1.close();
+    channel.port2.close();
+    await writes;
+    if (signal.aborted) throw signal.reason as Error;
+    if (writeError !== null) throw writeError as Error;
+    if (failure !== null) throw failure as Error;
+    if (result === null || !indexed) throw new FloeError('INTERNAL', 'a backup worker stopped without a result');
+    return result;
   });
 }

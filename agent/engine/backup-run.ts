@@ -1,6 +1,6 @@
 /**
  * One backup, start to end: plan the type against the chain, get media, run the archive worker
- * (scan, GNU tar, per-file CRC-32, the index written in place, optional gzip; off this thread) and write its
+ * (scan and index, GNU tar, per-file CRC-32, optional gzip: two worker threads) and write its
  * stream onto media chunks, flush, and commit the saveset to the catalog as the very last step.
  */
 import { mkdirSync } from 'node:fs';
@@ -33,6 +33,8 @@ export interface EngineDeps {
 /** The archive worker hands over the stream in batches of this size, at most this many ahead of the media writes. */
 const BATCH_BYTES = 4 * 1024 * 1024;
 const BATCHES_IN_FLIGHT = 4;
+/** The scan worker runs at most this many batches of names ahead of tar. */
+const NAME_BATCHES_IN_FLIGHT = 8;
 
 const TYPE_LETTER: Record<BackupType, string> = { copy: 'C', full: 'F', diff: 'D', incr: 'I' };
 
@@ -127,7 +129,7 @@ export async function runBackup(job: RunningJob, task: Task, requested: BackupTy
   let warnings = 0;
   store.beginIndex(savesetId);
   try {
-    // The archive worker owns the data path (scan, tar, checksums, the index rows); this thread only
+    // The workers own the data path (scan, tar, checksums, the index rows); this thread only
     // writes its batches onto media and reports.
     const archived = await runArchive(
       {
@@ -140,6 +142,7 @@ export async function runBackup(job: RunningJob, task: Task, requested: BackupTy
         tarFeatures: tarFeatures(),
         batchBytes: BATCH_BYTES,
         maxInFlight: BATCHES_IN_FLIGHT,
+        nameBatchesInFlight: NAME_BATCHES_IN_FLIGHT,
       },
       {
         onData: async (data) => {
