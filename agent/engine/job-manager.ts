@@ -1,5 +1,6 @@
 /**
- * Jobs of a location: every state change persisted and published as a delta; progress throttled;
+ * Jobs of a location: every state change persisted (retried while the catalog is busy) and published
+ * as a delta; progress only published, throttled;
  * the job's protocol (what was saved, skipped and why) kept line by line; cancel by AbortSignal.
  * Jobs still unfinished when the agent stopped are marked failed at the next start.
  */
@@ -10,6 +11,8 @@ import type { AgentContext } from '../server/context.js';
 import type { EngineStore } from './engine-store.js';
 
 const PROGRESS_INTERVAL_MS = 500;
+/** Tries to record a job in the catalog before giving up (logged). */
+const PERSIST_ATTEMPTS = 5;
 
 export interface RunningJob {
   readonly id: string;
@@ -23,6 +26,8 @@ export interface RunningJob {
 export class JobManager {
   private readonly active = new Map<string, { job: Job; controller: AbortController; lastPublish: number }>();
   private readonly running = new Set<Promise<void>>();
+  /** The newest state of each job whose recording in the catalog has not succeeded yet. */
+  private readonly recording = new Map<string, Job>();
 
   constructor(
     private readonly ctx: AgentContext,
@@ -87,9 +92,15 @@ export class JobManager {
         const stateChanged = fields.state !== undefined && fields.state !== entry.job.state;
         entry.job = { ...entry.job, ...fields };
         const now = Date.now();
-        if (stateChanged || now - entry.lastPublish >= PROGRESS_INTERVAL_MS) {
+        // State changes are written to the catalog; progress in between is only pushed (a job the
+        // agent loses mid-run is marked failed at its next start anyway), so the job's progress
+        // never competes with its own backup's index writes for the catalog.
+        if (stateChanged) {
           entry.lastPublish = now;
           this.persistAndPublish(entry.job);
+        } else if (now - entry.lastPublish >= PROGRESS_INTERVAL_MS) {
+          entry.lastPublish = now;
+          this.ctx.publisher.publish({ domain: 'jobs', change: { job: entry.job } });
         }
       },
       log: (level, text) => this.store.appendLog(id, { at: this.ctx.clock().toISOString(), level, text }),
@@ -131,8 +142,28 @@ export class JobManager {
     await Promise.allSettled([...this.running]);
   }
 
+  /** Writes the job to the catalog (retried once a second while the catalog is busy) and pushes it. */
   private persistAndPublish(job: Job): void {
-    this.store.putJob(job);
+    this.persist(job);
     this.ctx.publisher.publish({ domain: 'jobs', change: { job } });
+  }
+
+  private persist(job: Job, attempt = 1): void {
+    this.recording.set(job.id, job);
+    try {
+      this.store.putJob(job);
+      if (this.recording.get(job.id) === job) this.recording.delete(job.id);
+    } catch (error) {
+      if (attempt >= PERSIST_ATTEMPTS) {
+        if (this.recording.get(job.id) === job) this.recording.delete(job.id);
+        this.ctx.logger.error({ job: job.id, err: error }, 'could not record the job in the catalog');
+        return;
+      }
+      this.ctx.logger.warn({ job: job.id, err: error, attempt }, 'the catalog is busy; recording the job again in a second');
+      setTimeout(() => {
+        // A newer state of the job recorded meanwhile supersedes this one.
+        if (this.recording.get(job.id) === job) this.persist(job, attempt + 1);
+      }, 1000).unref();
+    }
   }
 }
