@@ -103,7 +103,15 @@ export class JobManager {
           this.ctx.publisher.publish({ domain: 'jobs', change: { job: entry.job } });
         }
       },
-      log: (level, text) => this.store.appendLog(id, { at: this.ctx.clock().toISOString(), level, text }),
+      log: (level, text) => {
+        const line = { at: this.ctx.clock().toISOString(), level, text };
+        try {
+          this.store.appendLog(id, line);
+        } catch (error) {
+          // Never fail the job (or the agent, from an event handler) over its protocol: the line goes to the agent's log.
+          this.ctx.logger.warn({ job: id, err: error, line }, 'could not add a line to the job protocol');
+        }
+      },
     };
     const run = (async () => {
       try {
