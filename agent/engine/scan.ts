@@ -5,7 +5,7 @@
  * Never archive bits or the source's own flags.
  */
 import { lstatSync, readdirSync, readlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import type { IndexRow } from './engine-store.js';
 import type { PathMatcher } from './glob.js';
 
@@ -47,32 +47,36 @@ export interface ScannedPath {
  */
 export function* walkSources(sources: readonly string[], exclude: PathMatcher, reference: ReferenceState | null, warn: (text: string) => void): Generator<ScannedPath> {
   const seen = new Set<string>();
-  function* visit(path: string): Generator<ScannedPath> {
-    if (seen.has(path) || exclude(path)) return;
+  const roots = sources.map((source) => resolve(source));
+  // Depth first without recursion (nested generators cost per path and per level): the paths still
+  // to visit, children pushed in reverse so that they come out sorted, before the next sibling.
+  const pending = [...roots].reverse();
+  for (let path = pending.pop(); path !== undefined; path = pending.pop()) {
+    if (seen.has(path) || exclude(path)) continue;
     seen.add(path);
     let row: IndexRow;
     try {
       row = rowOf(path);
     } catch (error) {
       warn(`skipped ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-      return;
+      continue;
     }
     const before = reference?.get(path);
     if (reference === null || row.type === 'directory' || !before || changed(before, row)) yield { row, archive: true };
-    if (row.type !== 'directory') return;
+    if (row.type !== 'directory') continue;
     let names: string[];
     try {
       names = readdirSync(path).sort();
     } catch (error) {
       warn(`cannot read directory ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-      return;
+      continue;
     }
-    for (const name of names) yield* visit(path === '/' ? `/${name}` : join(path, name));
+    const prefix = path === '/' ? '/' : `${path}/`; // a normalized path: plain concatenation is enough
+    for (let index = names.length - 1; index >= 0; index -= 1) pending.push(prefix + (names[index] as string));
   }
-  for (const source of sources) yield* visit(source);
   if (reference !== null) {
     for (const [path, previous] of reference) {
-      if (seen.has(path) || !sources.some((source) => path === source || path.startsWith(`${source}/`))) continue;
+      if (seen.has(path) || !roots.some((root) => path === root || path.startsWith(root === '/' ? '/' : `${root}/`))) continue;
       yield { row: { path, type: previous.type, size: 0, mtime: 0, ctime: 0, ino: 0, mode: 0, uid: 0, gid: 0, checksum: null, linkTarget: null, deleted: true }, archive: false };
     }
   }
