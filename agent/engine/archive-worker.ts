@@ -57,8 +57,9 @@ class Batcher {
     if (this.size === 0) return;
     while (credits === 0 && !abort.signal.aborted) await new Promise<void>((resolve) => (creditWaiter = resolve));
     abort.signal.throwIfAborted();
-    const buffer = new ArrayBuffer(this.size);
-    const view = Buffer.from(buffer);
+    // Not zero-filled (every byte is written below); its own ArrayBuffer, so it can be transferred.
+    const view = Buffer.allocUnsafeSlow(this.size);
+    const buffer = view.buffer as ArrayBuffer;
     let offset = 0;
     for (const part of this.parts) {
       view.set(part, offset);
