@@ -3,7 +3,7 @@
  * a browser. Subscribes once per topic at startup and feeds the store; components never listen
  * themselves (they only make calls through `consoleApi()` and `openLocation`).
  */
-import type { ConsoleApi, VersionedTopicName, VersionedTopicValues } from '../../shared/console-api';
+import type { ConsoleApi, LocationDetail, VersionedTopicName, VersionedTopicValues } from '../../shared/console-api';
 import type { FleetView } from '../../shared/fleet';
 import { TopicFollower, type VersionedPush } from '../../shared/topic-patch';
 import { createWebConsoleApi } from './bridges/web-bridge';
@@ -35,21 +35,74 @@ function errorMessage(caught: unknown): string {
   return caught instanceof Error ? caught.message : String(caught);
 }
 
+/** What a background fetch brought: its detail, or why it failed. */
+type FetchOutcome = { readonly detail: LocationDetail } | { readonly id: string; readonly message: string };
+
+/**
+ * Background fetch answers waiting to be applied. 1000 answers, each its own store change, would each
+ * render the tree and the overview: they are applied together, once per frame (docs/benchmarks.md).
+ */
+let answered: FetchOutcome[] = [];
+let flushScheduled = false;
+
+/** Applies every waiting answer in one store change (before a push or an opening, so versions follow on). */
+function flushAnswers(): void {
+  if (answered.length === 0) return;
+  const outcomes = answered;
+  answered = [];
+  storeActions().locationDetailsSettled(
+    outcomes.flatMap((outcome) => ('detail' in outcome ? [outcome.detail] : [])),
+    outcomes.flatMap((outcome) => ('message' in outcome ? [{ id: outcome.id, message: outcome.message }] : [])),
+  );
+}
+
+/** The next frame, or 100 ms when no frame comes (a hidden window draws none). */
+function scheduleFlush(): void {
+  if (flushScheduled) return;
+  flushScheduled = true;
+  const run = (): void => {
+    if (!flushScheduled) return;
+    flushScheduled = false;
+    flushAnswers();
+  };
+  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(run);
+  setTimeout(run, 100);
+}
+
+/** A fetch for the fleet's cards and lists: its answer waits for the next frame's batch. */
+async function fetchInBackground(id: string): Promise<void> {
+  try {
+    answered.push({ detail: await consoleApi().getLocationDetail({ id }) });
+  } catch (caught) {
+    answered.push({ id, message: errorMessage(caught) });
+  }
+  scheduleFlush();
+}
+
+/** A fetch the administrator waits for (an opened location): applied as soon as it answers. */
 async function fetchDetail(id: string): Promise<void> {
   const actions = storeActions();
+  flushAnswers();
   actions.locationDetailRequested(id);
   try {
-    actions.locationDetailFetched(await consoleApi().getLocationDetail({ id }));
+    const detail = await consoleApi().getLocationDetail({ id });
+    flushAnswers();
+    actions.locationDetailFetched(detail);
   } catch (caught) {
+    flushAnswers();
     actions.locationDetailFailed(id, errorMessage(caught));
   }
 }
 
+/**
+ * Starts queued background fetches. They mark nothing loading (a store change each): a location
+ * without its detail shows its loading state anyway, and opening it fetches it again.
+ */
 function pump(): void {
   while (inFlight < DETAIL_CONCURRENCY && queue.length > 0) {
     const id = queue.shift() as string;
     inFlight += 1;
-    void fetchDetail(id).finally(() => {
+    void fetchInBackground(id).finally(() => {
       inFlight -= 1;
       pump();
     });
@@ -141,6 +194,8 @@ export function startBridge(): void {
   api.subscribe('summary', summary.take);
   // A detail patch that does not follow on (a location not fetched yet, a missed version): fetch it whole.
   api.subscribe('location', (push) => {
+    // Fetched details first: the push's patches follow on from their versions.
+    flushAnswers();
     for (const id of actions.locationsPushed(push)) {
       fetched.add(id);
       if (!queue.includes(id)) queue.push(id);
