@@ -40,7 +40,7 @@ type FetchOutcome = { readonly detail: LocationDetail } | { readonly id: string;
 
 /**
  * Background fetch answers waiting to be applied. 1000 answers, each its own store change, would each
- * render the tree and the overview: they are applied together, once per frame (docs/benchmarks.md).
+ * render the tree and the overview: they are applied together (docs/benchmarks.md).
  */
 let answered: FetchOutcome[] = [];
 let flushScheduled = false;
@@ -56,20 +56,23 @@ function flushAnswers(): void {
   );
 }
 
-/** The next frame, or 100 ms when no frame comes (a hidden window draws none). */
+/**
+ * How long background answers gather before they are applied together: about ten store changes a
+ * second while 1000 details load, instead of one per answer (or per frame), each of which sorts the
+ * fleet by health and renders the tree and the overview again.
+ */
+const ANSWER_BATCH_MS = 100;
+
 function scheduleFlush(): void {
   if (flushScheduled) return;
   flushScheduled = true;
-  const run = (): void => {
-    if (!flushScheduled) return;
+  setTimeout(() => {
     flushScheduled = false;
     flushAnswers();
-  };
-  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(run);
-  setTimeout(run, 100);
+  }, ANSWER_BATCH_MS);
 }
 
-/** A fetch for the fleet's cards and lists: its answer waits for the next frame's batch. */
+/** A fetch for the fleet's cards and lists: its answer waits for the next batch. */
 async function fetchInBackground(id: string): Promise<void> {
   try {
     answered.push({ detail: await consoleApi().getLocationDetail({ id }) });

@@ -101,7 +101,7 @@ describe('bridge: versioned pushes', () => {
 });
 
 describe('bridge: background detail fetches', () => {
-  it('applies the fleet’s fetched details together (one store change per frame), before a push that follows on', async () => {
+  it('applies the fleet’s fetched details together (one store change per batch), before a push that follows on', async () => {
     vi.resetModules();
     const fresh = await import('../../renderer/src/bridge.js');
     const listeners = new Map<string, (payload: unknown) => void>();

@@ -51,7 +51,7 @@ describe('fleet overview', () => {
     });
     await pushFleet([ok, expiring, offline]);
     render(<App />);
-    // The cards come with the fleet; the details (and with them the expiring license's rank) come with the next frame's batch.
+    // The cards come with the fleet; the details (and with them the expiring license's rank) come with the next batch of answers (within 100 ms).
     await waitFor(() => expect(screen.getAllByRole('article').map((card) => card.getAttribute('aria-label'))).toEqual(['charlie', 'bravo', 'alpha']));
     const cards = screen.getAllByRole('article');
     expect(within(cards[0] as HTMLElement).getByText(/last seen 2 h ago/)).toBeTruthy();
@@ -113,11 +113,13 @@ describe('License info', () => {
     render(<App />);
     await act(async () => fake.push('uiCommand', { command: 'open-license-info' }));
     const dialog = screen.getByRole('dialog', { name: 'License info' });
-    const names = within(dialog)
-      .getAllByRole('row')
-      .slice(1)
-      .map((row) => row.getAttribute('aria-label'));
-    expect(names).toEqual(['invalid-site', 'expired-site', 'expiring-site', 'trial-site', 'unknown-site', 'valid-site']);
+    // The licenses come with the details, applied together with the next batch of answers.
+    const names = () =>
+      within(dialog)
+        .getAllByRole('row')
+        .slice(1)
+        .map((row) => row.getAttribute('aria-label'));
+    await waitFor(() => expect(names()).toEqual(['invalid-site', 'expired-site', 'expiring-site', 'trial-site', 'unknown-site', 'valid-site']));
     const expiring = within(dialog).getByRole('row', { name: 'expiring-site' });
     expect(expiring.textContent).toContain('Expiring');
     expect(expiring.textContent).toContain('enterprise');

@@ -48,9 +48,9 @@ describe('fleet overview: jobs, failures and charts', () => {
     fake.handlers.set('getLocationDetail', async (args) => details.get((args as { id: string }).id));
     await act(async () => fake.push('fleet', { locations: [calm, failing] }));
     render(<App />);
-    await act(async () => new Promise((resolve) => setTimeout(resolve, 10)));
+    // The details land together with the next batch of answers; bravo's failure then sorts it first.
+    await waitFor(() => expect(screen.getAllByRole('article').map((card) => card.getAttribute('aria-label'))).toEqual(['bravo', 'alpha']));
     const cards = screen.getAllByRole('article');
-    expect(cards.map((card) => card.getAttribute('aria-label'))).toEqual(['bravo', 'alpha']);
     expect(cards[0]?.textContent).toContain('0 running · 1 failed');
     expect(cards[1]?.textContent).toContain('1 running · 0 failed');
     fireEvent.click(screen.getByRole('button', { name: 'Table' }));
@@ -138,7 +138,8 @@ describe('fleet overview: jobs, failures and charts', () => {
     fake.handlers.set('getLocationDetail', async (args) => ok((args as { id: string }).id));
     await act(async () => fake.push('fleet', { locations: [calm, other] }));
     render(<App />);
-    await act(async () => new Promise((resolve) => setTimeout(resolve, 10)));
+    // Both details landed (together, with the next batch of answers) before the pushes below.
+    await waitFor(() => expect(screen.getAllByRole('article').map((card) => card.textContent).every((text) => text?.includes('0 running · 0 failed'))).toBe(true));
     const names = () => screen.getAllByRole('article').map((card) => card.getAttribute('aria-label'));
     expect(names()).toEqual(['alpha', 'bravo']);
     await act(async () => storeActions().locationDetailReceived(engineDetail(other.id, { active: [job({ state: 'running', endedAt: null })], recent: [job({ backupDay: DAY })] }, schedulesState(DAY))));
