@@ -79,7 +79,7 @@ export function healthRank(location: LocationView, detail: LocationDetail | unde
 }
 
 /** Names in the user's collation, as String#localeCompare orders them, but one collator for all: sorting 1000 locations with localeCompare builds one per comparison. */
-const byName = new Intl.Collator().compare;
+export const byName = new Intl.Collator().compare;
 
 export function sortByHealth(
   locations: readonly LocationView[],

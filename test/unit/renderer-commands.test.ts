@@ -157,3 +157,31 @@ describe('store: settled details', () => {
     expect(state.detailFetches.get(c)).toEqual({ state: 'error', message: 'refused' });
   });
 });
+
+describe('store: health order', () => {
+  it('orders like sortByHealth (rank, then name, equal names in fleet order), and again when a rank, a name or the members change', async () => {
+    const { healthOrderOf } = await vi.importActual<typeof import('../../renderer/src/store/store.js')>('../../renderer/src/store/store');
+    const { sortByHealth } = await import('../../renderer/src/health.js');
+    type View = import('../../shared/fleet.js').LocationView;
+    type Detail = import('../../shared/console-api.js').LocationDetail;
+    const statuses = ['online', 'online', 'offline', 'auth-failed', 'connecting', 'version-mismatch'] as const;
+    const names = ['delta', 'Alpha', 'alpha', 'bravo', 'Échelle', 'echo', 'charlie', 'delta'];
+    const view = (n: number, name = names[n % names.length] as string): View =>
+      ({ id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`, name, host: 'h', port: 1, fingerprint: 'f', status: statuses[(n * 7) % statuses.length], detail: null, lastSeen: null, agent: null }) as View;
+    const licenseOf = (n: number) => (n % 5 === 0 ? { status: 'expiring', daysLeft: n % 30 } : n % 11 === 0 ? { status: 'invalid', daysLeft: 0 } : { status: 'valid', daysLeft: 300 });
+    const detailOf = (location: View, n: number): Detail => ({ id: location.id, seq: 1, devices: null, license: licenseOf(n), jobs: null, schedules: null }) as unknown as Detail;
+    const check = (views: View[], details: Map<string, Detail>) => {
+      const locations = new Map(views.map((location) => [location.id, location]));
+      expect(healthOrderOf(locations, details)).toEqual(sortByHealth(views, details).map((location) => location.id));
+    };
+    const views = Array.from({ length: 300 }, (_, n) => view(n));
+    const details = new Map(views.filter((_, n) => n % 3 !== 0).map((location, n) => [location.id, detailOf(location, n)]));
+    check(views, details);
+    // A rank changes (a detail lands), a name changes, a member goes.
+    const more = new Map(details).set((views[3] as View).id, detailOf(views[3] as View, 11));
+    check(views, more);
+    const renamed = views.map((location, n) => (n === 10 ? view(n, 'aaa-first') : location));
+    check(renamed, more);
+    check(renamed.slice(1), more);
+  });
+});

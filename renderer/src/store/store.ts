@@ -12,7 +12,7 @@ import type { LocationDetail, UiCommandName } from '../../../shared/console-api'
 import type { LocationView } from '../../../shared/fleet';
 import type { Alarm } from '../../../shared/alarms';
 import type { FleetSummary } from '../../../shared/fleet-summary';
-import { healthRank, sortByHealth } from '../health';
+import { byName, healthRank } from '../health';
 import { jobsPerDay, type DayBar } from '../jobs-per-day';
 import { mediaUse, successRates, volumePerDay, type LocationRate, type MediaUse, type VolumeBar } from '../fleet-charts';
 
@@ -88,7 +88,46 @@ let healthMemo: {
   readonly order: readonly string[];
 } | null = null;
 
-function healthOrderOf(locations: ReadonlyMap<string, LocationView>, details: ReadonlyMap<string, LocationDetail>): readonly string[] {
+/** The last name order (ids sorted by name): sorted again only when a member or a name changes, not per fleet push. */
+let nameMemo: { readonly members: ReadonlyArray<readonly [string, string]>; readonly order: readonly string[] } | null = null;
+
+function nameOrderOf(locations: ReadonlyMap<string, LocationView>): readonly string[] {
+  const previous = nameMemo;
+  let same = previous !== null && previous.members.length === locations.size;
+  const members: Array<readonly [string, string]> = [];
+  for (const location of locations.values()) {
+    const held = previous?.members[members.length];
+    if (same && (held === undefined || held[0] !== location.id || held[1] !== location.name)) same = false;
+    members.push([location.id, location.name]);
+  }
+  if (same && previous) return previous.order;
+  // A stable sort: equal names keep the fleet's order, as sortByHealth does.
+  const order = members
+    .map(([id, name], index) => ({ id, name, index }))
+    .sort((a, b) => byName(a.name, b.name) || a.index - b.index)
+    .map(({ id }) => id);
+  nameMemo = { members, order };
+  return order;
+}
+
+/**
+ * The health order (sortByHealth's): rank first, then name. Ranks are a few values, so the ids, already
+ * in name order, are grouped by rank rather than sorted again with name comparisons (a 1000-location
+ * sort per detail batch was the largest item of the profile while the fleet loads).
+ */
+function byRankThenName(nameOrder: readonly string[], keys: ReadonlyMap<string, { readonly rank: number }>): readonly string[] {
+  const groups = new Map<number, string[]>();
+  for (const id of nameOrder) {
+    const rank = keys.get(id)?.rank ?? 0;
+    const group = groups.get(rank);
+    if (group) group.push(id);
+    else groups.set(rank, [id]);
+  }
+  return [...groups.keys()].sort((a, b) => a - b).flatMap((rank) => groups.get(rank) ?? []);
+}
+
+/** Location ids by health (sortByHealth's order), memoised across calls; exported for tests. */
+export function healthOrderOf(locations: ReadonlyMap<string, LocationView>, details: ReadonlyMap<string, LocationDetail>): readonly string[] {
   const previous = healthMemo;
   if (previous && previous.locations === locations && previous.details === details) return previous.order;
   const keys = new Map<string, { rank: number; name: string }>();
@@ -102,7 +141,7 @@ function healthOrderOf(locations: ReadonlyMap<string, LocationView>, details: Re
     if (id !== location.id || held === undefined || held.rank !== key.rank || held.name !== key.name) same = false;
   }
   // The same members in the same order with the same ranks and names: the sorted order is the same (no re-sort, same array).
-  const order = same && previous ? previous.order : sortByHealth([...locations.values()], details, (location) => keys.get(location.id)?.rank ?? 0).map((location) => location.id);
+  const order = same && previous ? previous.order : byRankThenName(nameOrderOf(locations), keys);
   healthMemo = { locations, details, keys, order };
   return order;
 }
@@ -141,6 +180,7 @@ export function sameRows<T extends object>(a: readonly T[], b: readonly T[]): bo
   for (let index = 0; index < a.length; index += 1) {
     const row = a[index] as Record<string, unknown>;
     const other = b[index] as Record<string, unknown> | undefined;
+    if (row === other) continue;
     if (other === undefined) return false;
     let fields = 0;
     for (const key in row) {
@@ -152,6 +192,10 @@ export function sameRows<T extends object>(a: readonly T[], b: readonly T[]): bo
   }
   return true;
 }
+
+/** The fleet's display order, views and details (for views that walk the fleet themselves without a row per location). */
+export const useFleetMaps = (): { readonly order: readonly string[]; readonly locations: ReadonlyMap<string, LocationView>; readonly details: ReadonlyMap<string, LocationDetail> } =>
+  useStore(useShallow((s) => ({ order: s.locationOrder, locations: s.locations, details: s.details })));
 
 /** Every location with its detail (for the License info dialog and the fleet table). */
 export const useFleetRows = (): ReadonlyArray<{ readonly location: LocationView; readonly detail: LocationDetail | undefined }> => {

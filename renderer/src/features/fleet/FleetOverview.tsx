@@ -1,5 +1,5 @@
 /** The fleet overview: what needs attention, then every location as cards or as a table (sorted by health). */
-import { lazy, memo, Suspense, useEffect, useRef, useState, type ReactNode, type RefObject } from 'react';
+import { lazy, memo, Suspense, useEffect, useMemo, useRef, useState, type ReactNode, type RefObject } from 'react';
 import { STATUS_WORDS, type LocationView } from '../../../../shared/fleet';
 import type { LocationDetail } from '../../../../shared/console-api';
 import { openLocation } from '../../bridge';
@@ -10,7 +10,7 @@ import { StatusBadge } from '../../components/StatusBadge';
 import { VirtualRows } from '../../components/VirtualRows';
 import { formatAgo } from '../../format';
 import { isLicenseWarning, isProblemLink, jobCounts, licenseTone, summarizeDevices } from '../../health';
-import { useActions, useFleetLayout, useFleetLoaded, useFleetRows, useHealthOrder, useLocation, useLocationDetail } from '../../store/store';
+import { useActions, useFleetLayout, useFleetLoaded, useFleetMaps, useHealthOrder, useLocation, useLocationDetail } from '../../store/store';
 import { useNow } from '../../use-now';
 
 const CARD_WIDTH = 270;
@@ -124,8 +124,15 @@ function locationItems(location: LocationView, detail: LocationDetail | undefine
 }
 
 function Attention({ now }: Readonly<{ now: number }>) {
-  const rows = useFleetRows();
-  const items = rows.flatMap(({ location, detail }) => locationItems(location, detail, now));
+  const { order, locations, details } = useFleetMaps();
+  const items = useMemo(() => {
+    const found: NamedAttentionItem[] = [];
+    for (const id of order) {
+      const location = locations.get(id);
+      if (location) for (const item of locationItems(location, details.get(id), now)) found.push(item);
+    }
+    return found;
+  }, [order, locations, details, now]);
   return (
     <section className="card attention" aria-label="Needs attention">
       <h3>Needs attention</h3>
