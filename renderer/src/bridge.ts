@@ -6,7 +6,6 @@
 import type { ConsoleApi, LocationDetail, VersionedTopicName, VersionedTopicValues } from '../../shared/console-api';
 import type { FleetView } from '../../shared/fleet';
 import { TopicFollower, type VersionedPush } from '../../shared/topic-patch';
-import { createWebConsoleApi } from './bridges/web-bridge';
 import { browserNotify, createAlarmNotifier } from './alarm-notifier';
 import { storeActions } from './store/store';
 import type { LocationTab } from './store/ui-slice';
@@ -157,8 +156,11 @@ function followTopic<K extends VersionedTopicName>(
   return { take, resync };
 }
 
+let started = false;
+
 export function startBridge(): void {
-  if (api) return;
+  if (started) return;
+  started = true;
   const actions = storeActions();
   const fleetReceived = (view: FleetView): void => {
     actions.fleetReceived(view);
@@ -179,33 +181,43 @@ export function startBridge(): void {
     summary.resync();
     changes.resync();
   };
+  const subscribe = (linked: ConsoleApi): void => {
+    linked.subscribe('fleet', fleet.take);
+    linked.subscribe('alarms', alarms.take);
+    linked.subscribe('summary', summary.take);
+    // A detail patch that does not follow on (a location not fetched yet, a missed version): fetch it whole.
+    linked.subscribe('location', (push) => {
+      // Fetched details first: the push's patches follow on from their versions.
+      flushAnswers();
+      for (const id of actions.locationsPushed(push)) {
+        fetched.add(id);
+        if (!queue.includes(id)) queue.push(id);
+      }
+      pump();
+    });
+    linked.subscribe('changes', changes.take);
+    linked.subscribe('uiCommand', ({ command }) => actions.dialogRequested(command));
+  };
   if (window.floe) {
     api = window.floe;
     actions.consoleLinkChanged('connected', '');
-  } else {
-    api = createWebConsoleApi((state, detail) => {
-      actions.consoleLinkChanged(state, detail);
-      // After (re)connecting, fetch the whole fleet and every detail: pushes missed while away are covered.
-      if (state === 'connected') {
-        fetched = new Set();
-        refresh();
-      }
-    });
+    subscribe(api);
+    refresh();
+    return;
   }
-  api.subscribe('fleet', fleet.take);
-  api.subscribe('alarms', alarms.take);
-  api.subscribe('summary', summary.take);
-  // A detail patch that does not follow on (a location not fetched yet, a missed version): fetch it whole.
-  api.subscribe('location', (push) => {
-    // Fetched details first: the push's patches follow on from their versions.
-    flushAnswers();
-    for (const id of actions.locationsPushed(push)) {
-      fetched.add(id);
-      if (!queue.includes(id)) queue.push(id);
-    }
-    pump();
-  });
-  api.subscribe('changes', changes.take);
-  api.subscribe('uiCommand', ({ command }) => actions.dialogRequested(command));
-  if (window.floe) refresh();
+  // The web bridge (socket.io and the calls' schemas) is a chunk of its own: Electron never loads
+  // it, and the console's first render does not parse it or build those schemas.
+  void import('./bridges/web-bridge')
+    .then(({ createWebConsoleApi }) => {
+      api = createWebConsoleApi((state, detail) => {
+        actions.consoleLinkChanged(state, detail);
+        // After (re)connecting, fetch the whole fleet and every detail: pushes missed while away are covered.
+        if (state === 'connected') {
+          fetched = new Set();
+          refresh();
+        }
+      });
+      subscribe(api);
+    })
+    .catch((caught: unknown) => actions.consoleLinkChanged('lost', `The page could not load its link to the console (${errorMessage(caught)}). Reload the page.`));
 }
