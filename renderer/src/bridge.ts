@@ -3,10 +3,9 @@
  * a browser. Subscribes once per topic at startup and feeds the store; components never listen
  * themselves (they only make calls through `consoleApi()` and `openLocation`).
  */
-import type { ConsoleApi, VersionedTopicName, VersionedTopicValues } from '../../shared/console-api';
+import type { ConsoleApi, LocationDetail, VersionedTopicName, VersionedTopicValues } from '../../shared/console-api';
 import type { FleetView } from '../../shared/fleet';
 import { TopicFollower, type VersionedPush } from '../../shared/topic-patch';
-import { createWebConsoleApi } from './bridges/web-bridge';
 import { browserNotify, createAlarmNotifier } from './alarm-notifier';
 import { storeActions } from './store/store';
 import type { LocationTab } from './store/ui-slice';
@@ -35,21 +34,77 @@ function errorMessage(caught: unknown): string {
   return caught instanceof Error ? caught.message : String(caught);
 }
 
+/** What a background fetch brought: its detail, or why it failed. */
+type FetchOutcome = { readonly detail: LocationDetail } | { readonly id: string; readonly message: string };
+
+/**
+ * Background fetch answers waiting to be applied. 1000 answers, each its own store change, would each
+ * render the tree and the overview: they are applied together (docs/benchmarks.md).
+ */
+let answered: FetchOutcome[] = [];
+let flushScheduled = false;
+
+/** Applies every waiting answer in one store change (before a push or an opening, so versions follow on). */
+function flushAnswers(): void {
+  if (answered.length === 0) return;
+  const outcomes = answered;
+  answered = [];
+  storeActions().locationDetailsSettled(
+    outcomes.flatMap((outcome) => ('detail' in outcome ? [outcome.detail] : [])),
+    outcomes.flatMap((outcome) => ('message' in outcome ? [{ id: outcome.id, message: outcome.message }] : [])),
+  );
+}
+
+/**
+ * How long background answers gather before they are applied together: about ten store changes a
+ * second while 1000 details load, instead of one per answer (or per frame), each of which sorts the
+ * fleet by health and renders the tree and the overview again.
+ */
+const ANSWER_BATCH_MS = 100;
+
+function scheduleFlush(): void {
+  if (flushScheduled) return;
+  flushScheduled = true;
+  setTimeout(() => {
+    flushScheduled = false;
+    flushAnswers();
+  }, ANSWER_BATCH_MS);
+}
+
+/** A fetch for the fleet's cards and lists: its answer waits for the next batch. */
+async function fetchInBackground(id: string): Promise<void> {
+  try {
+    answered.push({ detail: await consoleApi().getLocationDetail({ id }) });
+  } catch (caught) {
+    answered.push({ id, message: errorMessage(caught) });
+  }
+  scheduleFlush();
+}
+
+/** A fetch the administrator waits for (an opened location): applied as soon as it answers. */
 async function fetchDetail(id: string): Promise<void> {
   const actions = storeActions();
+  flushAnswers();
   actions.locationDetailRequested(id);
   try {
-    actions.locationDetailFetched(await consoleApi().getLocationDetail({ id }));
+    const detail = await consoleApi().getLocationDetail({ id });
+    flushAnswers();
+    actions.locationDetailFetched(detail);
   } catch (caught) {
+    flushAnswers();
     actions.locationDetailFailed(id, errorMessage(caught));
   }
 }
 
+/**
+ * Starts queued background fetches. They mark nothing loading (a store change each): a location
+ * without its detail shows its loading state anyway, and opening it fetches it again.
+ */
 function pump(): void {
   while (inFlight < DETAIL_CONCURRENCY && queue.length > 0) {
     const id = queue.shift() as string;
     inFlight += 1;
-    void fetchDetail(id).finally(() => {
+    void fetchInBackground(id).finally(() => {
       inFlight -= 1;
       pump();
     });
@@ -101,8 +156,11 @@ function followTopic<K extends VersionedTopicName>(
   return { take, resync };
 }
 
+let started = false;
+
 export function startBridge(): void {
-  if (api) return;
+  if (started) return;
+  started = true;
   const actions = storeActions();
   const fleetReceived = (view: FleetView): void => {
     actions.fleetReceived(view);
@@ -123,31 +181,43 @@ export function startBridge(): void {
     summary.resync();
     changes.resync();
   };
+  const subscribe = (linked: ConsoleApi): void => {
+    linked.subscribe('fleet', fleet.take);
+    linked.subscribe('alarms', alarms.take);
+    linked.subscribe('summary', summary.take);
+    // A detail patch that does not follow on (a location not fetched yet, a missed version): fetch it whole.
+    linked.subscribe('location', (push) => {
+      // Fetched details first: the push's patches follow on from their versions.
+      flushAnswers();
+      for (const id of actions.locationsPushed(push)) {
+        fetched.add(id);
+        if (!queue.includes(id)) queue.push(id);
+      }
+      pump();
+    });
+    linked.subscribe('changes', changes.take);
+    linked.subscribe('uiCommand', ({ command }) => actions.dialogRequested(command));
+  };
   if (window.floe) {
     api = window.floe;
     actions.consoleLinkChanged('connected', '');
-  } else {
-    api = createWebConsoleApi((state, detail) => {
-      actions.consoleLinkChanged(state, detail);
-      // After (re)connecting, fetch the whole fleet and every detail: pushes missed while away are covered.
-      if (state === 'connected') {
-        fetched = new Set();
-        refresh();
-      }
-    });
+    subscribe(api);
+    refresh();
+    return;
   }
-  api.subscribe('fleet', fleet.take);
-  api.subscribe('alarms', alarms.take);
-  api.subscribe('summary', summary.take);
-  // A detail patch that does not follow on (a location not fetched yet, a missed version): fetch it whole.
-  api.subscribe('location', (push) => {
-    for (const id of actions.locationsPushed(push)) {
-      fetched.add(id);
-      if (!queue.includes(id)) queue.push(id);
-    }
-    pump();
-  });
-  api.subscribe('changes', changes.take);
-  api.subscribe('uiCommand', ({ command }) => actions.dialogRequested(command));
-  if (window.floe) refresh();
+  // The web bridge (socket.io and the calls' schemas) is a chunk of its own: Electron never loads
+  // it, and the console's first render does not parse it or build those schemas.
+  void import('./bridges/web-bridge')
+    .then(({ createWebConsoleApi }) => {
+      api = createWebConsoleApi((state, detail) => {
+        actions.consoleLinkChanged(state, detail);
+        // After (re)connecting, fetch the whole fleet and every detail: pushes missed while away are covered.
+        if (state === 'connected') {
+          fetched = new Set();
+          refresh();
+        }
+      });
+      subscribe(api);
+    })
+    .catch((caught: unknown) => actions.consoleLinkChanged('lost', `The page could not load its link to the console (${errorMessage(caught)}). Reload the page.`));
 }

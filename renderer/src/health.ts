@@ -78,6 +78,9 @@ export function healthRank(location: LocationView, detail: LocationDetail | unde
   return status;
 }
 
+/** Names in the user's collation, as String#localeCompare orders them, but one collator for all: sorting 1000 locations with localeCompare builds one per comparison. */
+export const byName = new Intl.Collator().compare;
+
 export function sortByHealth(
   locations: readonly LocationView[],
   details: ReadonlyMap<string, LocationDetail>,
@@ -85,7 +88,7 @@ export function sortByHealth(
 ): LocationView[] {
   return locations
     .map((location) => ({ location, rank: rankOf(location) }))
-    .sort((a, b) => a.rank - b.rank || a.location.name.localeCompare(b.location.name))
+    .sort((a, b) => a.rank - b.rank || byName(a.location.name, b.location.name))
     .map(({ location }) => location);
 }
 

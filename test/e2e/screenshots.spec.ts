@@ -66,6 +66,8 @@ export const VIEWS: readonly DocView[] = [
     slug: 'fleet-overview',
     async open(page) {
       await expect(page.getByRole('region', { name: 'Fleet overview' })).toBeVisible();
+      // The charts are a chunk loaded after the first render.
+      await expect(page.getByRole('region', { name: 'Jobs per backup day by status' })).toBeVisible();
     },
   },
   locationTab('location-overview', 'Overview'),

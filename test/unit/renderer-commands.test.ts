@@ -1,7 +1,7 @@
 /** UI commands in the renderer: the bridge's one uiCommand subscription, Alt+L, and the store action. */
 import { describe, expect, it, vi } from 'vitest';
 
-const actions = vi.hoisted(() => ({ fleetReceived: vi.fn(), consoleLinkChanged: vi.fn(), dialogRequested: vi.fn(), locationDetailReceived: vi.fn(), alarmsReceived: vi.fn(), summaryReceived: vi.fn(), locationsPushed: vi.fn(() => [] as string[]), locationDetailRequested: vi.fn(), locationDetailFetched: vi.fn(), changesReceived: vi.fn(), changesFailed: vi.fn() }));
+const actions = vi.hoisted(() => ({ fleetReceived: vi.fn(), consoleLinkChanged: vi.fn(), dialogRequested: vi.fn(), locationDetailReceived: vi.fn(), alarmsReceived: vi.fn(), summaryReceived: vi.fn(), locationsPushed: vi.fn(() => [] as string[]), locationDetailRequested: vi.fn(), locationDetailFetched: vi.fn(), locationDetailsSettled: vi.fn(), locationDetailFailed: vi.fn(), changesReceived: vi.fn(), changesFailed: vi.fn() }));
 vi.mock('../../renderer/src/store/store', () => ({ storeActions: () => actions }));
 
 const { registerKeyboardShortcuts } = await import('../../renderer/src/keyboard.js');
@@ -97,5 +97,91 @@ describe('bridge: versioned pushes', () => {
     await vi.waitFor(() => expect(api.topicSnapshot.mock.calls.filter(([args]) => args.topic === 'fleet').length).toBe(snapshots + 1));
     push?.({ version: 4, base: 3, patch: { o: {} } }); // older than what is held: dropped
     vi.unstubAllGlobals();
+  });
+});
+
+describe('bridge: background detail fetches', () => {
+  it('applies the fleet’s fetched details together (one store change per batch), before a push that follows on', async () => {
+    vi.resetModules();
+    const fresh = await import('../../renderer/src/bridge.js');
+    const listeners = new Map<string, (payload: unknown) => void>();
+    const ids = Array.from({ length: 20 }, (_, index) => `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`);
+    const view = { locations: ids.map((id) => ({ id, name: id, status: 'online' })) };
+    const order: string[] = [];
+    const api = {
+      topicSnapshot: vi.fn(async ({ topic }: { topic: string }) => (topic === 'fleet' ? { version: 1, base: null, patch: { r: view } } : new Promise(() => undefined))),
+      getLocationDetail: vi.fn(async ({ id }: { id: string }) => (id === ids[3] ? Promise.reject(new Error('the agent went away')) : { id, seq: 1, devices: null, license: null, jobs: null, schedules: null, version: 1 })),
+      subscribe: vi.fn((topic: string, listener: (payload: unknown) => void) => {
+        listeners.set(topic, listener);
+        return () => undefined;
+      }),
+    };
+    vi.stubGlobal('window', { floe: api as unknown as ConsoleApi });
+    actions.locationDetailsSettled.mockReset().mockImplementation(() => void order.push('settled'));
+    actions.locationsPushed.mockReset().mockImplementation(() => (order.push('pushed'), []));
+    actions.locationDetailFetched.mockClear();
+    actions.locationDetailRequested.mockClear();
+    fresh.startBridge();
+    await vi.waitFor(() => expect(api.getLocationDetail).toHaveBeenCalledTimes(20));
+    // Answered but not applied yet: a push arrives and the waiting answers go first.
+    listeners.get('location')?.({ locations: [], removed: [] });
+    await vi.waitFor(() => {
+      const settled = actions.locationDetailsSettled.mock.calls;
+      expect(settled.flatMap(([details]) => details.map((detail: { id: string }) => detail.id)).sort()).toEqual(ids.filter((id) => id !== ids[3]));
+      expect(settled.flatMap(([, failures]) => failures)).toEqual([{ id: ids[3], message: 'the agent went away' }]);
+    });
+    expect(actions.locationDetailsSettled.mock.calls.length).toBeLessThan(5);
+    expect(order[0]).toBe('settled');
+    expect(order).toContain('pushed');
+    // Background fetches are no store change of their own (neither requested nor fetched one by one).
+    expect(actions.locationDetailFetched).not.toHaveBeenCalled();
+    expect(actions.locationDetailRequested).not.toHaveBeenCalled();
+    vi.unstubAllGlobals();
+  });
+});
+
+describe('store: settled details', () => {
+  it('applies several fetched details at once, keeps a newer version held, and records failures only where no detail is held', async () => {
+    const { createStore } = await vi.importActual<typeof import('../../renderer/src/store/store.js')>('../../renderer/src/store/store');
+    const store = createStore();
+    const detail = (id: string, version: number, seq: number) => ({ id, seq, devices: null, license: null, jobs: null, schedules: null, version });
+    const [a, b, c] = ['00000000-0000-4000-8000-00000000000a', '00000000-0000-4000-8000-00000000000b', '00000000-0000-4000-8000-00000000000c'];
+    store.getState().locationDetailFetched(detail(a, 5, 5));
+    store.getState().locationDetailsSettled([detail(a, 3, 3), detail(b, 2, 2)], [{ id: a, message: 'gone' }, { id: c, message: 'refused' }]);
+    const state = store.getState();
+    expect(state.details.get(a)?.seq).toBe(5);
+    expect(state.detailVersions.get(a)).toBe(5);
+    expect(state.details.get(b)).toEqual({ id: b, seq: 2, devices: null, license: null, jobs: null, schedules: null });
+    expect(state.detailVersions.get(b)).toBe(2);
+    expect(state.detailFetches.get(a)).toBeUndefined();
+    expect(state.detailFetches.get(c)).toEqual({ state: 'error', message: 'refused' });
+  });
+});
+
+describe('store: health order', () => {
+  it('orders like sortByHealth (rank, then name, equal names in fleet order), and again when a rank, a name or the members change', async () => {
+    const { healthOrderOf } = await vi.importActual<typeof import('../../renderer/src/store/store.js')>('../../renderer/src/store/store');
+    const { sortByHealth } = await import('../../renderer/src/health.js');
+    type View = import('../../shared/fleet.js').LocationView;
+    type Detail = import('../../shared/console-api.js').LocationDetail;
+    const statuses = ['online', 'online', 'offline', 'auth-failed', 'connecting', 'version-mismatch'] as const;
+    const names = ['delta', 'Alpha', 'alpha', 'bravo', 'Échelle', 'echo', 'charlie', 'delta'];
+    const view = (n: number, name = names[n % names.length] as string): View =>
+      ({ id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`, name, host: 'h', port: 1, fingerprint: 'f', status: statuses[(n * 7) % statuses.length], detail: null, lastSeen: null, agent: null }) as View;
+    const licenseOf = (n: number) => (n % 5 === 0 ? { status: 'expiring', daysLeft: n % 30 } : n % 11 === 0 ? { status: 'invalid', daysLeft: 0 } : { status: 'valid', daysLeft: 300 });
+    const detailOf = (location: View, n: number): Detail => ({ id: location.id, seq: 1, devices: null, license: licenseOf(n), jobs: null, schedules: null }) as unknown as Detail;
+    const check = (views: View[], details: Map<string, Detail>) => {
+      const locations = new Map(views.map((location) => [location.id, location]));
+      expect(healthOrderOf(locations, details)).toEqual(sortByHealth(views, details).map((location) => location.id));
+    };
+    const views = Array.from({ length: 300 }, (_, n) => view(n));
+    const details = new Map(views.filter((_, n) => n % 3 !== 0).map((location, n) => [location.id, detailOf(location, n)]));
+    check(views, details);
+    // A rank changes (a detail lands), a name changes, a member goes.
+    const more = new Map(details).set((views[3] as View).id, detailOf(views[3] as View, 11));
+    check(views, more);
+    const renamed = views.map((location, n) => (n === 10 ? view(n, 'aaa-first') : location));
+    check(renamed, more);
+    check(renamed.slice(1), more);
   });
 });

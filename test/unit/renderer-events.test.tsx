@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 /** The Events tab (assembled from the replica) and the fleet chart's data. */
-import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openLocation, startBridge } from '../../renderer/src/bridge';
 import { App } from '../../renderer/src/features/frame/App';
@@ -11,7 +11,9 @@ import { engineDetail, fakeConsole, giveElementsASize, job, license, location, s
 const fake = fakeConsole();
 const HOSTILE = '<img src=x onerror="window.__pwned=1">';
 
-beforeAll(() => {
+beforeAll(async () => {
+  // The overview loads its charts as a chunk of their own after the first render; loaded here once, so no test waits on the first import.
+  await import('../../renderer/src/features/fleet/OverviewCharts');
   giveElementsASize();
   window.floe = fake.api;
   startBridge();
@@ -75,8 +77,9 @@ describe('fleet overview with engine state', () => {
     const attention = await screen.findByRole('region', { name: 'Needs attention' });
     await screen.findByText('mail is waiting for media');
     expect(attention.textContent).toContain('backup db failed');
-    const chart = screen.getByRole('region', { name: 'Jobs per backup day by status' });
-    expect(chart.textContent).not.toContain('No finished jobs');
+    // The charts load after the first render and follow the details at most once a second.
+    const chart = await screen.findByRole('region', { name: 'Jobs per backup day by status' });
+    await waitFor(() => expect(chart.textContent).not.toContain('No finished jobs'));
   });
 });
 

@@ -4,7 +4,7 @@
  * pips, planned outlined, overlaps marked; offline rows greyed with their reason; loading, error,
  * empty fleet, no runs, name filter, 1000 locations virtualised; refetch when jobs end, not on progress.
  */
-import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startBridge } from '../../renderer/src/bridge';
 import { ConsoleCallError } from '../../renderer/src/bridges/call-error';
@@ -48,6 +48,8 @@ async function open(sites: LocationView[], answer: (range: Range) => Promise<Fle
   fake.handlers.set('getFleetCalendar', (args) => answer(args as Range));
   await act(async () => fake.push('fleet', { locations: sites }));
   render(<App />);
+  // The fleet's details land together (a batch of background answers); the calendar opens on them, so it does not ask again when they land.
+  if (sites.length > 0) await waitFor(() => expect(screen.getAllByRole('article')[0]?.textContent).toContain('0 running · 0 failed'));
   await act(async () => storeActions().fleetCalendarOpened());
   await act(async () => new Promise((resolve) => setTimeout(resolve, 0)));
 }

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 /** The frame, the topology tree, the fleet overview and License info, driven through the bridge like the console does. */
-import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startBridge } from '../../renderer/src/bridge';
 import { App } from '../../renderer/src/features/frame/App';
@@ -51,8 +51,9 @@ describe('fleet overview', () => {
     });
     await pushFleet([ok, expiring, offline]);
     render(<App />);
-    const cards = await screen.findAllByRole('article');
-    expect(cards.map((card) => card.getAttribute('aria-label'))).toEqual(['charlie', 'bravo', 'alpha']);
+    // The cards come with the fleet; the details (and with them the expiring license's rank) come with the next batch of answers (within 100 ms).
+    await waitFor(() => expect(screen.getAllByRole('article').map((card) => card.getAttribute('aria-label'))).toEqual(['charlie', 'bravo', 'alpha']));
+    const cards = screen.getAllByRole('article');
     expect(within(cards[0] as HTMLElement).getByText(/last seen 2 h ago/)).toBeTruthy();
     expect(within(cards[1] as HTMLElement).getByText('Expiring')).toBeTruthy();
     const attention = screen.getByRole('region', { name: 'Needs attention' });
@@ -112,11 +113,13 @@ describe('License info', () => {
     render(<App />);
     await act(async () => fake.push('uiCommand', { command: 'open-license-info' }));
     const dialog = screen.getByRole('dialog', { name: 'License info' });
-    const names = within(dialog)
-      .getAllByRole('row')
-      .slice(1)
-      .map((row) => row.getAttribute('aria-label'));
-    expect(names).toEqual(['invalid-site', 'expired-site', 'expiring-site', 'trial-site', 'unknown-site', 'valid-site']);
+    // The licenses come with the details, applied together with the next batch of answers.
+    const names = () =>
+      within(dialog)
+        .getAllByRole('row')
+        .slice(1)
+        .map((row) => row.getAttribute('aria-label'));
+    await waitFor(() => expect(names()).toEqual(['invalid-site', 'expired-site', 'expiring-site', 'trial-site', 'unknown-site', 'valid-site']));
     const expiring = within(dialog).getByRole('row', { name: 'expiring-site' });
     expect(expiring.textContent).toContain('Expiring');
     expect(expiring.textContent).toContain('enterprise');

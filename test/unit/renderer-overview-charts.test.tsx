@@ -4,7 +4,7 @@
  * backup day (cards and table), failures sort before healthy locations, and the charts of data
  * volume per day, success rate per location and media use show their data or a designed empty state.
  */
-import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startBridge } from '../../renderer/src/bridge';
 import { App } from '../../renderer/src/features/frame/App';
@@ -18,7 +18,9 @@ import { engineDetail, fakeConsole, giveElementsASize, job, location, media, sch
 const fake = fakeConsole();
 const DAY = '2026-11-25';
 
-beforeAll(() => {
+beforeAll(async () => {
+  // The overview loads its charts as a chunk of their own after the first render; loaded here once, so no test waits on the first import.
+  await import('../../renderer/src/features/fleet/OverviewCharts');
   giveElementsASize();
   window.floe = fake.api;
   startBridge();
@@ -46,9 +48,9 @@ describe('fleet overview: jobs, failures and charts', () => {
     fake.handlers.set('getLocationDetail', async (args) => details.get((args as { id: string }).id));
     await act(async () => fake.push('fleet', { locations: [calm, failing] }));
     render(<App />);
-    await act(async () => new Promise((resolve) => setTimeout(resolve, 10)));
+    // The details land together with the next batch of answers; bravo's failure then sorts it first.
+    await waitFor(() => expect(screen.getAllByRole('article').map((card) => card.getAttribute('aria-label'))).toEqual(['bravo', 'alpha']));
     const cards = screen.getAllByRole('article');
-    expect(cards.map((card) => card.getAttribute('aria-label'))).toEqual(['bravo', 'alpha']);
     expect(cards[0]?.textContent).toContain('0 running · 1 failed');
     expect(cards[1]?.textContent).toContain('1 running · 0 failed');
     fireEvent.click(screen.getByRole('button', { name: 'Table' }));
@@ -85,16 +87,18 @@ describe('fleet overview: jobs, failures and charts', () => {
     await act(async () => fake.push('fleet', { locations: [a, b] }));
     render(<App />);
     await act(async () => new Promise((resolve) => setTimeout(resolve, 10)));
-    for (const name of ['Jobs per backup day by status', 'Data volume per backup day', 'Success rate per location (recent backups, worst first)', 'Media capacity in use per location (fullest first)']) {
+    // The charts are a chunk of their own, loaded after the first render.
+    expect(await screen.findByRole('region', { name: 'Jobs per backup day by status' })).toBeTruthy();
+    for (const name of ['Data volume per backup day', 'Success rate per location (recent backups, worst first)', 'Media capacity in use per location (fullest first)']) {
       expect(screen.getByRole('region', { name })).toBeTruthy();
     }
+    await waitFor(() => expect(within(screen.getByRole('region', { name: 'Data volume per backup day' })).queryByText('No backups reported by any location yet.')).toBeNull());
     cleanup();
     const bare = location('charlie');
     fake.handlers.set('getLocationDetail', async () => engineDetail(bare.id, { active: [], recent: [] }));
     await act(async () => fake.push('fleet', { locations: [bare] }));
     render(<App />);
-    await act(async () => new Promise((resolve) => setTimeout(resolve, 10)));
-    expect(within(screen.getByRole('region', { name: 'Data volume per backup day' })).getByText('No backups reported by any location yet.')).toBeTruthy();
+    expect(await within(await screen.findByRole('region', { name: 'Data volume per backup day' })).findByText('No backups reported by any location yet.')).toBeTruthy();
     expect(within(screen.getByRole('region', { name: 'Success rate per location (recent backups, worst first)' })).getByText('No finished backups yet.')).toBeTruthy();
     expect(within(screen.getByRole('region', { name: 'Media capacity in use per location (fullest first)' })).getByText('No labelled media at any location yet.')).toBeTruthy();
   });
@@ -134,7 +138,8 @@ describe('fleet overview: jobs, failures and charts', () => {
     fake.handlers.set('getLocationDetail', async (args) => ok((args as { id: string }).id));
     await act(async () => fake.push('fleet', { locations: [calm, other] }));
     render(<App />);
-    await act(async () => new Promise((resolve) => setTimeout(resolve, 10)));
+    // Both details landed (together, with the next batch of answers) before the pushes below.
+    await waitFor(() => expect(screen.getAllByRole('article').map((card) => card.textContent).every((text) => text?.includes('0 running · 0 failed'))).toBe(true));
     const names = () => screen.getAllByRole('article').map((card) => card.getAttribute('aria-label'));
     expect(names()).toEqual(['alpha', 'bravo']);
     await act(async () => storeActions().locationDetailReceived(engineDetail(other.id, { active: [job({ state: 'running', endedAt: null })], recent: [job({ backupDay: DAY })] }, schedulesState(DAY))));

@@ -24,6 +24,8 @@ export interface LocationsSlice {
   /** getLocationDetail answered; a newer version (or, without versions, a newer seq) held already wins. */
   locationDetailFetched(detail: LocationDetail): void;
   locationDetailFailed(id: string, message: string): void;
+  /** Several getLocationDetail answers (background fetches) applied in one store change, each as locationDetailFetched / locationDetailFailed would. */
+  locationDetailsSettled(details: readonly LocationDetail[], failures: ReadonlyArray<{ readonly id: string; readonly message: string }>): void;
 }
 
 function without<K, V>(map: ReadonlyMap<K, V>, key: K): ReadonlyMap<K, V> {
@@ -38,6 +40,17 @@ function bare(detail: LocationDetail): LocationDetail {
   if (detail.version === undefined) return detail;
   const { version: _version, ...rest } = detail;
   return rest;
+}
+
+type DetailMaps = Pick<LocationsSlice, 'details' | 'detailVersions' | 'detailFetches'>;
+
+/** Whether a fetched detail is older than the one held: a newer version (or, without versions, a newer seq) wins. */
+function isStale(s: DetailMaps, detail: LocationDetail): boolean {
+  const current = s.details.get(detail.id);
+  const held = s.detailVersions.get(detail.id);
+  return held !== undefined && detail.version !== undefined
+    ? detail.version < held
+    : current !== undefined && current.seq !== null && (detail.seq === null || detail.seq < current.seq);
 }
 
 export const createLocationsSlice: StateCreator<Store, [], [], LocationsSlice> = (set, get) => ({
@@ -87,13 +100,7 @@ export const createLocationsSlice: StateCreator<Store, [], [], LocationsSlice> =
     set((s) => (s.details.has(id) ? {} : { detailFetches: new Map(s.detailFetches).set(id, { state: 'loading' }) })),
   locationDetailFetched: (detail) =>
     set((s) => {
-      const current = s.details.get(detail.id);
-      const held = s.detailVersions.get(detail.id);
-      const stale =
-        held !== undefined && detail.version !== undefined
-          ? detail.version < held
-          : current !== undefined && current.seq !== null && (detail.seq === null || detail.seq < current.seq);
-      if (stale) return { detailFetches: without(s.detailFetches, detail.id) };
+      if (isStale(s, detail)) return { detailFetches: without(s.detailFetches, detail.id) };
       return {
         details: new Map(s.details).set(detail.id, bare(detail)),
         detailVersions: detail.version === undefined ? without(s.detailVersions, detail.id) : new Map(s.detailVersions).set(detail.id, detail.version),
@@ -102,4 +109,22 @@ export const createLocationsSlice: StateCreator<Store, [], [], LocationsSlice> =
     }),
   locationDetailFailed: (id, message) =>
     set((s) => (s.details.has(id) ? { detailFetches: without(s.detailFetches, id) } : { detailFetches: new Map(s.detailFetches).set(id, { state: 'error', message }) })),
+  locationDetailsSettled: (fetched, failures) =>
+    set((s) => {
+      const details = new Map(s.details);
+      const versions = new Map(s.detailVersions);
+      const fetches = new Map(s.detailFetches);
+      for (const detail of fetched) {
+        fetches.delete(detail.id);
+        if (isStale({ details, detailVersions: versions, detailFetches: fetches }, detail)) continue;
+        details.set(detail.id, bare(detail));
+        if (detail.version === undefined) versions.delete(detail.id);
+        else versions.set(detail.id, detail.version);
+      }
+      for (const { id, message } of failures) {
+        if (details.has(id)) fetches.delete(id);
+        else fetches.set(id, { state: 'error', message });
+      }
+      return { details, detailVersions: versions, detailFetches: fetches };
+    }),
 });

@@ -1,18 +1,16 @@
 /** The fleet overview: what needs attention, then every location as cards or as a table (sorted by health). */
-import { memo, useDeferredValue, useEffect, useRef, useState, type ReactNode, type RefObject } from 'react';
-import { STATUS_WORDS } from '../../../../shared/fleet';
+import { lazy, memo, Suspense, useEffect, useMemo, useRef, useState, type ReactNode, type RefObject } from 'react';
+import { STATUS_WORDS, type LocationView } from '../../../../shared/fleet';
 import type { LocationDetail } from '../../../../shared/console-api';
 import { openLocation } from '../../bridge';
 import { EmptyState } from '../../components/EmptyState';
-import { JobsPerDayChart } from '../../components/JobsPerDayChart';
-import { MediaUseChart, SuccessRateChart, VolumePerDayChart } from '../../components/FleetCharts';
 import { LicenseWord } from '../../components/LicenseWord';
 import { LocationCard } from '../../components/LocationCard';
 import { StatusBadge } from '../../components/StatusBadge';
 import { VirtualRows } from '../../components/VirtualRows';
 import { formatAgo } from '../../format';
 import { isLicenseWarning, isProblemLink, jobCounts, licenseTone, summarizeDevices } from '../../health';
-import { useActions, useFleetCharts, useFleetLayout, useJobsPerDay, useFleetLoaded, useFleetRows, useHealthOrder, useLocation, useLocationDetail } from '../../store/store';
+import { useActions, useFleetLayout, useFleetLoaded, useFleetMaps, useHealthOrder, useLocation, useLocationDetail } from '../../store/store';
 import { useNow } from '../../use-now';
 
 const CARD_WIDTH = 270;
@@ -107,16 +105,34 @@ function detailItems(id: string, detail: LocationDetail): AttentionItem[] {
   return found;
 }
 
+type NamedAttentionItem = AttentionItem & { readonly name: string };
+
+/** A location's items, cached per location view (a push replaces it) with the detail and time they were made for. */
+const locationItemsCache = new WeakMap<LocationView, { readonly detail: LocationDetail | undefined; readonly now: number; readonly items: readonly NamedAttentionItem[] }>();
+
+function locationItems(location: LocationView, detail: LocationDetail | undefined, now: number): readonly NamedAttentionItem[] {
+  const cached = locationItemsCache.get(location);
+  if (cached && cached.detail === detail && cached.now === now) return cached.items;
+  const found: AttentionItem[] = [];
+  if (isProblemLink(location.status)) {
+    found.push({ key: `${location.id}-link`, glyph: '✖', tone: 'bad', id: location.id, text: `${STATUS_WORDS[location.status]}${location.status === 'offline' ? `, last seen ${formatAgo(location.lastSeen, now)}` : location.detail ? ` · ${location.detail}` : ''}` });
+  }
+  if (detail) found.push(...detailItems(location.id, detail));
+  const items = found.map((item) => ({ ...item, name: location.name }));
+  locationItemsCache.set(location, { detail, now, items });
+  return items;
+}
+
 function Attention({ now }: Readonly<{ now: number }>) {
-  const rows = useFleetRows();
-  const items = rows.flatMap(({ location, detail }) => {
-    const found: AttentionItem[] = [];
-    if (isProblemLink(location.status)) {
-      found.push({ key: `${location.id}-link`, glyph: '✖', tone: 'bad', id: location.id, text: `${STATUS_WORDS[location.status]}${location.status === 'offline' ? `, last seen ${formatAgo(location.lastSeen, now)}` : location.detail ? ` · ${location.detail}` : ''}` });
+  const { order, locations, details } = useFleetMaps();
+  const items = useMemo(() => {
+    const found: NamedAttentionItem[] = [];
+    for (const id of order) {
+      const location = locations.get(id);
+      if (location) for (const item of locationItems(location, details.get(id), now)) found.push(item);
     }
-    if (detail) found.push(...detailItems(location.id, detail));
-    return found.map((item) => ({ ...item, name: location.name }));
-  });
+    return found;
+  }, [order, locations, details, now]);
   return (
     <section className="card attention" aria-label="Needs attention">
       <h3>Needs attention</h3>
@@ -141,22 +157,12 @@ function Attention({ now }: Readonly<{ now: number }>) {
   );
 }
 
-/**
- * The charts take their data as deferred values: while details stream in (a fetch answer or a push
- * each time), React renders the charts in the background and drops renders that newer data has
- * overtaken, so the tree and the cards stay responsive.
- */
-function Charts({ perDay: currentPerDay }: Readonly<{ perDay: ReturnType<typeof useJobsPerDay> }>) {
-  const perDay = useDeferredValue(currentPerDay);
-  const { volume, rates, media } = useDeferredValue(useFleetCharts());
-  return (
-    <div className="fleet-charts">
-      <JobsPerDayChart data={perDay} />
-      <VolumePerDayChart data={volume} />
-      <SuccessRateChart data={rates} />
-      <MediaUseChart data={media} />
-    </div>
-  );
+/** The charts (and recharts) load after the first render: a chunk of their own. */
+const OverviewCharts = lazy(async () => ({ default: (await import('./OverviewCharts')).OverviewCharts }));
+
+/** Keeps the charts' place while their chunk loads, so the cards below do not jump. */
+function ChartsPlaceholder() {
+  return <div className="fleet-charts charts-loading" aria-busy="true" aria-label="Charts loading" />;
 }
 
 export function FleetOverview() {
@@ -166,7 +172,6 @@ export function FleetOverview() {
   const actions = useActions();
   const now = useNow(15_000);
   const [ref, width] = useWidth();
-  const perDay = useJobsPerDay();
   const columns = Math.max(1, Math.floor(width / CARD_WIDTH));
 
   let body: ReactNode;
@@ -238,7 +243,11 @@ export function FleetOverview() {
         </div>
       </header>
       {loaded && order.length > 0 ? <Attention now={now} /> : null}
-      {loaded && order.length > 0 ? <Charts perDay={perDay} /> : null}
+      {loaded && order.length > 0 ? (
+        <Suspense fallback={<ChartsPlaceholder />}>
+          <OverviewCharts />
+        </Suspense>
+      ) : null}
       {body}
     </section>
   );

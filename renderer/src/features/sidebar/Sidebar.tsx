@@ -6,7 +6,7 @@ import { StatusBadge } from '../../components/StatusBadge';
 import { formatAgo } from '../../format';
 import { isLicenseWarning } from '../../health';
 import { SEARCH_INPUT_ID } from '../../keyboard';
-import { sameRows, useActions, useHealthOrder, useLocationMaps, useLocation, useLocationDetail, useOpenAlarmCount, useSelection } from '../../store/store';
+import { sameRows, useActions, useHealthOrder, useLocation, useLocationDetail, useLocationsById, useOpenAlarmCount, useSelection, useTreeDetails } from '../../store/store';
 import { useNow } from '../../use-now';
 import { treeRows, type TreeRow } from './tree-rows';
 
@@ -65,7 +65,7 @@ function isFilterKey(event: KeyboardEvent<HTMLElement>): boolean {
 
 export function Sidebar({ onAdd }: Readonly<SidebarProps>) {
   const order = useHealthOrder();
-  const { locations, details } = useLocationMaps();
+  const locations = useLocationsById();
   const selection = useSelection();
   const actions = useActions();
   const now = useNow(30_000);
@@ -74,6 +74,7 @@ export function Sidebar({ onAdd }: Readonly<SidebarProps>) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const treeRef = useRef<HTMLDivElement>(null);
   const selectedId = selection.kind === 'location' ? selection.id : null;
+  const details = useTreeDetails(selectedId, filter.trim() !== '');
 
   // The same rows as before (a progress push changes none) keep the old array, so the tree does not re-render its rows.
   const previousRows = useRef<TreeRow[]>([]);

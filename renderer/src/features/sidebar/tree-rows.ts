@@ -40,6 +40,18 @@ function childRows(id: string, detail: LocationDetail | undefined, query: string
   return rows;
 }
 
+/** One row object per location view (a push replaces the view): unchanged locations keep their row, so comparing the tree's rows is mostly identity checks. */
+const locationRows = new WeakMap<LocationView, TreeRow>();
+
+function locationRow(location: LocationView): TreeRow {
+  let row = locationRows.get(location);
+  if (!row) {
+    row = { kind: 'location', key: location.id, id: location.id, name: location.name };
+    locationRows.set(location, row);
+  }
+  return row;
+}
+
 /**
  * Overview, Calendar and Alarms of the fleet, then the locations (in the given order). The selected location shows its loaders,
  * drives and pools; with a filter, a location shows when it or any of its devices or media match.
@@ -65,7 +77,7 @@ export function treeRows(
     const selfMatch = !query || has(location.name, query) || has(location.host, query) || has(STATUS_WORDS[location.status], query);
     const children = query ? childRows(id, details.get(id), query) : id === selectedId ? childRows(id, details.get(id), '') : [];
     if (!selfMatch && children.length === 0) continue;
-    rows.push({ kind: 'location', key: id, id, name: location.name });
+    rows.push(locationRow(location));
     rows.push(...(query && selfMatch && id === selectedId && children.length === 0 ? childRows(id, details.get(id), '') : children));
   }
   return rows;
