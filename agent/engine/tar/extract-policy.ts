@@ -75,8 +75,9 @@ export class ExtractPolicy {
     if (entry.size > this.limits.maxEntryBytes) return skip(`it declares ${entry.size} bytes, more than maxEntryBytes (${this.limits.maxEntryBytes})`);
     const parentProblem = this.parentProblem(parts);
     if (parentProblem) return skip(parentProblem);
-    const self = this.kindOf(path);
-    if (entry.type === 'directory' && (self === 'symlink' || self === 'other')) return skip(`"${path}" is already a ${self === 'symlink' ? 'symlink' : 'special file'}; a directory is not restored over it`);
+    // Only a directory cares what is already there (files, links and symlinks replace it, never write through).
+    const self = entry.type === 'directory' ? this.kindOf(path) : null;
+    if (self === 'symlink' || self === 'other') return skip(`"${path}" is already a ${self === 'symlink' ? 'symlink' : 'special file'}; a directory is not restored over it`);
     if (entry.type === 'symlink') {
       const problem = this.symlinkProblem(parts, entry.linkTarget ?? '');
       if (problem) return skip(problem);

@@ -31,10 +31,11 @@ import { once } from 'node:events';
 import { statSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { TarError, TarToolError, type ExtractResult, type TarEntry } from './entry.js';
-import { DEFAULT_EXTRACT_LIMITS, ExtractPolicy, type ExtractLimits } from './extract-policy.js';
+import { DEFAULT_EXTRACT_LIMITS, ExtractPolicy, nameParts, type ExtractLimits } from './extract-policy.js';
 import { DEFAULT_TAR, TAR_ENV, collectStderr, exitFailure, spawnFailure, stopChild, tarFeatures } from './gnu-tar.js';
 import { BLOCK } from './tar-header.js';
 import { TarParser } from './tar-parser.js';
+import { DirectWriteError, DirectWriter } from './direct-writer.js';
 import { stripSpecialBits } from './special-bits.js';
 
 export type { ExtractLimits } from './extract-policy.js';
@@ -52,6 +53,12 @@ export interface SafeExtractOptions {
   hash?: boolean;
   /** Keep setuid, setgid and sticky bits, and restore security.* / trusted.* xattrs (added option; default false). */
   keepSpecialBits?: boolean;
+  /**
+   * Write plain members (files, directories, symlinks, hard links) ourselves (added option; default
+   * true): see direct-writer.ts. Members with extended attributes, ACLs or sparse data always go to
+   * GNU tar; false sends every member to tar.
+   */
+  direct?: boolean;
 }
 
 const MAX_LISTED_SKIPS = 10_000;
@@ -81,33 +88,76 @@ export async function safeExtract(input: Readable, target: string, options: Safe
   const result: ExtractResult = { extracted: 0, bytes: 0, skipped: [], skippedCount: 0, unselected: 0, warnings: [] };
   const policy = new ExtractPolicy(target, { ...DEFAULT_EXTRACT_LIMITS, ...options.limits }, options.select);
   const command = options.tarCommand ?? DEFAULT_TAR;
-  const args = tarExtractArgs(target, { keepSpecialBits: options.keepSpecialBits === true, tarCommand: command });
   const keepSpecialBits = options.keepSpecialBits === true;
-  const child = spawn(command, args, { env: TAR_ENV, stdio: ['pipe', 'ignore', 'pipe'], windowsHide: true });
-  const stderr = collectStderr(child);
-  const closed = childClosed(child);
-  const stdin = child.stdin as Writable;
-  stdin.on('error', () => undefined); // EPIPE when tar stops early; its exit status says why
+  const args = tarExtractArgs(target, { keepSpecialBits, tarCommand: command });
+  const direct = options.direct === false ? null : new DirectWriter(target, { keepSpecialBits, owners: runningAsRoot(), umask: currentUmask() });
+  const hint = `check that ${target} is writable and has room, then run the restore again`;
+  const tarLines: string[] = [];
+  let session: TarSession | null = null;
+  let sessions = 0;
+  /** Once set, every remaining member goes to GNU tar (a directory it restored, or too many switches). */
+  let tarOnly = direct === null;
+  const tarGlobals: Buffer[][] = [];
+  /** Names written by GNU tar: a hard link to one of them goes to tar too. */
+  const tarNames = new Set<string>();
+  let route: 'tar' | 'direct' | null = null;
   let failure: Error | null = null;
+
+  const openSession = (): TarSession => {
+    if (session) return session;
+    sessions++;
+    if (sessions >= MAX_TAR_SESSIONS) tarOnly = true;
+    session = new TarSession(command, args);
+    for (const raw of tarGlobals) for (const block of raw) session.push(block);
+    return session;
+  };
+  /** Ends the open tar session and waits for tar; its failure becomes the restore's. */
+  const closeSession = async (): Promise<void> => {
+    const open = session;
+    if (!open) return;
+    session = null;
+    const exit = await open.end();
+    tarLines.push(...open.stderr.lines);
+    if (failure) return;
+    if (exit.error) failure = spawnFailure(command, args, exit.error);
+    else if (exit.code !== 0) failure = exitFailure(command, args, exit.code, exit.signal, open.stderr.lines, hint);
+  };
   const onAbort = (): void => {
     failure ??= new TarToolError('ABORTED', `the restore into ${target} was cancelled; tar was stopped (files restored so far stay in place)`);
-    stopChild(child);
+    session?.stop();
     input.destroy();
   };
   if (options.signal?.aborted) onAbort();
   else options.signal?.addEventListener('abort', onAbort, { once: true });
 
-  let forwarding = false;
-  const forward = new Coalescer(stdin);
   const parser = new TarParser(
     {
       member: (entry, raw) => {
         const decision = policy.decide(entry);
-        forwarding = decision.accept;
+        route = null;
         if (decision.accept) {
           result.extracted++;
           result.bytes += entry.size;
-          for (const block of keepSpecialBits ? raw : stripSpecialBits(raw)) forward.push(block);
+          const parts = nameParts(entry.path) as string[];
+          const path = parts.join('/');
+          const viaTar =
+            tarOnly ||
+            session !== null ||
+            entry.sparse ||
+            entry.paxExtras === true ||
+            (entry.type !== 'file' && entry.type !== 'directory' && entry.type !== 'symlink' && entry.type !== 'hardlink') ||
+            (entry.type === 'hardlink' && tarNames.has((nameParts(entry.linkTarget ?? '') as string[]).join('/')));
+          if (viaTar) {
+            route = 'tar';
+            if (entry.type === 'directory' && direct !== null) tarOnly = true; // its times are tar's to set
+            tarNames.add(path);
+            const tar = openSession();
+            for (const block of keepSpecialBits ? raw : stripSpecialBits(raw)) tar.push(block);
+          } else {
+            route = 'direct';
+            tarNames.delete(path);
+            (direct as DirectWriter).begin(entry, path);
+          }
         } else if (decision.reason === null) {
           result.unselected++;
         } else {
@@ -115,15 +165,18 @@ export async function safeExtract(input: Readable, target: string, options: Safe
           if (result.skipped.length < MAX_LISTED_SKIPS) result.skipped.push({ path: entry.path, reason: decision.reason });
         }
       },
-      data: (slice) => {
-        if (forwarding) forward.push(slice);
+      data: (slice, padding) => {
+        if (route === 'tar') session?.push(slice);
+        else if (route === 'direct' && !padding) direct?.data(slice);
       },
-      entry: (entry) => options.onEntry?.(entry, forwarding),
+      entry: (entry) => {
+        if (route === 'direct') direct?.end();
+        options.onEntry?.(entry, route !== null);
+        route = null;
+      },
       global: (raw) => {
-        for (const block of raw) forward.push(block);
-      },
-      end: () => {
-        forward.push(Buffer.alloc(2 * BLOCK));
+        tarGlobals.push([...raw]);
+        if (session) for (const block of raw) session.push(block);
       },
     },
     { hash: options.hash ?? false },
@@ -135,31 +188,107 @@ export async function safeExtract(input: Readable, target: string, options: Safe
       try {
         parser.write(chunk);
       } finally {
-        forward.flush();
+        (session as TarSession | null)?.flush();
       }
       if (parser.finished) break;
-      if (stdin.writableNeedDrain) await Promise.race([once(stdin, 'drain'), closed]);
-      if (exited(child)) break;
+      const open = session as TarSession | null;
+      if (open) {
+        // Back to the direct writer between members, unless everything left goes to tar.
+        if (route !== 'tar' && !tarOnly) {
+          await closeSession();
+        } else {
+          await open.drained();
+          if (open.exited) break;
+        }
+      }
     }
-    if (!failure && !exited(child)) parser.end();
+    if (!failure && !(session as TarSession | null)?.exited) parser.end();
   } catch (error) {
     failure ??= error instanceof Error ? error : new Error(String(error));
-    stopChild(child);
+    (session as TarSession | null)?.stop();
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
-    stdin.end();
+    direct?.abort();
   }
-  const exit = await closed;
-  result.warnings = stderr.lines;
-  if (!failure && exit.error) failure = spawnFailure(command, args, exit.error);
-  if (!failure && exit.code !== 0) {
-    failure = exitFailure(command, args, exit.code, exit.signal, stderr.lines, `check that ${target} is writable and has room, then run the restore again`);
+  await closeSession();
+  if (direct) {
+    direct.finish();
+    tarLines.push(...direct.errors);
+  }
+  result.warnings = tarLines;
+  if (!failure && direct && direct.errors.length > 0) {
+    failure = new TarToolError('TAR_FAILED', `${direct.errors[0] as string}${direct.errors.length > 1 ? ` (and ${direct.errors.length - 1} more)` : ''}; ${hint}`, direct.errors.join('\n'));
   }
   if (failure) {
+    if (failure instanceof DirectWriteError) failure = new TarToolError('TAR_FAILED', `${failure.line}; ${hint}`, failure.line);
     if (failure instanceof TarError) failure.result = result;
     throw failure;
   }
   return result;
+}
+
+/** After this many switches between GNU tar and the direct writer, the rest of the stream goes to tar. */
+const MAX_TAR_SESSIONS = 32;
+
+function runningAsRoot(): boolean {
+  return typeof process.getuid === 'function' && process.getuid() === 0;
+}
+
+let umaskCache: number | null = null;
+
+/** The process umask (read once; worker threads may read it but not set it). */
+function currentUmask(): number {
+  umaskCache ??= process.umask();
+  return umaskCache;
+}
+
+/** One GNU tar extracting the members routed to it, fed through its stdin. */
+class TarSession {
+  private readonly child: ChildProcess;
+  private readonly stdin: Writable;
+  private readonly closed: Promise<ChildEnd>;
+  private readonly forward: Coalescer;
+  readonly stderr: ReturnType<typeof collectStderr>;
+
+  constructor(command: string, args: string[]) {
+    this.child = spawn(command, args, { env: TAR_ENV, stdio: ['pipe', 'ignore', 'pipe'], windowsHide: true });
+    this.stderr = collectStderr(this.child);
+    this.closed = childClosed(this.child);
+    this.stdin = this.child.stdin as Writable;
+    this.stdin.on('error', () => undefined); // EPIPE when tar stops early; its exit status says why
+    this.forward = new Coalescer(this.stdin);
+  }
+
+  get exited(): boolean {
+    return exited(this.child);
+  }
+
+  push(block: Buffer): void {
+    this.forward.push(block);
+  }
+
+  flush(): void {
+    this.forward.flush();
+  }
+
+  /** Resolves once tar has taken what was written (or has exited). */
+  async drained(): Promise<void> {
+    if (this.stdin.writableNeedDrain) await Promise.race([once(this.stdin, 'drain'), this.closed]);
+  }
+
+  /** Writes the end-of-archive marker, closes stdin and waits for tar. */
+  end(): Promise<ChildEnd> {
+    if (!this.exited) {
+      this.forward.push(Buffer.alloc(2 * BLOCK));
+      this.forward.flush();
+    }
+    this.stdin.end();
+    return this.closed;
+  }
+
+  stop(): void {
+    stopChild(this.child);
+  }
 }
 
 /**

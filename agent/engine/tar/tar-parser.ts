@@ -40,6 +40,8 @@ export const MAX_META_BYTES = 1024 * 1024;
 type State = 'header' | 'meta' | 'sparse-ext' | 'data' | 'padding' | 'done';
 type MetaKind = 'x' | 'g' | 'L' | 'K';
 const META_KINDS = new Set(['x', 'g', 'L', 'K']);
+/** pax keys whose meaning TarEntry carries in full; any other key (xattrs, ACLs, sparse maps…) sets `paxExtras`. */
+const PLAIN_KEYS = new Set(['path', 'linkpath', 'size', 'uid', 'gid', 'uname', 'gname', 'mtime', 'atime', 'ctime', 'comment', 'charset', 'hdrcharset']);
 const PATH_KEYS = ['path', 'linkpath', 'size', 'GNU.sparse.name', 'GNU.sparse.major', 'GNU.sparse.map', 'GNU.sparse.numblocks', 'GNU.sparse.realsize', 'GNU.sparse.size'];
 
 export class TarParser {
@@ -271,6 +273,7 @@ export class TarParser {
       headerOffset: offset,
       dataOffset: this.position,
       typeflag: header.typeflag,
+      paxExtras: hasExtras(pax) || hasExtras(this.globals),
     };
     this.pax = null;
     this.longName = null;
@@ -302,6 +305,12 @@ export class TarParser {
     this.state = 'header';
     this.sink.entry?.(entry);
   }
+}
+
+function hasExtras(records: ReadonlyMap<string, string> | null): boolean {
+  if (records === null) return false;
+  for (const key of records.keys()) if (!PLAIN_KEYS.has(key)) return true;
+  return false;
 }
 
 function entryType(typeflag: string, path: string): TarEntryType {
