@@ -43,6 +43,7 @@ const OPEN_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | c
 /** Errors after which writing anything else is pointless. */
 const FATAL = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EIO']);
 const SPECIAL_BITS = 0o7000;
+const SETGID = 0o2000;
 
 export interface DirectWriterOptions {
   keepSpecialBits: boolean;
@@ -70,17 +71,24 @@ export class DirectWriteError extends Error {
 export class DirectWriter {
   /** tar-style error lines ("PATH: Cannot open: …"). */
   readonly errors: string[] = [];
-  /** Directories known to exist as real directories (relative names; '' is the target). */
-  private readonly dirs = new Set<string>(['']);
+  /**
+   * Directories known to exist as real directories (relative names; '' is the target), and whether
+   * a file created in one gets this process's uid/gid (not setgid), so fchown can be skipped.
+   */
+  private readonly dirs = new Map<string, boolean>();
+  private readonly uid = process.geteuid?.() ?? -1;
+  private readonly gid = process.getegid?.() ?? -1;
   private readonly pending: PendingDir[] = [];
   private fd = -1;
-  private file: { full: string; path: string; entry: TarEntry } | null = null;
+  private file: { full: string; path: string; entry: TarEntry; ownedAlready: boolean } | null = null;
   private readonly now = Date.now() / 1000;
 
   constructor(
     private readonly target: string,
     private readonly options: DirectWriterOptions,
-  ) {}
+  ) {
+    this.dirs.set('', (lstatSync(target).mode & SETGID) === 0);
+  }
 
   /** Starts member `path` (normalised, relative): creates it, or opens it when it is a file. */
   begin(entry: TarEntry, path: string): void {
@@ -91,7 +99,7 @@ export class DirectWriter {
       switch (entry.type) {
         case 'file':
           this.fd = this.replace(path, full, () => openSync(full, OPEN_FLAGS, this.modeOf(entry) & 0o777));
-          this.file = { full, path, entry };
+          this.file = { full, path, entry, ownedAlready: entry.uid === this.uid && entry.gid === this.gid && this.dirs.get(parentOf(path)) === true };
           return;
         case 'directory':
           return this.directory(entry, path, full);
@@ -127,11 +135,11 @@ export class DirectWriter {
   /** The member's data has passed: a file gets its owner, mode and times and is closed. */
   end(): void {
     if (this.fd < 0) return;
-    const { path, entry } = this.file as NonNullable<DirectWriter['file']>;
+    const { path, entry, ownedAlready } = this.file as NonNullable<DirectWriter['file']>;
     const fd = this.fd;
     try {
       const mode = this.modeOf(entry);
-      if (this.options.owners) fchownSync(fd, entry.uid, entry.gid);
+      if (this.options.owners && !ownedAlready) fchownSync(fd, entry.uid, entry.gid);
       // open() applied the umask and cannot set special bits; chown clears setuid/setgid anyway.
       if (mode !== (mode & 0o777 & ~this.options.umask)) fchmodSync(fd, mode);
       futimesSync(fd, this.now, entry.mtime);
@@ -172,21 +180,19 @@ export class DirectWriter {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const stat = lstatSync(full);
       if (stat.isDirectory()) {
-        this.dirs.add(path); // --no-overwrite-dir: an existing directory keeps its owner and mode
+        this.dirs.set(path, (stat.mode & SETGID) === 0); // --no-overwrite-dir: an existing directory keeps its owner and mode
         return;
       }
       unlinkSync(full);
       mkdirSync(full, 0o700);
     }
-    this.dirs.add(path);
+    this.dirs.set(path, this.dirs.get(parentOf(path)) === true); // a new directory inherits setgid from its parent
     this.pending.push({ full, mode: this.modeOf(entry), uid: entry.uid, gid: entry.gid, mtime: entry.mtime });
   }
 
   /** Creates the missing parents of `path`; an existing one must be a real directory. */
   private parents(path: string): void {
-    const slash = path.lastIndexOf('/');
-    const parent = slash < 0 ? '' : path.slice(0, slash);
-    if (this.dirs.has(parent)) return;
+    if (this.dirs.has(parentOf(path))) return;
     let at = 0;
     for (;;) {
       const next = path.indexOf('/', at);
@@ -197,11 +203,13 @@ export class DirectWriter {
       const full = `${this.target}/${prefix}`;
       try {
         mkdirSync(full, 0o777);
+        this.dirs.set(prefix, this.dirs.get(parentOf(prefix)) === true);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        if (!lstatSync(full).isDirectory()) throw Object.assign(new Error(`"${prefix}" is not a directory`), { code: 'ENOTDIR' });
+        const stat = lstatSync(full);
+        if (!stat.isDirectory()) throw Object.assign(new Error(`"${prefix}" is not a directory`), { code: 'ENOTDIR' });
+        this.dirs.set(prefix, (stat.mode & SETGID) === 0);
       }
-      this.dirs.add(prefix);
     }
   }
 
@@ -244,6 +252,11 @@ export class DirectWriter {
     this.errors.push(line);
     if (fatalAllowed && code !== undefined && FATAL.has(code)) throw new DirectWriteError(line);
   }
+}
+
+function parentOf(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash < 0 ? '' : path.slice(0, slash);
 }
 
 /** A hard link target as the policy checked it: relative, without '' and '.' components. */
