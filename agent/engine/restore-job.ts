@@ -105,19 +105,31 @@ export async function runRestoreWorker(input: RestoreWorkerInput, source: AsyncI
     });
   });
 
+  // A media read in progress does not hold up a cancelled or finished restore.
+  const halted = new Promise<null>((resolve) => {
+    void stopped.then(() => resolve(null));
+    if (signal.aborted) resolve(null);
+    else signal.addEventListener('abort', () => resolve(null), { once: true });
+  });
+  const pieces = source[Symbol.asyncIterator]();
   let readError: unknown = null;
   try {
-    for await (const piece of source) {
+    for (;;) {
+      const next = await Promise.race([pieces.next(), halted]);
+      if (next === null || next.done === true) break;
       while (credits === 0 && outcome === null && !signal.aborted) await new Promise<void>((resolve) => (wake = resolve));
       if (outcome !== null || signal.aborted) break;
       credits -= 1;
-      const buffer = ownBuffer(piece);
+      const buffer = ownBuffer(next.value);
       send({ type: 'data', buffer }, [buffer]);
     }
     send({ type: 'end' });
   } catch (error) {
     readError = error;
     cancel();
+  } finally {
+    // Ends the media reading (its generator unmounts); a read still pending finishes first, unawaited.
+    pieces.return?.(undefined).catch(() => undefined);
   }
   await stopped;
   if (readError !== null) throw readError;

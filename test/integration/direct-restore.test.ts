@@ -10,7 +10,11 @@ import { chmodSync, createReadStream, linkSync, lstatSync, mkdirSync, readFileSy
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { safeExtract } from '../../agent/engine/tar/safe-extract.js';
+import { runRestoreWorker } from '../../agent/engine/restore-job.js';
+import type { RestoreWorkerInput } from '../../agent/engine/restore-protocol.js';
 import { selector } from '../../agent/engine/restore-selection.js';
+import { tarFeatures } from '../../agent/engine/tar/gnu-tar.js';
+import { DEFAULT_EXTRACT_LIMITS } from '../../agent/engine/tar/extract-policy.js';
 import { tempDir } from '../helpers/agents.js';
 import { comparable, describeTree } from '../helpers/tar-trees.js';
 
@@ -172,5 +176,61 @@ describe('restore selection (worker side)', () => {
     expect(['data/', 'data/kept', 'data/newer'].map(chain)).toEqual([true, true, false]);
     const everything = selector({ roots: null, peers: [], only: ['/x'] }) as (member: string) => boolean;
     expect(['x', 'y'].map(everything)).toEqual([true, false]);
+  });
+});
+
+describe('restore worker (runRestoreWorker)', () => {
+  const input = (to: string): RestoreWorkerInput => ({
+    to,
+    compress: 'none',
+    maxInflatedBytes: 2 ** 40,
+    limits: DEFAULT_EXTRACT_LIMITS,
+    keepSpecialBits: false,
+    selection: { roots: null, peers: [], only: null },
+    tarFeatures: tarFeatures(),
+  });
+
+  function smallArchive(parent: string): Buffer {
+    const src = join(parent, 'src');
+    mkdirSync(src, { recursive: true });
+    for (let index = 0; index < 50; index++) writeFileSync(join(src, `f${index}`), `file ${index}\n`.repeat(200));
+    const archive = join(parent, 'small.tar');
+    tarCreate(src, archive, Array.from({ length: 50 }, (_, index) => `f${index}`));
+    return readFileSync(archive);
+  }
+
+  it('restores through the worker, and a truncated stream rejects with TAR_FORMAT and what was restored', async () => {
+    const parent = tempDir('worker-restore');
+    const data = smallArchive(parent);
+    const whole = join(parent, 'whole');
+    mkdirSync(whole);
+    async function* pieces(bytes: Buffer): AsyncGenerator<Buffer> {
+      for (let offset = 0; offset < bytes.length; offset += 7000) yield Buffer.from(bytes.subarray(offset, offset + 7000));
+    }
+    const result = await runRestoreWorker(input(whole), pieces(data), { onProgress: () => undefined }, new AbortController().signal);
+    expect(result).toMatchObject({ extracted: 50, skippedCount: 0 });
+    expect(readFileSync(join(whole, 'f49'), 'utf8')).toBe('file 49\n'.repeat(200));
+
+    const cut = join(parent, 'cut');
+    mkdirSync(cut);
+    const error = await runRestoreWorker(input(cut), pieces(data.subarray(0, 20_000)), { onProgress: () => undefined }, new AbortController().signal).catch((failure: unknown) => failure);
+    expect(error).toMatchObject({ code: 'TAR_FORMAT', message: expect.stringMatching(/truncated/) });
+    expect((error as { result: { extracted: number } }).result.extracted).toBeGreaterThan(0);
+  });
+
+  it('a cancelled restore ends without waiting for a media read that does not come back', async () => {
+    const parent = tempDir('worker-cancel');
+    const data = smallArchive(parent);
+    const target = join(parent, 'target');
+    mkdirSync(target);
+    async function* stalled(): AsyncGenerator<Buffer> {
+      yield Buffer.from(data.subarray(0, 8192));
+      await new Promise(() => undefined);
+    }
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('cancelled by the test')), 300);
+    const started = Date.now();
+    await expect(runRestoreWorker(input(target), stalled(), { onProgress: () => undefined }, controller.signal)).rejects.toThrow('cancelled by the test');
+    expect(Date.now() - started).toBeLessThan(5000);
   });
 });
