@@ -21,22 +21,27 @@ export interface RestoreHandlers {
   onProgress(files: number, bytes: number, currentFile: string): void;
 }
 
-export function startRestoreWorker(input: RestoreWorkerInput): Worker {
+export async function startRestoreWorker(input: RestoreWorkerInput): Promise<Worker> {
   const here = import.meta.url;
   if (!here.endsWith('.ts')) return new Worker(new URL('./restore-worker.js', here), { workerData: input });
-  return new Worker(sourceBundle(here), { eval: true, workerData: input });
+  return new Worker(await sourceBundle(here), { eval: true, workerData: input });
 }
 
-let bundled: string | null = null;
+let bundled: Promise<string> | null = null;
 
-/** From the TypeScript sources: the worker's modules bundled once per process with esbuild (see archive-job.ts). */
-function sourceBundle(here: string): string {
-  if (bundled !== null) return bundled;
-  const require = createRequire(here);
-  const esbuild = require('esbuild') as { buildSync(options: object): { outputFiles: Array<{ text: string }> } };
-  const entry = fileURLToPath(new URL('./restore-worker.ts', here));
-  const output = esbuild.buildSync({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', write: false, logLevel: 'silent' });
-  bundled = `(function (require) {\n${output.outputFiles[0]?.text ?? ''}\n})(require('node:module').createRequire(${JSON.stringify(entry)}));`;
+/**
+ * From the TypeScript sources: the worker's modules bundled once per process with esbuild (see
+ * archive-job.ts), asynchronously so the bundling does not stall the agent's event loop.
+ */
+function sourceBundle(here: string): Promise<string> {
+  bundled ??= (async () => {
+    const require = createRequire(here);
+    const esbuild = require('esbuild') as { build(options: object): Promise<{ outputFiles: Array<{ text: string }> }> };
+    const entry = fileURLToPath(new URL('./restore-worker.ts', here));
+    const output = await esbuild.build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', write: false, logLevel: 'silent' });
+    return `(function (require) {\n${output.outputFiles[0]?.text ?? ''}\n})(require('node:module').createRequire(${JSON.stringify(entry)}));`;
+  })();
+  bundled.catch(() => (bundled = null));
   return bundled;
 }
 
@@ -51,7 +56,7 @@ function ownBuffer(piece: Buffer): ArrayBuffer {
  * the media fails, with a TarError (its `result` set when known) when the restore fails.
  */
 export async function runRestoreWorker(input: RestoreWorkerInput, source: AsyncIterable<Buffer>, handlers: RestoreHandlers, signal: AbortSignal): Promise<ExtractResult> {
-  const worker = startRestoreWorker(input);
+  const worker = await startRestoreWorker(input);
   const send = (message: ToRestoreWorker, transfer: ArrayBuffer[] = []): void => worker.postMessage(message, transfer);
   let credits = MAX_IN_FLIGHT;
   let wake: (() => void) | null = null;
