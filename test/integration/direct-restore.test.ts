@@ -34,7 +34,7 @@ async function restoreBoth(archive: string, parent: string, options: { keepSpeci
   mkdirSync(viaTar, { recursive: true });
   mkdirSync(direct, { recursive: true });
   const tarResult = await safeExtract(createReadStream(archive), viaTar, { ...options, direct: false });
-  const directResult = await safeExtract(createReadStream(archive, { highWaterMark: 1500 }), direct, options);
+  const directResult = await safeExtract(createReadStream(archive, { highWaterMark: 1500 }), direct, { ...options, directMinBytes: 0 });
   return { viaTar, direct, tarResult, directResult };
 }
 
@@ -97,7 +97,7 @@ describe('direct writer', () => {
     mkdirSync(join(target, 'was-dir'));
     symlinkSync(outside, join(target, 'through.txt'));
 
-    const result = await safeExtract(createReadStream(archive), target);
+    const result = await safeExtract(createReadStream(archive), target, { directMinBytes: 0 });
     expect(result).toMatchObject({ extracted: 4, skippedCount: 0, warnings: [] });
     expect(readFileSync(outside, 'utf8')).toBe('must not change\n');
     expect(lstatSync(join(target, 'through.txt')).isFile()).toBe(true);
@@ -125,11 +125,37 @@ describe('direct writer', () => {
     const target = join(parent, 'target');
     mkdirSync(join(target, 'busy'), { recursive: true });
     writeFileSync(join(target, 'busy/keep'), 'keep\n');
-    const error = await safeExtract(createReadStream(archive), target).catch((failure: unknown) => failure);
+    const error = await safeExtract(createReadStream(archive), target, { directMinBytes: 0 }).catch((failure: unknown) => failure);
     expect(error).toMatchObject({ code: 'TAR_FAILED', message: expect.stringMatching(/^busy: Cannot open: ENOTEMPTY/) });
     expect((error as { result: { extracted: number } }).result.extracted).toBe(3);
     expect(readFileSync(join(target, 'last.txt'), 'utf8')).toBe('last\n');
     expect(readFileSync(join(target, 'busy/keep'), 'utf8')).toBe('keep\n');
+  });
+
+  it('switches between GNU tar (small members) and the direct writer (big files): contents, and the directory tar created keeps its mode and time', async () => {
+    const parent = tempDir('direct-switch');
+    const src = join(parent, 'src');
+    mkdirSync(join(src, 'ro'), { recursive: true });
+    writeFileSync(join(src, 'ro/a.txt'), 'small a\n');
+    writeFileSync(join(src, 'ro/big.bin'), Buffer.alloc(300_000, 0x42));
+    writeFileSync(join(src, 'ro/z.txt'), 'small z\n');
+    writeFileSync(join(src, 'big2.bin'), Buffer.alloc(200_000, 0x43));
+    utimesSync(join(src, 'ro'), 1_300_000_000, 1_300_000_000);
+    chmodSync(join(src, 'ro'), 0o555);
+    const archive = join(parent, 'switch.tar');
+    tarCreate(src, archive, ['ro', 'ro/a.txt', 'ro/big.bin', 'ro/z.txt', 'big2.bin']);
+    chmodSync(join(src, 'ro'), 0o755);
+    const viaTar = join(parent, 'via-tar');
+    const mixed = join(parent, 'mixed');
+    mkdirSync(viaTar);
+    mkdirSync(mixed);
+    await safeExtract(createReadStream(archive), viaTar, { direct: false });
+    const result = await safeExtract(createReadStream(archive, { highWaterMark: 4096 }), mixed, { directMinBytes: 100_000 });
+    expect(result).toMatchObject({ extracted: 5, skippedCount: 0, warnings: [] });
+    const tree = describeTree(mixed);
+    expect(comparable(tree)).toEqual(comparable(describeTree(viaTar)));
+    expect(tree.get('ro')).toMatchObject({ mode: 0o555, mtimeMs: 1_300_000_000_000 });
+    expect(tree.get('ro/big.bin')?.size).toBe(300_000);
   });
 
   const XATTRS = (() => {

@@ -151,6 +151,14 @@ export class DirectWriter {
     this.closeFile();
   }
 
+  /**
+   * A directory GNU tar creates for this restore: its owner, mode and times are applied again at the
+   * end, after every write into it.
+   */
+  adopt(entry: TarEntry, path: string): void {
+    this.pending.push({ full: `${this.target}/${path}`, mode: this.modeOf(entry), uid: entry.uid, gid: entry.gid, mtime: entry.mtime });
+  }
+
   /** Closes a file left open (a failed or cancelled restore). */
   abort(): void {
     this.closeFile();

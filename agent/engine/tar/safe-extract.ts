@@ -36,10 +36,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { statSync } from 'node:fs';
+import { chmodSync, lstatSync, statSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { TarError, TarToolError, type ExtractResult, type TarEntry } from './entry.js';
-import { DEFAULT_EXTRACT_LIMITS, ExtractPolicy, nameParts, type ExtractLimits } from './extract-policy.js';
+import { DEFAULT_EXTRACT_LIMITS, ExtractPolicy, type ExtractLimits } from './extract-policy.js';
 import { DEFAULT_TAR, TAR_ENV, collectStderr, exitFailure, spawnFailure, stopChild, tarFeatures } from './gnu-tar.js';
 import { BLOCK } from './tar-header.js';
 import { TarParser } from './tar-parser.js';
@@ -67,6 +67,11 @@ export interface SafeExtractOptions {
    * GNU tar; false sends every member to tar.
    */
   direct?: boolean;
+  /**
+   * Files at least this big are written directly, smaller ones by GNU tar (added option; default
+   * DIRECT_MIN_BYTES). 0: every plain member (directories, symlinks and hard links too) is written directly.
+   */
+  directMinBytes?: number;
 }
 
 const MAX_LISTED_SKIPS = 10_000;
@@ -98,23 +103,22 @@ export async function safeExtract(input: Readable, target: string, options: Safe
   const command = options.tarCommand ?? DEFAULT_TAR;
   const keepSpecialBits = options.keepSpecialBits === true;
   const args = tarExtractArgs(target, { keepSpecialBits, tarCommand: command });
-  const direct = options.direct === false ? null : new DirectWriter(target, { keepSpecialBits, owners: runningAsRoot(), umask: currentUmask() });
+  const owners = runningAsRoot();
+  const direct = options.direct === false ? null : new DirectWriter(target, { keepSpecialBits, owners, umask: currentUmask() });
+  const directMinBytes = options.directMinBytes ?? DIRECT_MIN_BYTES;
   const hint = `check that ${target} is writable and has room, then run the restore again`;
   const tarLines: string[] = [];
   let session: TarSession | null = null;
-  let sessions = 0;
-  /** Once set, every remaining member goes to GNU tar (a directory it restored, or too many switches). */
-  let tarOnly = direct === null;
+  /** Directories the current tar session creates (non-root: made writable again when it ends). */
+  let sessionDirs: Array<{ full: string; mode: number }> = [];
   const tarGlobals: Buffer[][] = [];
-  /** Names written by GNU tar: a hard link to one of them goes to tar too. */
-  const tarNames = new Set<string>();
+  /** What the parser asked for in the current input chunk, carried out in order once it is parsed. */
+  const ops: Op[] = [];
   let route: 'tar' | 'direct' | null = null;
   let failure: Error | null = null;
 
   const openSession = (): TarSession => {
     if (session) return session;
-    sessions++;
-    if (sessions >= MAX_TAR_SESSIONS) tarOnly = true;
     session = new TarSession(command, args);
     for (const raw of tarGlobals) for (const block of raw) session.push(block);
     return session;
@@ -126,9 +130,53 @@ export async function safeExtract(input: Readable, target: string, options: Safe
     session = null;
     const exit = await open.end();
     tarLines.push(...open.stderr.lines);
+    // tar has applied its directories' final modes; without root, one without owner write would
+    // refuse the direct writer's files (their modes are applied again at the very end).
+    if (!owners) for (const dir of sessionDirs) if ((dir.mode & 0o300) !== 0o300) chmodIfDirectory(dir.full, dir.mode | 0o700);
+    sessionDirs = [];
     if (failure) return;
     if (exit.error) failure = spawnFailure(command, args, exit.error);
     else if (exit.code !== 0) failure = exitFailure(command, args, exit.code, exit.signal, open.stderr.lines, hint);
+  };
+  /** Carries out the parsed chunk's ops: tar's go to the open (or a new) session, the direct writer's wait for tar to end first. */
+  const execute = async (): Promise<void> => {
+    for (const op of ops) {
+      if (failure) break; // (a break inside the switch below only skips that op: failure then ends the loop here)
+      switch (op.kind) {
+        case 'tar': {
+          if (op.directory && direct) {
+            // tar sets its directories' metadata when its session ends; later direct writes would
+            // change their times, so a directory this restore creates gets them again at the end.
+            const full = `${target}/${op.directory.path}`;
+            if (op.directory.path !== '' && !lstatSync(full, { throwIfNoEntry: false })) {
+              direct.adopt(op.directory.entry, op.directory.path);
+              sessionDirs.push({ full, mode: op.directory.entry.mode });
+            }
+          }
+          const tar = openSession();
+          for (const block of op.blocks) tar.push(block);
+          break;
+        }
+        case 'global':
+          tarGlobals.push(op.blocks);
+          if (session) for (const block of op.blocks) session.push(block);
+          break;
+        default: {
+          if (session) await closeSession();
+          if (failure) break;
+          const writer = direct as DirectWriter;
+          if (op.kind === 'begin') writer.begin(op.entry, op.path);
+          else if (op.kind === 'data') writer.data(op.slice);
+          else writer.end();
+        }
+      }
+    }
+    ops.length = 0;
+    const open = session as TarSession | null;
+    if (open) {
+      open.flush();
+      await open.drained();
+    }
   };
   const onAbort = (): void => {
     failure ??= new TarToolError('ABORTED', `the restore into ${target} was cancelled; tar was stopped (files restored so far stay in place)`);
@@ -147,23 +195,14 @@ export async function safeExtract(input: Readable, target: string, options: Safe
           result.extracted++;
           result.bytes += entry.size;
           const path = decision.path;
-          const viaTar =
-            tarOnly ||
-            session !== null ||
-            entry.sparse ||
-            entry.paxExtras === true ||
-            (entry.type !== 'file' && entry.type !== 'directory' && entry.type !== 'symlink' && entry.type !== 'hardlink') ||
-            (entry.type === 'hardlink' && tarNames.has((nameParts(entry.linkTarget ?? '') as string[]).join('/')));
-          if (viaTar) {
-            route = 'tar';
-            if (entry.type === 'directory' && direct !== null) tarOnly = true; // its times are tar's to set
-            tarNames.add(path);
-            const tar = openSession();
-            for (const block of keepSpecialBits ? raw : stripSpecialBits(raw)) tar.push(block);
-          } else {
+          const plain = direct !== null && !entry.sparse && entry.paxExtras !== true;
+          const byUs = plain && (entry.type === 'file' ? entry.size >= directMinBytes : directMinBytes === 0);
+          if (byUs) {
             route = 'direct';
-            tarNames.delete(path);
-            (direct as DirectWriter).begin(entry, path);
+            ops.push({ kind: 'begin', entry, path });
+          } else {
+            route = 'tar';
+            ops.push({ kind: 'tar', blocks: keepSpecialBits ? raw : stripSpecialBits(raw), directory: entry.type === 'directory' ? { entry, path } : null });
           }
         } else if (decision.reason === null) {
           result.unselected++;
@@ -173,17 +212,16 @@ export async function safeExtract(input: Readable, target: string, options: Safe
         }
       },
       data: (slice, padding) => {
-        if (route === 'tar') session?.push(slice);
-        else if (route === 'direct' && !padding) direct?.data(slice);
+        if (route === 'tar') ops.push({ kind: 'tar', blocks: [slice], directory: null });
+        else if (route === 'direct' && !padding) ops.push({ kind: 'data', slice });
       },
       entry: (entry) => {
-        if (route === 'direct') direct?.end();
+        if (route === 'direct') ops.push({ kind: 'end' });
         options.onEntry?.(entry, route !== null);
         route = null;
       },
       global: (raw) => {
-        tarGlobals.push([...raw]);
-        if (session) for (const block of raw) session.push(block);
+        ops.push({ kind: 'global', blocks: [...raw] });
       },
     },
     { hash: options.hash ?? false },
@@ -195,19 +233,10 @@ export async function safeExtract(input: Readable, target: string, options: Safe
       try {
         parser.write(chunk);
       } finally {
-        (session as TarSession | null)?.flush();
+        await execute();
       }
       if (parser.finished) break;
-      const open = session as TarSession | null;
-      if (open) {
-        // Back to the direct writer between members, unless everything left goes to tar.
-        if (route !== 'tar' && !tarOnly) {
-          await closeSession();
-        } else {
-          await open.drained();
-          if (open.exited) break;
-        }
-      }
+      if ((session as TarSession | null)?.exited) break;
     }
     if (!failure && !(session as TarSession | null)?.exited) parser.end();
   } catch (error) {
@@ -234,8 +263,28 @@ export async function safeExtract(input: Readable, target: string, options: Safe
   return result;
 }
 
-/** After this many switches between GNU tar and the direct writer, the rest of the stream goes to tar. */
-const MAX_TAR_SESSIONS = 32;
+/**
+ * Files at least this big are written by the direct writer by default; smaller members go to GNU
+ * tar, which then writes them in its own process while this thread parses (two cores at work). A
+ * switch from tar to the direct writer waits for tar to end (a few milliseconds), which only a big
+ * file repays; the direct path saves about a third of the CPU per byte (no pipe, no extra copies).
+ */
+export const DIRECT_MIN_BYTES = 32 * 1024 * 1024;
+
+type Op =
+  | { kind: 'tar'; blocks: readonly Buffer[]; directory: { entry: TarEntry; path: string } | null }
+  | { kind: 'global'; blocks: Buffer[] }
+  | { kind: 'begin'; entry: TarEntry; path: string }
+  | { kind: 'data'; slice: Buffer }
+  | { kind: 'end' };
+
+function chmodIfDirectory(full: string, mode: number): void {
+  try {
+    if (lstatSync(full).isDirectory()) chmodSync(full, mode & 0o7777);
+  } catch {
+    // gone or not ours to change: the direct writer's own error says so if it matters
+  }
+}
 
 function runningAsRoot(): boolean {
   return typeof process.getuid === 'function' && process.getuid() === 0;
