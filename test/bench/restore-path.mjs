@@ -4,9 +4,10 @@
 // figures are medians over FLOE_BENCH_ROUNDS rounds (default 5), wall time and CPU time (user+sys
 // of this process and its waited-for children, from /proc/self/stat). Prints figures; never fails.
 // Run: node --import tsx test/bench/restore-path.mjs
-// Contenders: "tar -x" (tar -x -f ARCHIVE -C DIR); "direct" (safeExtract, plain members written by
-// the direct writer); "via tar" (safeExtract with direct: false: every member piped to GNU tar, as
-// before the direct writer). FLOE_BENCH_BASELINE=DIR adds "baseline": safeExtract from another
+// Contenders: "tar -x" (tar -x -f ARCHIVE -C DIR); "floe" (safeExtract as restores use it: small
+// members through GNU tar, files of DIRECT_MIN_BYTES and more by the direct writer); "via tar"
+// (direct: false: every member piped to GNU tar); "all direct" (directMinBytes: 0: every plain
+// member by the direct writer). FLOE_BENCH_BASELINE=DIR adds "baseline": safeExtract from another
 // checkout (e.g. the commit before a change) in the same rounds.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -62,8 +63,9 @@ function makeData() {
 async function main() {
   const contenders = [
     ['tar -x', (archive, target) => runTar(['-x', '-f', archive, '-C', target])],
-    ['direct', (archive, target) => safeExtract(createReadStream(archive, { highWaterMark: 1024 * 1024 }), target)],
+    ['floe', (archive, target) => safeExtract(createReadStream(archive, { highWaterMark: 1024 * 1024 }), target)],
     ['via tar', (archive, target) => safeExtract(createReadStream(archive, { highWaterMark: 1024 * 1024 }), target, { direct: false })],
+    ['all direct', (archive, target) => safeExtract(createReadStream(archive, { highWaterMark: 1024 * 1024 }), target, { directMinBytes: 0 })],
   ];
   if (process.env.FLOE_BENCH_BASELINE) {
     const baseline = await import(join(process.env.FLOE_BENCH_BASELINE, 'agent/engine/tar/safe-extract.ts'));
@@ -95,7 +97,7 @@ async function main() {
     for (const [label, { wall, cpu }] of times) {
       const w = median(wall);
       console.log(
-        `${name.padEnd(6)} ${label.padEnd(9)} ${(files / w).toFixed(0).padStart(7)} files/s ${(bytes / MB / w).toFixed(1).padStart(8)} MB/s  wall ${w.toFixed(3)} s (min ${Math.min(...wall).toFixed(3)}, max ${Math.max(...wall).toFixed(3)})  cpu ${median(cpu).toFixed(2)} s | ratio ${(anchor / w).toFixed(2)}x`,
+        `${name.padEnd(6)} ${label.padEnd(10)} ${(files / w).toFixed(0).padStart(7)} files/s ${(bytes / MB / w).toFixed(1).padStart(8)} MB/s  wall ${w.toFixed(3)} s (min ${Math.min(...wall).toFixed(3)}, max ${Math.max(...wall).toFixed(3)})  cpu ${median(cpu).toFixed(2)} s | ratio ${(anchor / w).toFixed(2)}x`,
       );
     }
   }
