@@ -1,15 +1,17 @@
 /**
  * Restores an untrusted tar stream into a target directory. Our parser reads the stream, the
- * ExtractPolicy decides on each member, and only accepted members are written:
- *   - plain members (files, directories, symlinks, hard links whose pax records hold nothing beyond
- *     names, sizes, ids and times) by the DirectWriter (direct-writer.ts), which does what GNU tar
- *     does with the flags below, without a pipe and with fewer system calls;
- *   - members with extended attributes, ACLs or sparse data, and hard links to such members, by GNU
- *     tar: their header blocks and data, byte-exact, go to a tar session. A session stays open while
- *     members keep arriving within the same input chunk and is ended (tar waited for) at a chunk
- *     boundary between members before the DirectWriter writes again, so the two never overlap. A
- *     directory restored by tar, or the 32nd session, sends the rest of the stream to tar.
- * `direct: false` sends every accepted member to GNU tar (the oracle the tests compare against).
+ * ExtractPolicy decides on each member, and only accepted members are written, by one of two writers:
+ *   - the DirectWriter (direct-writer.ts) for plain files of `directMinBytes` (DIRECT_MIN_BYTES,
+ *     32 MiB) and more: no pipe, no extra copies, what GNU tar does with the flags below;
+ *   - GNU tar for everything else (small files, directories, links, and any member with extended
+ *     attributes, ACLs or sparse data): the member's header blocks and data, byte-exact, go to a tar
+ *     session, which writes in its own process while we parse on.
+ * What the parser asks for is queued per input chunk and carried out in stream order: a direct
+ * write first ends the open tar session (waits for tar), so the two writers never overlap, and the
+ * next tar member starts a new session. Directories tar creates get their owner, mode and times
+ * again at the very end, after any direct write into them (as --delay-directory-restore would).
+ * `direct: false` sends every member to GNU tar; `directMinBytes: 0` writes every plain member
+ * (directories, symlinks, hard links too) directly (the tests run the hostile corpus both ways).
  *
  * GNU tar flags, and why:
  *   --extract --file=- --directory=TARGET   read the filtered stream from stdin, write under TARGET
