@@ -2,7 +2,7 @@
  * The restore worker: one per saveset restored, on its own thread, so parsing the stream and writing
  * thousands of files never runs on the agent's socket event loop. It receives the saveset's bytes
  * from the main thread (transferred, under a credit limit), gunzips them when needed and runs
- * safeExtract (policy, caps, direct writes, GNU tar for members with extended attributes).
+ * safeExtract (policy and caps; big files written directly, everything else by GNU tar).
  */
 import { Readable } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
