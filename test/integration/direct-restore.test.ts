@@ -143,7 +143,8 @@ describe('direct writer', () => {
     utimesSync(join(src, 'ro'), 1_300_000_000, 1_300_000_000);
     chmodSync(join(src, 'ro'), 0o555);
     const archive = join(parent, 'switch.tar');
-    tarCreate(src, archive, ['ro', 'ro/a.txt', 'ro/big.bin', 'ro/z.txt', 'big2.bin']);
+    writeFileSync(join(src, 'first.txt'), 'small first: tar, so the directory after it goes to tar too\n');
+    tarCreate(src, archive, ['first.txt', 'ro', 'ro/a.txt', 'ro/big.bin', 'ro/z.txt', 'big2.bin']);
     chmodSync(join(src, 'ro'), 0o755);
     const viaTar = join(parent, 'via-tar');
     const mixed = join(parent, 'mixed');
@@ -151,7 +152,7 @@ describe('direct writer', () => {
     mkdirSync(mixed);
     await safeExtract(createReadStream(archive), viaTar, { direct: false });
     const result = await safeExtract(createReadStream(archive, { highWaterMark: 4096 }), mixed, { directMinBytes: 100_000 });
-    expect(result).toMatchObject({ extracted: 5, skippedCount: 0, warnings: [] });
+    expect(result).toMatchObject({ extracted: 6, skippedCount: 0, warnings: [] });
     const tree = describeTree(mixed);
     expect(comparable(tree)).toEqual(comparable(describeTree(viaTar)));
     expect(tree.get('ro')).toMatchObject({ mode: 0o555, mtimeMs: 1_300_000_000_000 });

@@ -3,9 +3,11 @@
  * ExtractPolicy decides on each member, and only accepted members are written, by one of two writers:
  *   - the DirectWriter (direct-writer.ts) for plain files of `directMinBytes` (DIRECT_MIN_BYTES,
  *     32 MiB) and more: no pipe, no extra copies, what GNU tar does with the flags below;
- *   - GNU tar for everything else (small files, directories, links, and any member with extended
- *     attributes, ACLs or sparse data): the member's header blocks and data, byte-exact, go to a tar
- *     session, which writes in its own process while we parse on.
+ *   - GNU tar for smaller files and any member with extended attributes, ACLs or sparse data: the
+ *     member's header blocks and data, byte-exact, go to a tar session, which writes in its own
+ *     process while we parse on.
+ * Directories, symlinks and hard links go where the previous member went (the direct writer at the
+ * start), so they never cause a switch.
  * What the parser asks for is queued per input chunk and carried out in stream order: a direct
  * write first ends the open tar session (waits for tar), so the two writers never overlap, and the
  * next tar member starts a new session. Directories tar creates get their owner, mode and times
@@ -117,6 +119,8 @@ export async function safeExtract(input: Readable, target: string, options: Safe
   /** What the parser asked for in the current input chunk, carried out in order once it is parsed. */
   const ops: Op[] = [];
   let route: 'tar' | 'direct' | null = null;
+  /** Where the last accepted member went. */
+  let lastRoute: 'tar' | 'direct' = 'direct';
   let failure: Error | null = null;
 
   const openSession = (): TarSession => {
@@ -197,8 +201,11 @@ export async function safeExtract(input: Readable, target: string, options: Safe
           result.extracted++;
           result.bytes += entry.size;
           const path = decision.path;
+          // Directories and links cost the same either way: they follow the previous member, so
+          // that they never cause a switch (which waits for tar to end).
           const plain = direct !== null && !entry.sparse && entry.paxExtras !== true;
-          const byUs = plain && (entry.type === 'file' ? entry.size >= directMinBytes : directMinBytes === 0);
+          const byUs = plain && (entry.type === 'file' ? entry.size >= directMinBytes : directMinBytes === 0 || lastRoute === 'direct');
+          lastRoute = byUs ? 'direct' : 'tar';
           if (byUs) {
             route = 'direct';
             ops.push({ kind: 'begin', entry, path });
@@ -273,6 +280,9 @@ export async function safeExtract(input: Readable, target: string, options: Safe
  */
 export const DIRECT_MIN_BYTES = 32 * 1024 * 1024;
 
+/** Stream bytes that may wait in tar's stdin before parsing pauses. */
+const TAR_AHEAD_BYTES = 8 * 1024 * 1024;
+
 type Op =
   | { kind: 'tar'; blocks: readonly Buffer[]; directory: { entry: TarEntry; path: string } | null }
   | { kind: 'global'; blocks: Buffer[] }
@@ -329,9 +339,13 @@ class TarSession {
     this.forward.flush();
   }
 
-  /** Resolves once tar has taken what was written (or has exited). */
+  /**
+   * Resolves at once while less than TAR_AHEAD_BYTES wait for tar, else once tar has taken them all
+   * (or has exited). Waiting for every write (the stream's own 16 KiB mark) made us and tar take
+   * turns per input chunk; with a few MiB ahead, tar writes while we parse the next chunk.
+   */
   async drained(): Promise<void> {
-    if (this.stdin.writableNeedDrain) await Promise.race([once(this.stdin, 'drain'), this.closed]);
+    if (this.stdin.writableLength > TAR_AHEAD_BYTES) await Promise.race([once(this.stdin, 'drain'), this.closed]);
   }
 
   /** Writes the end-of-archive marker, closes stdin and waits for tar. */
