@@ -3,15 +3,16 @@
  * directory. Archives are untrusted: every member passes safeExtract's rules and caps.
  */
 import { mkdirSync } from 'node:fs';
-import { Readable } from 'node:stream';
 import { FloeError } from '../../shared/errors.js';
 import type { Saveset, Task } from '../../shared/engine.js';
 import type { EngineDeps } from './backup-run.js';
 import { chainOf, resolveChain } from './chain.js';
 import type { RunningJob } from './job-manager.js';
 import { readChunks } from './media-reader.js';
-import { gunzipCapped } from './tar/gunzip-capped.js';
-import { DEFAULT_EXTRACT_LIMITS, safeExtract, type ExtractLimits } from './tar/safe-extract.js';
+import type { RestoreSelection } from './restore-protocol.js';
+import { runRestoreWorker } from './restore-job.js';
+import { DEFAULT_TAR, tarFeatures } from './tar/gnu-tar.js';
+import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits } from './tar/safe-extract.js';
 
 /** A saveset never inflates beyond this (decompression bombs). */
 const MAX_INFLATED_BYTES = 2 ** 46;
@@ -53,32 +54,26 @@ export function checkTarget(task: Task | undefined, to: string, original: boolea
 export async function runRestore(job: RunningJob, request: RestoreRequest, deps: EngineDeps): Promise<void> {
   const { store } = deps;
   mkdirSync(request.to, { recursive: true, mode: 0o700 });
-  let plan: Array<{ saveset: Saveset; select: (path: string) => boolean }>;
   // Selected paths bring the other names of their hard links (tar stores the data under one name only).
-  const wanted = (saveset: Saveset): ((path: string) => boolean) => {
+  const peersOf = (saveset: Saveset): string[] => {
     const roots = request.paths;
-    if (roots === null) return () => true;
-    const peers = new Set(store.hardLinkPeers(saveset.id, roots).filter((path) => !under(path, roots)));
-    if (peers.size > 0) job.log('info', `${peers.size} other names of selected hard-linked files come along from ${saveset.id}`);
-    return (path) => under(path, roots) || peers.has(path);
+    if (roots === null) return [];
+    const peers = store.hardLinkPeers(saveset.id, roots).filter((path) => !under(path, roots));
+    if (peers.length > 0) job.log('info', `${peers.length} other names of selected hard-linked files come along from ${saveset.id}`);
+    return peers;
   };
+  let plan: Array<{ saveset: Saveset; selection: RestoreSelection }>;
   if (request.chain) {
     const chain = chainOf(store, request.saveset);
     const state = resolveChain(store, chain);
     job.log('info', `point-in-time restore of ${request.saveset.task} as of ${request.saveset.id}: ${chain.map((s) => `${s.type} ${s.id}`).join(' → ')}`);
     plan = chain.map((saveset) => {
-      const selected = wanted(saveset);
-      return {
-        saveset,
-        select: (member: string) => {
-          const path = `/${member.replace(/\/+$/, '')}`;
-          return state.get(path)?.saveset === saveset.id && selected(path);
-        },
-      };
+      const only: string[] = [];
+      for (const [path, owner] of state) if (owner.saveset === saveset.id) only.push(path);
+      return { saveset, selection: { roots: request.paths, peers: peersOf(saveset), only } };
     });
   } else {
-    const selected = wanted(request.saveset);
-    plan = [{ saveset: request.saveset, select: (member: string) => selected(`/${member.replace(/\/+$/, '')}`) }];
+    plan = [{ saveset: request.saveset, selection: { roots: request.paths, peers: peersOf(request.saveset), only: null } }];
   }
 
   let files = 0;
@@ -86,30 +81,34 @@ export async function runRestore(job: RunningJob, request: RestoreRequest, deps:
   let skipped = 0;
   let tarWarnings = 0;
   const damages: string[] = [];
+  const features = tarFeatures(DEFAULT_TAR);
   job.update({ state: 'running', startedAt: deps.ctx.clock().toISOString(), saveset: request.saveset.id });
   for (const step of plan) {
     const chunks = store.chunks(step.saveset.id);
     job.log('info', `reading ${step.saveset.id} (${chunks.length} chunks on ${step.saveset.media.join(', ')})`);
-    const raw = Readable.from(
-      readChunks(job, deps, step.saveset.id, chunks, (damage) => {
-        damages.push(damage.message);
-        job.log('error', `${damage.message}; files stored in this chunk may be damaged`);
-      }),
-    );
-    const input = step.saveset.compress === 'gzip' ? raw.pipe(gunzipCapped(MAX_INFLATED_BYTES)) : raw;
-    raw.on('error', (error) => input.destroy(error));
-    const result = await safeExtract(input, request.to, {
-      select: step.select,
-      signal: job.signal,
-      limits: limitsFor(store.indexTotals(step.saveset.id)),
-      keepSpecialBits: request.keepSpecialBits === true,
-      onEntry: (entry, accepted) => {
-        if (!accepted) return;
-        files += 1;
-        bytes += entry.size;
-        job.update({ files, bytes, currentFile: `/${entry.path}` });
-      },
+    const source = readChunks(job, deps, step.saveset.id, chunks, (damage) => {
+      damages.push(damage.message);
+      job.log('error', `${damage.message}; files stored in this chunk may be damaged`);
     });
+    // Parsing and writing run on the restore worker's thread; this one reads the media.
+    const before = { files, bytes };
+    const result = await runRestoreWorker(
+      {
+        to: request.to,
+        compress: step.saveset.compress === 'gzip' ? 'gzip' : 'none',
+        maxInflatedBytes: MAX_INFLATED_BYTES,
+        limits: limitsFor(store.indexTotals(step.saveset.id)),
+        keepSpecialBits: request.keepSpecialBits === true,
+        selection: step.selection,
+        tarFeatures: features,
+      },
+      source,
+      { onProgress: (stepFiles, stepBytes, currentFile) => job.update({ files: before.files + stepFiles, bytes: before.bytes + stepBytes, currentFile }) },
+      job.signal,
+    );
+    files = before.files + result.extracted;
+    bytes = before.bytes + result.bytes;
+    job.update({ files, bytes });
     skipped += result.skippedCount;
     for (const item of result.skipped.slice(0, 1000)) job.log('warn', `skipped ${item.path}: ${item.reason}`);
     for (const line of result.warnings) job.log('warn', `tar: ${line}`);

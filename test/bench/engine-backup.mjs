@@ -121,14 +121,16 @@ async function main() {
         const saveset = savesets[savesets.length - 1];
         const target = join(root, `${name}-restore`);
         let restore;
+        lag.max = 0;
         const oursRestore = await timed(async () => {
           restore = await runJob(socket, 'restore:start', { saveset: saveset.id, to: target }, 600_000);
         });
         if (restore.state !== 'successful') throw new Error(`restore ${name} ended ${restore.state}: ${restore.message}`);
+        const restoreLag = lag.max;
         console.log(line(name, 'backup', files, bytes, 'GNU tar', tarCreate, ours));
         console.log(line(name, 'backup', files, bytes, 'tar+fsync', tarSynced, ours));
         console.log(line(name, 'restore', files, bytes, 'GNU tar -x', tarExtract, oursRestore));
-        console.log(`${name.padEnd(6)} longest event-loop stall of the agent during its backup: ${backupLag} ms`);
+        console.log(`${name.padEnd(6)} longest event-loop stall of the agent during its backup: ${backupLag} ms, during its restore: ${restoreLag} ms`);
         keep(`${name} backup`, tarCreate / ours);
         keep(`${name} backup (tar+fsync)`, tarSynced / ours);
         keep(`${name} restore`, tarExtract / oursRestore);

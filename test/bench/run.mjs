@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const benches = ['engine-backup.mjs', 'data-path.mjs', 'console-fanin.mjs', 'restore-browse.mjs', 'renderer-topology.mjs'];
+const benches = ['engine-backup.mjs', 'data-path.mjs', 'restore-path.mjs', 'console-fanin.mjs', 'restore-browse.mjs', 'renderer-topology.mjs'];
 let failed = 0;
 for (const bench of benches) {
   const path = fileURLToPath(new URL(bench, import.meta.url));

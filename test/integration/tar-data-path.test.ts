@@ -178,7 +178,7 @@ describe('safeExtract of the hostile corpus', () => {
     rmSync(out, { recursive: true, force: true });
   });
 
-  it.each(Object.entries(HOSTILE))('%s: nothing outside the target, each refusal reported', async (name, outcome) => {
+  it.each(Object.entries(HOSTILE).flatMap(([name, outcome]) => [[name, outcome, 'default'] as const, [name, outcome, 'all direct'] as const]))('%s (%s writer): nothing outside the target, each refusal reported', async (name, outcome, writer) => {
     const parent = tempDir('hostile');
     const target = join(parent, 'target');
     mkdirSync(target);
@@ -186,7 +186,7 @@ describe('safeExtract of the hostile corpus', () => {
     const before = listAll(parent, target);
     const tmpBefore = readdirSync(tmpdir()).filter((entry) => entry.startsWith('floe-hostile-'));
     const input = createReadStream(join(REPO_ROOT, 'test/fixtures/hostile', name));
-    const settled = await safeExtract(input, target, { limits: outcome.limits }).then(
+    const settled = await safeExtract(input, target, { limits: outcome.limits, ...(writer === 'all direct' ? { directMinBytes: 0 } : {}) }).then(
       (result) => ({ result, error: null }),
       (error: { code: string; result: Awaited<ReturnType<typeof safeExtract>> }) => ({ result: error.result, error }),
     );

@@ -34,6 +34,11 @@ export interface TarEntry {
   headerOffset: number;
   /** Byte offset in the stream of the member's first data byte (added field: lets verify/restore seek to the data). */
   dataOffset: number;
+  /**
+   * Added field: true when the member's pax records (its own or global ones) carry keys beyond name,
+   * link, size, ids, owner names and times, e.g. extended attributes, ACLs or a sparse map.
+   */
+  paxExtras?: boolean;
   /** The raw typeflag character ('0', '5', '2', …), for callers that need more than `type`. */
   typeflag: string;
 }

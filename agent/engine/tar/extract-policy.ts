@@ -38,7 +38,8 @@ export const DEFAULT_EXTRACT_LIMITS: ExtractLimits = {
   maxPathBytes: 4095,
 };
 
-export type Decision = { accept: true } | { accept: false; reason: string | null };
+/** On acceptance, `path` is the member's normalised name (no leading './', no '' or '.' components; '' for the target itself). */
+export type Decision = { accept: true; path: string } | { accept: false; reason: string | null };
 
 /** stream: created by this restore; disk: found under the target before this restore touched it. */
 type Kind = 'dir' | 'file' | 'symlink' | 'other' | 'absent';
@@ -48,6 +49,8 @@ export class ExtractPolicy {
   private readonly fromStream = new Set<string>();
   private entries = 0;
   private totalBytes = 0;
+  /** A parent all of whose prefixes are known directories (members of one directory come in runs). */
+  private cleanParent: string | null = null;
 
   constructor(
     private readonly target: string,
@@ -68,15 +71,19 @@ export class ExtractPolicy {
     }
     if (Buffer.byteLength(entry.path) > this.limits.maxPathBytes) return skip(`its name is longer than maxPathBytes (${this.limits.maxPathBytes} bytes)`);
     const path = parts.join('/');
-    if (parts.length === 0) return entry.type === 'directory' && entry.storedSize === 0 ? { accept: true } : skip('it names the target directory itself');
+    if (parts.length === 0) return entry.type === 'directory' && entry.storedSize === 0 ? { accept: true, path } : skip('it names the target directory itself');
     if (this.select && !this.select(path)) return { accept: false, reason: null };
     if (entry.type === 'other') return skip(`member type '${printable(entry.typeflag)}' (device, FIFO or unknown) is not restored`);
     if (entry.type !== 'file' && entry.storedSize > 0) return skip(`a ${entry.type} member must not carry data, this one declares ${entry.storedSize} bytes`);
     if (entry.size > this.limits.maxEntryBytes) return skip(`it declares ${entry.size} bytes, more than maxEntryBytes (${this.limits.maxEntryBytes})`);
-    const parentProblem = this.parentProblem(parts);
-    if (parentProblem) return skip(parentProblem);
-    const self = this.kindOf(path);
-    if (entry.type === 'directory' && (self === 'symlink' || self === 'other')) return skip(`"${path}" is already a ${self === 'symlink' ? 'symlink' : 'special file'}; a directory is not restored over it`);
+    const parent = parts.length > 1 ? path.slice(0, path.length - (parts[parts.length - 1] as string).length - 1) : '';
+    if (parent !== '' && parent !== this.cleanParent) {
+      const parentProblem = this.parentProblem(parts);
+      if (parentProblem) return skip(parentProblem);
+    }
+    // Only a directory cares what is already there (files, links and symlinks replace it, never write through).
+    const self = entry.type === 'directory' ? this.kindOf(path) : null;
+    if (self === 'symlink' || self === 'other') return skip(`"${path}" is already a ${self === 'symlink' ? 'symlink' : 'special file'}; a directory is not restored over it`);
     if (entry.type === 'symlink') {
       const problem = this.symlinkProblem(parts, entry.linkTarget ?? '');
       if (problem) return skip(problem);
@@ -89,8 +96,8 @@ export class ExtractPolicy {
     if (this.totalBytes > this.limits.maxTotalBytes) {
       throw new TarLimitError(`the archive holds more than maxTotalBytes (${this.limits.maxTotalBytes}) bytes; the restore was stopped at "${path}"`);
     }
-    this.record(parts, entry.type);
-    return { accept: true };
+    this.record(parts, path, parent, entry.type);
+    return { accept: true, path };
   }
 
   private parentProblem(parts: readonly string[]): string | null {
@@ -147,16 +154,22 @@ export class ExtractPolicy {
     return kind;
   }
 
-  private record(parts: readonly string[], type: TarEntry['type']): void {
-    let prefix = '';
-    for (let index = 0; index < parts.length - 1; index++) {
-      prefix = index === 0 ? (parts[0] as string) : `${prefix}/${parts[index] as string}`;
-      if (this.known.get(prefix) === 'absent') this.known.set(prefix, 'dir');
+  private record(parts: readonly string[], path: string, parent: string, type: TarEntry['type']): void {
+    if (parent !== this.cleanParent) {
+      let prefix = '';
+      for (let index = 0; index < parts.length - 1; index++) {
+        prefix = index === 0 ? (parts[0] as string) : `${prefix}/${parts[index] as string}`;
+        if (this.known.get(prefix) === 'absent') this.known.set(prefix, 'dir');
+      }
+      // parentProblem found every prefix a directory or absent; now each is a directory.
+      this.cleanParent = parent === '' ? null : parent;
     }
-    const path = parts.join('/');
     if (this.known.get(path) === 'symlink') return; // once a symlink, always treated as one
-    this.known.set(path, type === 'directory' ? 'dir' : type === 'symlink' ? 'symlink' : 'file');
+    const kind = type === 'directory' ? 'dir' : type === 'symlink' ? 'symlink' : 'file';
+    this.known.set(path, kind);
     this.fromStream.add(path);
+    const clean = this.cleanParent;
+    if (kind !== 'dir' && clean !== null && (clean === path || clean.startsWith(`${path}/`))) this.cleanParent = null;
   }
 }
 
@@ -164,9 +177,13 @@ export class ExtractPolicy {
 export function nameParts(name: string): string[] | string {
   if (name.includes('\0')) return 'the name contains a NUL byte';
   if (name.startsWith('/')) return 'absolute path';
-  const parts = name.split('/').filter((part) => part !== '' && part !== '.');
-  if (parts.includes('..')) return "the name contains a '..' component";
-  return parts;
+  const parts = name.split('/');
+  let plain = true;
+  for (const part of parts) {
+    if (part === '..') return "the name contains a '..' component";
+    if (part === '' || part === '.') plain = false;
+  }
+  return plain ? parts : parts.filter((part) => part !== '' && part !== '.');
 }
 
 function skip(reason: string): Decision {

@@ -5,7 +5,7 @@
  * sees it, so no file ever exists with them, not even for a moment. pax has no mode keyword, so the
  * ustar field is the only place a mode lives.
  */
-import { BLOCK, padded, parseHeader } from './tar-header.js';
+import { BLOCK, headerNumber, padded } from './tar-header.js';
 
 export const SPECIAL_BITS = 0o7000;
 const META = new Set(['x', 'g', 'L', 'K']);
@@ -22,14 +22,14 @@ export function mainHeaderIndex(raw: readonly Buffer[]): number {
     if (block.length !== BLOCK) return -1;
     if (!META.has(String.fromCharCode(block[156] ?? 0))) return index;
     index += 1;
-    for (let skip = padded(parseHeader(block, 0).size); skip > 0 && index < raw.length; index += 1) skip -= (raw[index] as Buffer).length;
+    for (let skip = padded(headerNumber(block, 124, 12)); skip > 0 && index < raw.length; index += 1) skip -= (raw[index] as Buffer).length;
   }
   return -1;
 }
 
 /** A copy of the header with `mode & ~07000` and a fresh checksum; the same block when no bit is set. */
 export function withoutSpecialBits(header: Buffer): Buffer {
-  const mode = parseHeader(header, 0).mode;
+  const mode = headerNumber(header, 100, 8);
   if ((mode & SPECIAL_BITS) === 0) return header;
   const copy = Buffer.from(header);
   copy.write(`${(mode & ~SPECIAL_BITS).toString(8).padStart(7, '0')}\0`, 100, 8, 'latin1');

@@ -59,9 +59,9 @@ function signedChecksum(block: Buffer): number {
 
 /** Decodes one (checksum-verified) header block. */
 export function parseHeader(block: Buffer, offset: number): HeaderBlock {
-  const magic = block.toString('latin1', 257, 263);
-  const posix = magic === 'ustar\0';
-  const oldGnu = magic === 'ustar ' && block[263] === SPACE && block[264] === 0;
+  const ustar = block[257] === 0x75 && block[258] === 0x73 && block[259] === 0x74 && block[260] === 0x61 && block[261] === 0x72; // "ustar"
+  const posix = ustar && block[262] === 0;
+  const oldGnu = ustar && block[262] === SPACE && block[263] === SPACE && block[264] === 0;
   let name = cString(block, 0, 100);
   if (posix) {
     const prefix = cString(block, 345, 155);
@@ -109,6 +109,11 @@ function parseOctalField(block: Buffer, start: number, length: number): number |
   return value;
 }
 
+/** One numeric field of a header block already decoded once (no error possible then): mode, size… */
+export function headerNumber(block: Buffer, start: number, length: number): number {
+  return numeric(block, start, length, 'field', 0, true);
+}
+
 /** An octal or base-256 numeric field (GNU/star extension for values that do not fit in octal). */
 function numeric(block: Buffer, start: number, length: number, field: string, offset: number, emptyIsZero: boolean): number {
   const first = block[start] as number;
@@ -145,9 +150,13 @@ export function parsePaxRecords(data: Buffer, offset: number): Map<string, strin
     if (data[position] === 0 && data.subarray(position).every((byte) => byte === 0)) break;
     const space = data.indexOf(SPACE, position);
     const digits = space - position;
-    const length = digits > 0 && digits <= 16 ? Number(data.toString('latin1', position, space)) : NaN;
+    let length = digits > 0 && digits <= 16 ? 0 : NaN;
+    for (let index = position; index < space && !Number.isNaN(length); index++) {
+      const byte = data[index] as number;
+      length = byte >= 0x30 && byte <= 0x39 ? length * 10 + (byte - 0x30) : NaN;
+    }
     const end = position + length;
-    if (!Number.isSafeInteger(length) || !/^\d+$/.test(data.toString('latin1', position, space)) || length <= digits + 1 || end > data.length || data[end - 1] !== 0x0a) {
+    if (!Number.isSafeInteger(length) || length <= digits + 1 || end > data.length || data[end - 1] !== 0x0a) {
       throw new TarFormatError(`malformed pax extended header record at byte ${position} of the header at byte offset ${offset}: the archive is damaged`, offset);
     }
     const equals = data.indexOf(0x3d, space + 1);

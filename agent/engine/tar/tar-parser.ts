@@ -40,6 +40,9 @@ export const MAX_META_BYTES = 1024 * 1024;
 type State = 'header' | 'meta' | 'sparse-ext' | 'data' | 'padding' | 'done';
 type MetaKind = 'x' | 'g' | 'L' | 'K';
 const META_KINDS = new Set(['x', 'g', 'L', 'K']);
+/** pax keys whose meaning TarEntry carries in full; any other key (xattrs, ACLs, sparse maps…) sets `paxExtras`. */
+const PLAIN_KEYS = new Set(['path', 'linkpath', 'size', 'uid', 'gid', 'uname', 'gname', 'mtime', 'atime', 'ctime', 'comment', 'charset', 'hdrcharset']);
+const SPARSE_KEYS = ['GNU.sparse.major', 'GNU.sparse.map', 'GNU.sparse.numblocks', 'GNU.sparse.realsize', 'GNU.sparse.size'];
 const PATH_KEYS = ['path', 'linkpath', 'size', 'GNU.sparse.name', 'GNU.sparse.major', 'GNU.sparse.map', 'GNU.sparse.numblocks', 'GNU.sparse.realsize', 'GNU.sparse.size'];
 
 export class TarParser {
@@ -157,7 +160,7 @@ export class TarParser {
   }
 
   private headerBlock(block: Buffer, offset: number): void {
-    if (block.equals(ZERO_BLOCK)) {
+    if (block[0] === 0 && block.equals(ZERO_BLOCK)) {
       if (this.memberStart >= 0) throw new TarFormatError(`a zero block at byte offset ${offset} follows an extended header instead of the member it describes: the archive is damaged`, offset);
       if (this.zeroBlockSeen) {
         this.state = 'done';
@@ -247,8 +250,7 @@ export class TarParser {
     const declaredSize = paxInteger(get('size'), 'size', offset) ?? header.size;
     // As GNU tar 1.34 reads them: hard links and directories never carry data, whatever their size field says.
     const storedSize = header.typeflag === '1' || header.typeflag === '5' ? 0 : declaredSize;
-    const sparse =
-      header.typeflag === 'S' || ['GNU.sparse.major', 'GNU.sparse.map', 'GNU.sparse.numblocks', 'GNU.sparse.realsize', 'GNU.sparse.size'].some((key) => get(key) !== undefined);
+    const sparse = header.typeflag === 'S' || ((pax !== null || this.globals.size > 0) && SPARSE_KEYS.some((key) => get(key) !== undefined));
     const realSize = paxInteger(get('GNU.sparse.realsize'), 'GNU.sparse.realsize', offset) ?? paxInteger(get('GNU.sparse.size'), 'GNU.sparse.size', offset);
     const path = get('GNU.sparse.name') ?? get('path') ?? this.longName ?? header.name;
     const type = entryType(header.typeflag, path);
@@ -271,6 +273,7 @@ export class TarParser {
       headerOffset: offset,
       dataOffset: this.position,
       typeflag: header.typeflag,
+      paxExtras: hasExtras(pax) || hasExtras(this.globals),
     };
     this.pax = null;
     this.longName = null;
@@ -302,6 +305,12 @@ export class TarParser {
     this.state = 'header';
     this.sink.entry?.(entry);
   }
+}
+
+function hasExtras(records: ReadonlyMap<string, string> | null): boolean {
+  if (records === null) return false;
+  for (const key of records.keys()) if (!PLAIN_KEYS.has(key)) return true;
+  return false;
 }
 
 function entryType(typeflag: string, path: string): TarEntryType {
