@@ -1,17 +1,15 @@
 /**
  * Runs one backup's data path from the main thread (see archive-protocol.ts): starts the scan worker
- * and the archive worker (from the built JavaScript, or from the TypeScript sources through a
- * bundle when the agent runs from them) joined by a MessageChannel, writes the archive worker's
+ * and the archive worker (worker-start.ts) joined by a MessageChannel, writes the archive worker's
  * data batches in order through `onData` and grants it a new batch after each write, relays
  * progress and warnings, and cancels both on abort or when either fails. The promise settles only
  * once both have stopped, so the scan worker's catalog connection is closed when the caller
  * commits or cleans up.
  */
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import { MessageChannel, Worker } from 'node:worker_threads';
+import { MessageChannel, type Worker } from 'node:worker_threads';
 import { FloeError } from '../../shared/errors.js';
 import type { ArchiveWorkerInput, FromWorker, ScanWorkerInput, ToWorker } from './archive-protocol.js';
+import { startEngineWorker } from './worker-start.js';
 
 export interface ArchiveHandlers {
   /** Writes one batch of the stream; the next batch waits for it. */
@@ -43,41 +41,18 @@ export class ArchiveError extends Error {
   }
 }
 
-type WorkerName = 'archive-worker' | 'scan-worker';
-
-function startWorker(name: WorkerName, workerData: ScanWorkerInput | ArchiveWorkerInput): Worker {
-  const here = import.meta.url;
-  const transferList = [workerData.peer];
-  if (!here.endsWith('.ts')) return new Worker(new URL(`./${name}.js`, here), { workerData, transferList });
-  return new Worker(sourceBundle(here, name), { eval: true, workerData, transferList });
-}
-
-const bundles = new Map<WorkerName, string>();
-
-/**
- * Running from the TypeScript sources (tests, `node --import tsx`): a worker's modules bundled once
- * per process with esbuild (tsx's own compiler) into one CommonJS script whose `require` resolves
- * packages from the source folder. Registering tsx inside each worker works too, but costs about a
- * second per backup on a busy machine.
- */
-function sourceBundle(here: string, name: WorkerName): string {
-  const known = bundles.get(name);
-  if (known !== undefined) return known;
-  const require = createRequire(here);
-  const esbuild = require('esbuild') as { buildSync(options: object): { outputFiles: Array<{ text: string }> } };
-  const entry = fileURLToPath(new URL(`./${name}.ts`, here));
-  const output = esbuild.buildSync({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', write: false, logLevel: 'silent' });
-  const bundle = `(function (require) {\n${output.outputFiles[0]?.text ?? ''}\n})(require('node:module').createRequire(${JSON.stringify(entry)}));`;
-  bundles.set(name, bundle);
-  return bundle;
-}
-
-export function runArchive(input: ArchiveInput, handlers: ArchiveHandlers, signal: AbortSignal): Promise<ArchiveResult> {
+export async function runArchive(input: ArchiveInput, handlers: ArchiveHandlers, signal: AbortSignal): Promise<ArchiveResult> {
   const channel = new MessageChannel();
   const { saveset, catalogPath, sources, excludes, reference, nameBatchesInFlight, ...archiveInput } = input;
-  const scan = startWorker('scan-worker', { saveset, catalogPath, sources, excludes, reference, nameBatchesInFlight, peer: channel.port1 });
-  const archive = startWorker('archive-worker', { ...archiveInput, peer: channel.port2 });
-  const workers = [scan, archive];
+  const scanInput: ScanWorkerInput = { saveset, catalogPath, sources, excludes, reference, nameBatchesInFlight, peer: channel.port1 };
+  const archiveWorkerInput: ArchiveWorkerInput = { ...archiveInput, peer: channel.port2 };
+  const started = await Promise.allSettled([startEngineWorker('scan-worker', scanInput, [channel.port1]), startEngineWorker('archive-worker', archiveWorkerInput, [channel.port2])]);
+  const workers = started.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+  const notStarted = started.find((outcome) => outcome.status === 'rejected');
+  if (notStarted) {
+    await Promise.all(workers.map((worker) => worker.terminate()));
+    throw new FloeError('INTERNAL', `a backup worker could not start: ${(notStarted.reason as Error).message}`);
+  }
   let writes: Promise<void> = Promise.resolve();
   let writeError: unknown = null;
   let result: ArchiveResult | null = null;

@@ -1,16 +1,15 @@
 /**
  * Runs one saveset's restore worker (restore-worker.ts) from the main thread: starts it (from the
- * built JavaScript, or bundled from the TypeScript sources like the archive worker), sends it the
+ * built JavaScript, or bundled from the TypeScript sources: worker-start.ts), sends it the
  * saveset's bytes as they come off the media (transferred, at most MAX_IN_FLIGHT pieces ahead),
  * relays progress, and cancels it on abort. Settles only once the worker has stopped, so no file is
  * still being written when the job reports its end.
  */
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { FloeError, type ErrorCode } from '../../shared/errors.js';
 import type { FromRestoreWorker, RestoreWorkerInput, ToRestoreWorker } from './restore-protocol.js';
 import { TarError, type ExtractResult, type TarErrorCode } from './tar/entry.js';
+import { startEngineWorker } from './worker-start.js';
 
 const MAX_IN_FLIGHT = 8;
 /** How long a cancelled worker may take to stop its tar and close its files. */
@@ -21,28 +20,8 @@ export interface RestoreHandlers {
   onProgress(files: number, bytes: number, currentFile: string): void;
 }
 
-export async function startRestoreWorker(input: RestoreWorkerInput): Promise<Worker> {
-  const here = import.meta.url;
-  if (!here.endsWith('.ts')) return new Worker(new URL('./restore-worker.js', here), { workerData: input });
-  return new Worker(await sourceBundle(here), { eval: true, workerData: input });
-}
-
-let bundled: Promise<string> | null = null;
-
-/**
- * From the TypeScript sources: the worker's modules bundled once per process with esbuild (see
- * archive-job.ts), asynchronously so the bundling does not stall the agent's event loop.
- */
-function sourceBundle(here: string): Promise<string> {
-  bundled ??= (async () => {
-    const require = createRequire(here);
-    const esbuild = require('esbuild') as { build(options: object): Promise<{ outputFiles: Array<{ text: string }> }> };
-    const entry = fileURLToPath(new URL('./restore-worker.ts', here));
-    const output = await esbuild.build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', write: false, logLevel: 'silent' });
-    return `(function (require) {\n${output.outputFiles[0]?.text ?? ''}\n})(require('node:module').createRequire(${JSON.stringify(entry)}));`;
-  })();
-  bundled.catch(() => (bundled = null));
-  return bundled;
+export function startRestoreWorker(input: RestoreWorkerInput): Promise<Worker> {
+  return startEngineWorker('restore-worker', input);
 }
 
 /** An ArrayBuffer holding exactly `piece`, to transfer (the piece's own when it has one to itself). */
