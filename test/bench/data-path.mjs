@@ -4,10 +4,11 @@
 // >= 0.8x GNU tar's files/s on small files and >= 0.9x its MB/s on large files.
 import { spawn, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync, openSync, writeSync, closeSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem, type as osType, release } from 'node:os';
 import { join } from 'node:path';
+import { makeSmallTree } from './lib/small-tree.mjs';
 import { pipeline } from 'node:stream/promises';
 import { safeExtract } from '../../agent/engine/tar/safe-extract.js';
 import { spawnTarCreate } from '../../agent/engine/tar/tar-create.js';
@@ -49,20 +50,6 @@ async function* walk(cwd, relative) {
   }
   yield* names;
   for (const subdir of subdirs) yield* walk(cwd, subdir);
-}
-
-function makeSmallTree(dir) {
-  const pool = randomBytes(64 * 1024);
-  let bytes = 0;
-  for (let index = 0; index < SMALL_FILES; index++) {
-    const sub = join(dir, `d${index % 20}`, `e${Math.floor(index / 20) % 10}`);
-    if (index < 200) mkdirSync(sub, { recursive: true });
-    const size = 1024 + ((index * 2654435761) % (7 * 1024));
-    const start = (index * 4099) % (pool.length - size);
-    writeFileSync(join(sub, `f${index}.dat`), pool.subarray(start, start + size));
-    bytes += size;
-  }
-  return bytes;
 }
 
 function makeLargeFiles(dir) {
@@ -124,7 +111,7 @@ try {
   console.log(`# anchor create: tar --create --format=pax --file=OUT DIR (tar walks the tree itself)`);
   console.log(`# ours create:   own directory walk → spawnTarCreate (GNU tar, file list on stdin) → TarIndexer (CRC-32 per file, as backups since 2026-11-29) → file`);
   console.log(`# anchor extract: tar --extract --file=ARCHIVE -C DIR; ours: safeExtract(file stream, DIR). Best of ${ROUNDS} rounds, warm page cache, sync before each step.`);
-  const smallBytes = makeSmallTree(join(root, 'small'));
+  const smallBytes = makeSmallTree(join(root, 'small'), SMALL_FILES);
   const largeBytes = makeLargeFiles(join(root, 'large'));
   await measure(`${SMALL_FILES} files 1–8 KiB`, root, 'small', SMALL_FILES, smallBytes);
   await measure(`${LARGE_FILES} × 256 MiB`, root, 'large', LARGE_FILES, largeBytes);

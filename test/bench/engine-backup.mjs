@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { makeSmallTree } from './lib/small-tree.mjs';
 import { initDataDir } from '../../agent/init.js';
 import { silentLogger } from '../../agent/log.js';
 import { startAgent } from '../../agent/server/agent.js';
@@ -50,15 +51,7 @@ async function timed(fn) {
 
 function makeTrees() {
   const small = join(root, 'small');
-  const pool = randomBytes(64 * 1024);
-  let smallBytes = 0;
-  for (let i = 0; i < SMALL; i++) {
-    const dir = join(small, `d${i % 20}`, `e${Math.floor(i / 20) % 10}`);
-    if (i < 200) mkdirSync(dir, { recursive: true });
-    const size = 1024 + ((i * 2654435761) % (7 * 1024));
-    writeFileSync(join(dir, `f${i}.dat`), pool.subarray(i % 1024, (i % 1024) + size));
-    smallBytes += size;
-  }
+  const smallBytes = makeSmallTree(small, SMALL);
   const large = join(root, 'large');
   mkdirSync(large);
   for (let i = 0; i < LARGE; i++) {

@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { makeSmallTree } from './lib/small-tree.mjs';
 import { safeExtract } from '../../agent/engine/tar/safe-extract.js';
 
 const SMALL = Number(process.env.FLOE_BENCH_SMALL_FILES ?? 20_000);
@@ -42,15 +43,7 @@ function runTar(args) {
 
 function makeData() {
   const small = join(root, 'src', 'small');
-  const pool = randomBytes(64 * 1024);
-  let smallBytes = 0;
-  for (let i = 0; i < SMALL; i++) {
-    const dir = join(small, `d${i % 20}`, `e${Math.floor(i / 20) % 10}`);
-    if (i < 200) mkdirSync(dir, { recursive: true });
-    const size = 1024 + ((i * 2654435761) % (7 * 1024));
-    writeFileSync(join(dir, `f${i}.dat`), pool.subarray(i % 1024, (i % 1024) + size));
-    smallBytes += size;
-  }
+  const smallBytes = makeSmallTree(small, SMALL);
   const large = join(root, 'src', 'large');
   mkdirSync(large);
   const block = randomBytes(MB);
