@@ -5,7 +5,7 @@
  */
 import { io, type Socket } from 'socket.io-client';
 import { connectErrorDataSchema, helloSchema, snapshotSchema, type Delta, type Snapshot } from '../../shared/protocol/catalog.js';
-import { parseDelta } from './delta-parse.js';
+import { DeltaParser } from './delta-parse.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/protocol/events.js';
 import { PROTOCOL_VERSION } from '../../shared/protocol/version.js';
 import { MAX_MESSAGE_BYTES, REQUEST_ID_FIELD, type ClientCommandName } from '../../shared/protocol/catalog.js';
@@ -51,6 +51,8 @@ export class AgentLink implements Disposable {
   private readonly pinned: PinnedAgent;
   /** When `heard` was last reported (ms): at most one a second, so a busy agent costs no object per delta. */
   private heardAt = Number.NEGATIVE_INFINITY;
+  /** Checks this link's deltas; cheaply for a job's progress (main/core/delta-parse.ts). */
+  private readonly deltas = new DeltaParser();
 
   constructor(private readonly options: AgentLinkOptions) {
     this.pinned = new PinnedAgent(options.fingerprint);
@@ -139,11 +141,12 @@ export class AgentLink implements Disposable {
       if (!snapshot.success) return;
       this.lastSeq = snapshot.data.seq;
       this.epoch = snapshot.data.epoch;
+      this.deltas.reset();
       this.heard(true);
       this.options.onSnapshot?.(snapshot.data);
     });
     socket.on('delta', (payload) => {
-      const delta = parseDelta(payload);
+      const delta = this.deltas.parse(payload);
       if (!delta.success) return;
       this.heard(false);
       if (this.options.onDelta && !this.options.onDelta(delta.data)) {
