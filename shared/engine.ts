@@ -103,8 +103,11 @@ export type JobsChange = z.infer<typeof jobsChangeSchema>;
 /** Applies a job change: active while not final, then first among the recent ones (bounded). */
 export function applyJobsChange(state: JobsState, change: JobsChange): JobsState {
   const { job } = change;
-  const active = state.active.filter((candidate) => candidate.id !== job.id);
-  const recent = state.recent.filter((candidate) => candidate.id !== job.id);
+  // A list the job is not in stays the same array, so a progress change leaves `recent` as it was
+  // (consumers compare by identity: the console's diffs, alarms and summary).
+  const without = (jobs: readonly Job[]): Job[] => (jobs.some((candidate) => candidate.id === job.id) ? jobs.filter((candidate) => candidate.id !== job.id) : (jobs as Job[]));
+  const active = without(state.active);
+  const recent = without(state.recent);
   if (FINAL_JOB_STATES.includes(job.state)) return { active, recent: [job, ...recent].slice(0, RECENT_JOBS) };
   return { active: [...active, job], recent };
 }

@@ -63,6 +63,20 @@ export function alarmsOf(location: LocationView, replica: ReplicaState | null, n
   return out;
 }
 
+/**
+ * Whether a replica change may change its location's alarms (`alarmsOf` reads the recent jobs, the
+ * active jobs waiting for media, the license and the last check): false for the commonest change,
+ * a running job's progress, so the feed is not recomputed for it. Compares by identity, so it is
+ * never false when the alarms could differ.
+ */
+export function alarmsMayChange(before: ReplicaState | null, after: ReplicaState | null): boolean {
+  if (!before || !after) return before !== after;
+  if (before.license !== after.license || before.schedules !== after.schedules || before.jobs.recent !== after.jobs.recent) return true;
+  const waitingBefore = before.jobs.active.filter((job) => job.state === 'waiting-media');
+  const waitingAfter = after.jobs.active.filter((job) => job.state === 'waiting-media');
+  return waitingBefore.length !== waitingAfter.length || waitingBefore.some((job, index) => job !== waitingAfter[index]);
+}
+
 export function sortAlarms(alarms: Alarm[]): Alarm[] {
   return alarms.sort((a, b) => Number(a.acknowledged) - Number(b.acknowledged) || SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || b.at.localeCompare(a.at));
 }

@@ -18,7 +18,7 @@ import { FleetState } from './fleet-state.js';
 import { probeCertificate } from './pinning.js';
 import { LocationRegistry, type Registration } from './registry.js';
 import { LocationReplica } from './location-replica.js';
-import { AcknowledgedAlarms, alarmsOf, DEFAULT_OFFLINE_ALARM_MS, sortAlarms } from './alarms.js';
+import { AcknowledgedAlarms, alarmsMayChange, alarmsOf, DEFAULT_OFFLINE_ALARM_MS, sortAlarms } from './alarms.js';
 import type { Alarm, AlarmsView } from '../../shared/alarms.js';
 import { FleetAggregates } from './fleet-aggregates.js';
 import { FleetCalendarSource } from './fleet-calendar.js';
@@ -80,25 +80,29 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
   const aggregates = new FleetAggregates();
   const alarmRows = new Map<string, readonly AlarmRow[]>();
   const offlineSince = new Map<string, string>();
-  const stale = new Set<string>();
-  const settle = (): void => {
-    const now = clock();
-    for (const id of stale) {
+  // Kept apart: a job's progress changes the summary (its running jobs) but not the alarms.
+  const staleSummary = new Set<string>();
+  const staleAlarms = new Set<string>();
+  const settleSummary = (): void => {
+    for (const id of staleSummary) {
       const location = fleet.location(id);
-      if (!location) {
-        aggregates.remove(id);
-        alarmRows.delete(id);
-        continue;
-      }
-      const replica = replicas.get(id)?.state ?? null;
-      aggregates.set(location, replica);
-      alarmRows.set(id, alarmsOf(location, replica, now, offlineAlarmMs, offlineSince.get(id) ?? null));
+      if (location) aggregates.set(location, replicas.get(id)?.state ?? null);
+      else aggregates.remove(id);
     }
-    stale.clear();
+    staleSummary.clear();
+  };
+  const settleAlarms = (): void => {
+    const now = clock();
+    for (const id of staleAlarms) {
+      const location = fleet.location(id);
+      if (location) alarmRows.set(id, alarmsOf(location, replicas.get(id)?.state ?? null, now, offlineAlarmMs, offlineSince.get(id) ?? null));
+      else alarmRows.delete(id);
+    }
+    staleAlarms.clear();
   };
   const acknowledged = new AcknowledgedAlarms(join(options.configDir, 'alarms-acknowledged.json'));
   const alarmsView = (): AlarmsView => {
-    settle();
+    settleAlarms();
     const alarms = [...alarmRows.values()].flat().map((alarm) => ({ ...alarm, acknowledged: acknowledged.has(alarm.id) }));
     return { alarms: sortAlarms(alarms) };
   };
@@ -107,7 +111,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
   const alarmsTopic = lifetime.add(new PublishedTopic(alarmsView, pushIntervalMs));
   const summaryTopic = lifetime.add(
     new PublishedTopic(() => {
-      settle();
+      settleSummary();
       return aggregates.summary(fleet.order());
     }, pushIntervalMs),
   );
@@ -120,10 +124,17 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     ...(options.fleetCalendarTimeoutMs === undefined ? {} : { timeoutMs: options.fleetCalendarTimeoutMs }),
   });
 
-  const aggregatesChanged = (id: string): void => {
-    stale.add(id);
+  const summaryChanged = (id: string): void => {
+    staleSummary.add(id);
     summaryTopic.changed();
+  };
+  const alarmsChanged = (id: string): void => {
+    staleAlarms.add(id);
     alarmsTopic.changed();
+  };
+  const aggregatesChanged = (id: string): void => {
+    summaryChanged(id);
+    alarmsChanged(id);
   };
   lifetime.add(
     fleet.onLocationChange((id) => {
@@ -135,14 +146,15 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
       aggregatesChanged(id);
     }),
   );
-  const replicaChanged = (id: string): void => {
+  const replicaChanged = (id: string, alarmsToo = true): void => {
     details.changed(id);
-    aggregatesChanged(id);
+    summaryChanged(id);
+    if (alarmsToo) alarmsChanged(id);
   };
   // Offline alarms depend on time passing, not only on events: re-check the offline locations.
   const offlineTimer = setInterval(
     () => {
-      for (const id of offlineSince.keys()) aggregatesChanged(id);
+      for (const id of offlineSince.keys()) alarmsChanged(id);
     },
     Math.min(30_000, Math.max(50, Math.floor(offlineAlarmMs / 4))),
   );
@@ -177,7 +189,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
         const outcome = replica.applyDelta(delta);
         if (outcome === 'applied') {
           if (calendarRelevant(before, delta)) calendar.invalidate(registration.id);
-          replicaChanged(registration.id);
+          replicaChanged(registration.id, alarmsMayChange(before, replica.state));
         }
         return outcome !== 'gap';
       },
@@ -276,7 +288,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
       return alarmsView();
     },
     async getFleetSummary() {
-      settle();
+      settleSummary();
       return aggregates.summary(fleet.order());
     },
     async acknowledgeAlarm({ id }) {
