@@ -146,10 +146,9 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
       aggregatesChanged(id);
     }),
   );
-  const replicaChanged = (id: string, alarmsToo = true): void => {
+  const replicaChanged = (id: string): void => {
     details.changed(id);
-    summaryChanged(id);
-    if (alarmsToo) alarmsChanged(id);
+    aggregatesChanged(id);
   };
   // Offline alarms depend on time passing, not only on events: re-check the offline locations.
   const offlineTimer = setInterval(
@@ -188,8 +187,14 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
         const before = replica.state;
         const outcome = replica.applyDelta(delta);
         if (outcome === 'applied') {
-          if (calendarRelevant(before, delta)) calendar.invalidate(registration.id);
-          replicaChanged(registration.id, alarmsMayChange(before, replica.state));
+          const id = registration.id;
+          const after = replica.state;
+          if (calendarRelevant(before, delta)) calendar.invalidate(id);
+          details.changed(id);
+          // A running job's progress patches the summary in place instead of recounting the location.
+          if (delta.change.domain === 'jobs' && !staleSummary.has(id) && aggregates.jobProgress(id, before, after, delta.change.change.job)) summaryTopic.changed();
+          else summaryChanged(id);
+          if (alarmsMayChange(before, after)) alarmsChanged(id);
         }
         return outcome !== 'gap';
       },
