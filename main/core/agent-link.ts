@@ -16,6 +16,7 @@ import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js
 import type { Disposable } from './disposable.js';
 import type { LinkEvent } from './link-status.js';
 import { PinnedAgent } from './pinning.js';
+import type { ConnectGate, GateTicket } from './connect-gate.js';
 import type { Role } from '../../shared/protocol/role.js';
 
 export interface AgentLinkOptions {
@@ -33,6 +34,8 @@ export interface AgentLinkOptions {
   readonly protocol?: number;
   readonly clock?: () => Date;
   readonly random?: () => number;
+  /** Paces connection attempts together with the console's other links (main/core/connect-gate.ts). */
+  readonly gate?: ConnectGate;
 }
 
 type AgentSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -53,6 +56,8 @@ export class AgentLink implements Disposable {
   private heardAt = Number.NEGATIVE_INFINITY;
   /** Checks this link's deltas; cheaply for a job's progress (main/core/delta-parse.ts). */
   private readonly deltas = new DeltaParser();
+  /** This link's place in the gate, from asking to connect until the handshake ended. */
+  private ticket: GateTicket | undefined;
 
   constructor(private readonly options: AgentLinkOptions) {
     this.pinned = new PinnedAgent(options.fingerprint);
@@ -64,7 +69,25 @@ export class AgentLink implements Disposable {
   }
 
   start(): void {
-    if (!this.disposed && !this.socket) this.connect();
+    if (!this.disposed && !this.socket && !this.ticket) this.connectThroughGate();
+  }
+
+  /** Connects now, or when the gate gives this link its turn. */
+  private connectThroughGate(): void {
+    const gate = this.options.gate;
+    if (!gate) {
+      this.connect();
+      return;
+    }
+    this.ticket = gate.enter(() => {
+      if (this.disposed) this.releaseGate();
+      else this.connect();
+    });
+  }
+
+  private releaseGate(): void {
+    this.ticket?.release();
+    this.ticket = undefined;
   }
 
   dispose(): void {
@@ -104,6 +127,8 @@ export class AgentLink implements Disposable {
     });
     this.socket = socket;
 
+    // The handshake is done: the next link may start its own (the hello follows at once).
+    socket.on('connect', () => this.releaseGate());
     socket.on('connect_error', (error: Error & { data?: unknown }) => {
       const mismatch = this.pinned.takeMismatch();
       if (mismatch) {
@@ -121,6 +146,7 @@ export class AgentLink implements Disposable {
       this.scheduleRetry();
     });
     socket.on('location:hello', (payload) => {
+      this.releaseGate();
       const hello = helloSchema.safeParse(payload);
       if (!hello.success) {
         this.emit({ type: 'refused', reason: 'version', detail: `the agent's hello is not protocol ${PROTOCOL_VERSION}: ${hello.error.issues[0]?.message ?? 'invalid'}` });
@@ -222,6 +248,7 @@ export class AgentLink implements Disposable {
   }
 
   private closeSocket(): void {
+    this.releaseGate();
     const socket = this.socket;
     this.socket = undefined;
     if (!socket) return;
@@ -236,7 +263,7 @@ export class AgentLink implements Disposable {
     this.attempt += 1;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
-      if (!this.disposed) this.connect();
+      if (!this.disposed) this.connectThroughGate();
     }, delay);
   }
 }

@@ -12,6 +12,7 @@ import { FloeError } from '../../shared/errors.js';
 import { agentProtocol, type ClientCommandName } from '../../shared/protocol/catalog.js';
 import type { CommandArgs, CommandResult } from '../../shared/protocol/ack.js';
 import { AgentLink } from './agent-link.js';
+import { ConnectGate } from './connect-gate.js';
 import type { BackoffOptions } from './backoff.js';
 import { DisposableStore, type Disposable } from './disposable.js';
 import { FleetState } from './fleet-state.js';
@@ -69,6 +70,8 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
   const secrets = options.secrets ?? new FileSecretStore(join(options.configDir, 'tokens.json'));
   const fleet = new FleetState();
   const links = new Map<string, AgentLink>();
+  // Paces the links' handshakes, so a start with many locations or a fleet coming back does not stall the loop.
+  const gate = new ConnectGate();
   const replicas = new Map<string, LocationReplica>();
   const lifetime = new DisposableStore();
   const detailOf = (id: string): LocationDetail => {
@@ -137,13 +140,17 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     alarmsChanged(id);
   };
   lifetime.add(
-    fleet.onLocationChange((id) => {
-      const location = fleet.location(id);
+    fleet.onLocationChange((id, before, location) => {
       if (location?.status === 'offline') {
         if (!offlineSince.has(id)) offlineSince.set(id, clock().toISOString());
       } else offlineSince.delete(id);
       fleetTopic.changed();
-      aggregatesChanged(id);
+      // A location's summary reads only its id and name (and its replica); its link status moves
+      // it in the summary's order, so the summary is pushed again without a recount.
+      if (before?.name !== location?.name || !aggregates.has(id)) summaryChanged(id);
+      else summaryTopic.changed();
+      // Its alarms read its status, detail, name and, when offline, when it was last seen.
+      if (before?.status !== location?.status || before?.detail !== location?.detail || before?.name !== location?.name || location?.status === 'offline') alarmsChanged(id);
     }),
   );
   const replicaChanged = (id: string): void => {
@@ -170,6 +177,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
       fingerprint: registration.fingerprint,
       token,
       clock,
+      gate,
       ...(options.backoff ? { backoff: options.backoff } : {}),
       ...(options.connectTimeoutMs ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
       ...(options.protocol === undefined ? {} : { protocol: options.protocol }),
@@ -361,6 +369,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
       lifetime.dispose();
       for (const link of links.values()) link.dispose();
       links.clear();
+      gate.dispose();
     },
   };
 }

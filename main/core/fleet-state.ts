@@ -25,7 +25,7 @@ const entryOf = (registration: Registration, link: LinkStatus): Entry => ({ regi
 export class FleetState {
   private readonly entries = new Map<string, Entry>();
   private readonly listeners = new Set<(view: FleetView) => void>();
-  private readonly locationListeners = new Set<(id: string) => void>();
+  private readonly locationListeners = new Set<(id: string, before: LocationView | undefined, after: LocationView | undefined) => void>();
   /** Location ids in display order; null when it must be sorted again. */
   private sorted: readonly string[] | null = null;
   /** The fleet view as of the last change; null after a change. */
@@ -36,15 +36,17 @@ export class FleetState {
    * Connecting but keeps when it was last seen (`lastSeen`, default: the time already known).
    */
   add(registration: Registration, lastSeen: string | null = this.entries.get(registration.id)?.link.lastSeen ?? null): void {
+    const before = this.entries.get(registration.id)?.view;
     this.entries.set(registration.id, entryOf(registration, lastSeen === null ? INITIAL_LINK_STATUS : { ...INITIAL_LINK_STATUS, lastSeen }));
     this.sorted = null;
-    this.changed(registration.id);
+    this.changed(registration.id, before);
   }
 
   remove(id: string): void {
+    const before = this.entries.get(id)?.view;
     if (!this.entries.delete(id)) return;
     this.sorted = null;
-    this.changed(id);
+    this.changed(id, before);
   }
 
   apply(id: string, event: LinkEvent): void {
@@ -55,7 +57,7 @@ export class FleetState {
     // In place: every delta refreshes `lastSeen`, so a copy of the map per event costs O(locations).
     this.entries.set(id, entryOf(entry.registration, link));
     if (isProblemStatus(link.status) !== isProblemStatus(entry.link.status)) this.sorted = null;
-    this.changed(id);
+    this.changed(id, entry.view);
   }
 
   location(id: string): LocationView | undefined {
@@ -75,8 +77,8 @@ export class FleetState {
     return toDisposable(() => this.listeners.delete(listener));
   }
 
-  /** Called with the id of each location that was added, removed or changed (no view is built). */
-  onLocationChange(listener: (id: string) => void): Disposable {
+  /** Called with the id of each location that was added, removed or changed, and its view before and after (undefined: not there). */
+  onLocationChange(listener: (id: string, before: LocationView | undefined, after: LocationView | undefined) => void): Disposable {
     this.locationListeners.add(listener);
     return toDisposable(() => this.locationListeners.delete(listener));
   }
@@ -87,9 +89,10 @@ export class FleetState {
     return this.sorted;
   }
 
-  private changed(id: string): void {
+  private changed(id: string, before: LocationView | undefined): void {
     this.cachedView = null;
-    for (const listener of this.locationListeners) listener(id);
+    const after = this.entries.get(id)?.view;
+    for (const listener of this.locationListeners) listener(id, before, after);
     if (this.listeners.size === 0) return;
     const view = this.view();
     for (const listener of this.listeners) listener(view);
