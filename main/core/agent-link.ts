@@ -10,6 +10,7 @@ import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/pr
 import { PROTOCOL_VERSION } from '../../shared/protocol/version.js';
 import { MAX_MESSAGE_BYTES, REQUEST_ID_FIELD, type ClientCommandName } from '../../shared/protocol/catalog.js';
 import { randomUUID } from 'node:crypto';
+import { connect as tcpConnect, type Socket as TcpSocket } from 'node:net';
 import { commandResult, type CommandArgs, type CommandResult } from '../../shared/protocol/ack.js';
 import { FloeError } from '../../shared/errors.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
@@ -58,6 +59,8 @@ export class AgentLink implements Disposable {
   private readonly deltas = new DeltaParser();
   /** This link's place in the gate, from asking to connect until the handshake ended. */
   private ticket: GateTicket | undefined;
+  /** A plain TCP connect that checks the agent listens again before a retry builds a whole socket.io connection. */
+  private probe: TcpSocket | undefined;
 
   constructor(private readonly options: AgentLinkOptions) {
     this.pinned = new PinnedAgent(options.fingerprint);
@@ -83,6 +86,34 @@ export class AgentLink implements Disposable {
       if (this.disposed) this.releaseGate();
       else this.connect();
     });
+  }
+
+  /**
+   * A retry first tries a plain TCP connect: while the agent is down that fails for a fraction of
+   * the cost of a socket.io client, TLS socket and HTTP request (in a reconnect storm of 1000
+   * agents the failing retries were most of the console's work, docs/benchmarks.md). It fails with
+   * the same words as a full attempt, so an unchanged failure changes no status.
+   */
+  private probeThenConnect(): void {
+    const { host, port } = this.options;
+    const probe = tcpConnect({ host, port });
+    this.probe = probe;
+    probe.setTimeout(this.options.connectTimeoutMs ?? 10_000);
+    const settle = (error: (Error & { code?: string }) | undefined): void => {
+      if (this.probe !== probe) return;
+      this.probe = undefined;
+      probe.destroy();
+      if (this.disposed) return;
+      if (!error) {
+        this.connectThroughGate();
+        return;
+      }
+      this.emit({ type: 'unreachable', detail: `cannot connect to ${host}:${port}: ${error.code ?? error.message}` });
+      this.scheduleRetry();
+    };
+    probe.once('connect', () => settle(undefined));
+    probe.once('error', (error) => settle(error));
+    probe.once('timeout', () => settle(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
   }
 
   private releaseGate(): void {
@@ -249,6 +280,9 @@ export class AgentLink implements Disposable {
 
   private closeSocket(): void {
     this.releaseGate();
+    const probe = this.probe;
+    this.probe = undefined;
+    probe?.destroy();
     const socket = this.socket;
     this.socket = undefined;
     if (!socket) return;
@@ -263,7 +297,7 @@ export class AgentLink implements Disposable {
     this.attempt += 1;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
-      if (!this.disposed) this.connectThroughGate();
+      if (!this.disposed) this.probeThenConnect();
     }, delay);
   }
 }

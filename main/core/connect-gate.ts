@@ -8,9 +8,9 @@
 import type { Disposable } from './disposable.js';
 
 export interface ConnectGateOptions {
-  /** Handshakes under way at once (default 32). */
+  /** Handshakes under way at once (default 512). */
   readonly maxInFlight?: number;
-  /** Attempts started per turn of the event loop (default 8). */
+  /** Attempts started per turn of the event loop (default 32). */
   readonly perTurn?: number;
 }
 
@@ -27,8 +27,8 @@ export class ConnectGate implements Disposable {
   private turn: ReturnType<typeof setImmediate> | undefined;
 
   constructor(options: ConnectGateOptions = {}) {
-    this.maxInFlight = Math.max(1, options.maxInFlight ?? 32);
-    this.perTurn = Math.max(1, options.perTurn ?? 8);
+    this.maxInFlight = Math.max(1, options.maxInFlight ?? 512);
+    this.perTurn = Math.max(1, options.perTurn ?? 32);
   }
 
   /** Handshakes under way now, and attempts waiting for a place. */
