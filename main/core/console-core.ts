@@ -106,7 +106,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
   const acknowledged = new AcknowledgedAlarms(join(options.configDir, 'alarms-acknowledged.json'));
   const alarmsView = (): AlarmsView => {
     settleAlarms();
-    const alarms = [...alarmRows.values()].flat().map((alarm) => ({ ...alarm, acknowledged: acknowledged.has(alarm.id) }));
+    const alarms = [...alarmRows.values()].flat().map((alarm) => Object.assign({}, alarm, { acknowledged: acknowledged.has(alarm.id) }));
     return { alarms: sortAlarms(alarms) };
   };
 

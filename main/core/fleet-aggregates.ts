@@ -7,7 +7,7 @@ import type { FleetSummary, FleetTotals, RunningJob } from '../../shared/fleet-s
 import type { LocationView } from '../../shared/fleet.js';
 import type { Job, JobState } from '../../shared/engine.js';
 import type { ReplicaState } from './location-replica.js';
-import { addToTotals, emptyTotals, locationContribution, type LocationContribution } from './fleet-summary.js';
+import { addToTotals, emptyTotals, locationContribution, runningJob, type LocationContribution } from './fleet-summary.js';
 
 export class FleetAggregates {
   private readonly contributions = new Map<string, LocationContribution>();
@@ -39,8 +39,9 @@ export class FleetAggregates {
     const entry = old.running[index];
     if (!entry) return false;
     // Running jobs follow the active list, where a changed job moves to the end (applyJobsChange).
-    const running = [...old.running.slice(0, index), ...old.running.slice(index + 1), { ...job, locationId: entry.locationId, location: entry.location }];
-    this.contributions.set(id, { ...old, running });
+    const running = old.running.filter((_, at) => at !== index);
+    running.push(runningJob(job, entry.locationId, entry.location));
+    this.contributions.set(id, { summary: old.summary, jobsByState: old.jobsByState, running, license: old.license });
     return true;
   }
 
