@@ -88,9 +88,10 @@ export function diffJson(before: unknown, after: unknown): Patch | undefined {
         changed = true;
       }
     }
-    const d = Object.keys(before).filter((key) => before[key] !== undefined && (!Object.hasOwn(after, key) || after[key] === undefined));
-    if (!changed && d.length === 0) return undefined;
-    return d.length > 0 ? { o, d } : { o };
+    let d: string[] | undefined;
+    for (const key of Object.keys(before)) if (before[key] !== undefined && (!Object.hasOwn(after, key) || after[key] === undefined)) (d ??= []).push(key);
+    if (!changed && !d) return undefined;
+    return d ? { o, d } : { o };
   }
   return { r: after };
 }
