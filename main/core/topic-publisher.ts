@@ -83,9 +83,6 @@ export class PublishedTopic<T> implements Disposable {
   }
 }
 
-/** At most this many members in one collection push; more go out in further pushes, a turn apart. */
-export const MEMBERS_PER_PUSH = 250;
-
 /** One keyed member of a collection topic: its id and its versioned push. */
 export type MemberPush = VersionedPush & { readonly id: string };
 export interface CollectionPush {
@@ -104,8 +101,6 @@ export class PublishedCollection<T> implements Disposable {
   private readonly removedIds = new Set<string>();
   private readonly listeners = new Set<(push: CollectionPush) => void>();
   private readonly pusher: Coalescer<true>;
-  /** The next slice of a push too large for one turn. */
-  private rest: ReturnType<typeof setImmediate> | undefined;
 
   constructor(
     private readonly read: (id: string) => T,
@@ -140,8 +135,6 @@ export class PublishedCollection<T> implements Disposable {
 
   dispose(): void {
     this.pusher.dispose();
-    if (this.rest) clearImmediate(this.rest);
-    this.rest = undefined;
     this.listeners.clear();
   }
 
@@ -155,16 +148,6 @@ export class PublishedCollection<T> implements Disposable {
   }
 
   private flush(only?: readonly string[]): void {
-    if (!only && this.dirty.size > MEMBERS_PER_PUSH) {
-      // Many members changed (a large fleet streaming progress): push them in slices, one per
-      // turn of the event loop, so one push does not hold the loop for the whole fleet.
-      this.flush([...this.dirty].slice(0, MEMBERS_PER_PUSH));
-      this.rest ??= setImmediate(() => {
-        this.rest = undefined;
-        this.flush();
-      });
-      return;
-    }
     const ids = only ?? [...this.dirty];
     const locations: MemberPush[] = [];
     for (const id of ids) {
