@@ -1,14 +1,16 @@
 /**
- * Paces the console's connection attempts to its agents: at most `maxInFlight` handshakes at once
- * and at most `perTurn` new ones started per turn of the event loop. Without it, a console that
- * starts with 1000 locations, or sees 1000 agents come back at once, starts 1000 TLS + socket.io
- * handshakes in one callback and receives their answers in one poll phase: the event loop stalled
- * for seconds in the reconnect storm (docs/benchmarks.md). Attempts wait in FIFO order.
+ * Paces the console's connection attempts to its agents: at most `perTurn` new ones started per
+ * turn of the event loop (and, if set, at most `maxInFlight` handshakes at once). Without it, a
+ * console that starts with 1000 locations, or sees 1000 agents come back at once, starts 1000 TLS +
+ * socket.io handshakes in one callback: the event loop stalled for over a second in the reconnect
+ * storm (docs/benchmarks.md). No in-flight limit by default: when the agents' side is slow, a limit
+ * only adds their latency to every later handshake (a limit of 128 tripled the time until a
+ * restarted fleet of 1000 was Online). Attempts wait in FIFO order.
  */
 import type { Disposable } from './disposable.js';
 
 export interface ConnectGateOptions {
-  /** Handshakes under way at once (default 512). */
+  /** Handshakes under way at once (default: no limit). */
   readonly maxInFlight?: number;
   /** Attempts started per turn of the event loop (default 32). */
   readonly perTurn?: number;
@@ -27,7 +29,7 @@ export class ConnectGate implements Disposable {
   private turn: ReturnType<typeof setImmediate> | undefined;
 
   constructor(options: ConnectGateOptions = {}) {
-    this.maxInFlight = Math.max(1, options.maxInFlight ?? 512);
+    this.maxInFlight = Math.max(1, options.maxInFlight ?? Number.POSITIVE_INFINITY);
     this.perTurn = Math.max(1, options.perTurn ?? 32);
   }
 
