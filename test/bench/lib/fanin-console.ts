@@ -1,8 +1,9 @@
 /**
  * The console side of the fan-in benchmark, in its own process so CPU and RSS are its own.
  * `floe`: the real console core (registry + pinned WSS AgentLinks + replicas + topics), its
- * `fleet`/`location`/`alarms` pushes sent to a renderer-store process over Node IPC (structured
- * clone, like Electron's IPC), where the real zustand store applies them.
+ * `fleet`/`location`/`alarms`/`summary`/`changes` pushes (the topics the renderer bridge subscribes)
+ * sent to a renderer-store process over Node IPC (structured clone, like Electron's IPC), where the
+ * real zustand store applies them.
  * `bare`: the anchor, one plain socket.io-client per agent over the same TLS, receiving the same deltas.
  * Driven over IPC: `{ cmd: 'run', agents, credentials, warmupMs, measureMs }` → `{ type: 'online' }`
  * then `{ type: 'result', figures, latency }`; `floe` then serves `{ cmd: 'storm-begin' }`.
