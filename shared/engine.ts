@@ -100,11 +100,18 @@ export const RECENT_JOBS = 50;
 export const jobsChangeSchema = z.object({ job: jobSchema });
 export type JobsChange = z.infer<typeof jobsChangeSchema>;
 
+/** The jobs without the one with this id; the same array when it is not there. */
+function withoutJob(jobs: Job[], id: string): Job[] {
+  return jobs.some((candidate) => candidate.id === id) ? jobs.filter((candidate) => candidate.id !== id) : jobs;
+}
+
 /** Applies a job change: active while not final, then first among the recent ones (bounded). */
 export function applyJobsChange(state: JobsState, change: JobsChange): JobsState {
   const { job } = change;
-  const active = state.active.filter((candidate) => candidate.id !== job.id);
-  const recent = state.recent.filter((candidate) => candidate.id !== job.id);
+  // A list the job is not in stays the same array, so a progress change leaves `recent` as it was
+  // (consumers compare by identity: the console's diffs, alarms and summary).
+  const active = withoutJob(state.active, job.id);
+  const recent = withoutJob(state.recent, job.id);
   if (FINAL_JOB_STATES.includes(job.state)) return { active, recent: [job, ...recent].slice(0, RECENT_JOBS) };
   return { active: [...active, job], recent };
 }

@@ -71,7 +71,8 @@ function idsOf(items: readonly unknown[]): string[] | null {
 
 /**
  * The patch from `before` to `after`, or undefined when they are equal. Unchanged sub-trees that
- * are the same object cost nothing, so immutable states with shared structure diff cheaply.
+ * are the same object cost nothing, so immutable states with shared structure diff cheaply. Values
+ * must not be changed in place once diffed (the ids of keyed arrays are remembered per array).
  */
 export function diffJson(before: unknown, after: unknown): Patch | undefined {
   if (Object.is(before, after)) return undefined;
@@ -87,16 +88,59 @@ export function diffJson(before: unknown, after: unknown): Patch | undefined {
         changed = true;
       }
     }
-    const d = Object.keys(before).filter((key) => before[key] !== undefined && (!Object.hasOwn(after, key) || after[key] === undefined));
-    if (!changed && d.length === 0) return undefined;
-    return d.length > 0 ? { o, d } : { o };
+    let d: string[] | undefined;
+    for (const key of Object.keys(before)) if (before[key] !== undefined && (!Object.hasOwn(after, key) || after[key] === undefined)) (d ??= []).push(key);
+    if (!changed && !d) return undefined;
+    return d ? { o, d } : { o };
   }
   return { r: after };
 }
 
+/**
+ * The ids of arrays diffed before (`idsOf`), kept while the array lives: the array diffed as
+ * `after` is usually the next diff's `before`, so each keyed array is scanned for ids once.
+ */
+const knownIds = new WeakMap<readonly unknown[], string[] | null>();
+
+function idsOfCached(items: readonly unknown[]): string[] | null {
+  let ids = knownIds.get(items);
+  if (ids === undefined) {
+    ids = idsOf(items);
+    knownIds.set(items, ids);
+  }
+  return ids;
+}
+
+/**
+ * The keyed patch when `after` holds the same ids in the same order as `before` (ids known
+ * distinct), else null: no map, no set, and unchanged elements (the same objects) cost one compare.
+ */
+function diffSameOrder(before: readonly unknown[], after: readonly unknown[], beforeIds: readonly string[]): { patch: Patch | undefined } | null {
+  if (before.length !== after.length || before.length === 0) return null;
+  for (let index = 0; index < after.length; index += 1) {
+    const item = after[index];
+    if (item !== before[index] && !(isObject(item) && item.id === beforeIds[index])) return null;
+  }
+  const k: Record<string, Patch> = {};
+  let changed = false;
+  for (let index = 0; index < after.length; index += 1) {
+    const inner = diffJson(before[index], after[index]);
+    if (inner) {
+      setOwn(k, beforeIds[index] as string, inner);
+      changed = true;
+    }
+  }
+  knownIds.set(after, beforeIds as string[]);
+  return { patch: changed ? { k } : undefined };
+}
+
 function diffArray(before: readonly unknown[], after: readonly unknown[]): Patch | undefined {
-  const beforeIds = before.length > 0 ? idsOf(before) : [];
-  const afterIds = after.length > 0 ? idsOf(after) : [];
+  const beforeIds = before.length > 0 ? idsOfCached(before) : [];
+  if (beforeIds) {
+    const same = diffSameOrder(before, after, beforeIds);
+    if (same) return same.patch;
+  }
+  const afterIds = after.length > 0 ? idsOfCached(after) : [];
   if (beforeIds && afterIds && (before.length > 0 || after.length > 0)) {
     const old = new Map(beforeIds.map((id, index) => [id, before[index]]));
     const k: Record<string, Patch> = {};

@@ -5,17 +5,19 @@
  */
 import { io, type Socket } from 'socket.io-client';
 import { connectErrorDataSchema, helloSchema, snapshotSchema, type Delta, type Snapshot } from '../../shared/protocol/catalog.js';
-import { parseDelta } from './delta-parse.js';
+import { DeltaParser } from './delta-parse.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/protocol/events.js';
 import { PROTOCOL_VERSION } from '../../shared/protocol/version.js';
 import { MAX_MESSAGE_BYTES, REQUEST_ID_FIELD, type ClientCommandName } from '../../shared/protocol/catalog.js';
 import { randomUUID } from 'node:crypto';
+import { connect as tcpConnect, type Socket as TcpSocket } from 'node:net';
 import { commandResult, type CommandArgs, type CommandResult } from '../../shared/protocol/ack.js';
 import { FloeError } from '../../shared/errors.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 import type { Disposable } from './disposable.js';
 import type { LinkEvent } from './link-status.js';
 import { PinnedAgent } from './pinning.js';
+import type { ConnectGate, GateTicket } from './connect-gate.js';
 import type { Role } from '../../shared/protocol/role.js';
 
 export interface AgentLinkOptions {
@@ -33,6 +35,8 @@ export interface AgentLinkOptions {
   readonly protocol?: number;
   readonly clock?: () => Date;
   readonly random?: () => number;
+  /** Paces connection attempts together with the console's other links (main/core/connect-gate.ts). */
+  readonly gate?: ConnectGate;
 }
 
 type AgentSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -51,6 +55,12 @@ export class AgentLink implements Disposable {
   private readonly pinned: PinnedAgent;
   /** When `heard` was last reported (ms): at most one a second, so a busy agent costs no object per delta. */
   private heardAt = Number.NEGATIVE_INFINITY;
+  /** Checks this link's deltas; cheaply for a job's progress (main/core/delta-parse.ts). */
+  private readonly deltas = new DeltaParser();
+  /** This link's place in the gate, from asking to connect until the handshake ended. */
+  private ticket: GateTicket | undefined;
+  /** A plain TCP connect that checks the agent listens again before a retry builds a whole socket.io connection. */
+  private probe: TcpSocket | undefined;
 
   constructor(private readonly options: AgentLinkOptions) {
     this.pinned = new PinnedAgent(options.fingerprint);
@@ -62,7 +72,53 @@ export class AgentLink implements Disposable {
   }
 
   start(): void {
-    if (!this.disposed && !this.socket) this.connect();
+    if (!this.disposed && !this.socket && !this.ticket) this.connectThroughGate();
+  }
+
+  /** Connects now, or when the gate gives this link its turn. */
+  private connectThroughGate(): void {
+    const gate = this.options.gate;
+    if (!gate) {
+      this.connect();
+      return;
+    }
+    this.ticket = gate.enter(() => {
+      if (this.disposed) this.releaseGate();
+      else this.connect();
+    });
+  }
+
+  /**
+   * A retry first tries a plain TCP connect: while the agent is down that fails for a fraction of
+   * the cost of a socket.io client, TLS socket and HTTP request (in a reconnect storm of 1000
+   * agents the failing retries were most of the console's work, docs/benchmarks.md). It fails with
+   * the same words as a full attempt, so an unchanged failure changes no status.
+   */
+  private probeThenConnect(): void {
+    const { host, port } = this.options;
+    const probe = tcpConnect({ host, port });
+    this.probe = probe;
+    probe.setTimeout(this.options.connectTimeoutMs ?? 10_000);
+    const settle = (error: (Error & { code?: string }) | undefined): void => {
+      if (this.probe !== probe) return;
+      this.probe = undefined;
+      probe.destroy();
+      if (this.disposed) return;
+      if (!error) {
+        this.connectThroughGate();
+        return;
+      }
+      this.emit({ type: 'unreachable', detail: `cannot connect to ${host}:${port}: ${error.code ?? error.message}` });
+      this.scheduleRetry();
+    };
+    probe.once('connect', () => settle(undefined));
+    probe.once('error', (error) => settle(error));
+    probe.once('timeout', () => settle(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
+  }
+
+  private releaseGate(): void {
+    this.ticket?.release();
+    this.ticket = undefined;
   }
 
   dispose(): void {
@@ -102,6 +158,8 @@ export class AgentLink implements Disposable {
     });
     this.socket = socket;
 
+    // The handshake is done: the next link may start its own (the hello follows at once).
+    socket.on('connect', () => this.releaseGate());
     socket.on('connect_error', (error: Error & { data?: unknown }) => {
       const mismatch = this.pinned.takeMismatch();
       if (mismatch) {
@@ -119,6 +177,7 @@ export class AgentLink implements Disposable {
       this.scheduleRetry();
     });
     socket.on('location:hello', (payload) => {
+      this.releaseGate();
       const hello = helloSchema.safeParse(payload);
       if (!hello.success) {
         this.emit({ type: 'refused', reason: 'version', detail: `the agent's hello is not protocol ${PROTOCOL_VERSION}: ${hello.error.issues[0]?.message ?? 'invalid'}` });
@@ -139,11 +198,12 @@ export class AgentLink implements Disposable {
       if (!snapshot.success) return;
       this.lastSeq = snapshot.data.seq;
       this.epoch = snapshot.data.epoch;
+      this.deltas.reset();
       this.heard(true);
       this.options.onSnapshot?.(snapshot.data);
     });
     socket.on('delta', (payload) => {
-      const delta = parseDelta(payload);
+      const delta = this.deltas.parse(payload);
       if (!delta.success) return;
       this.heard(false);
       if (this.options.onDelta && !this.options.onDelta(delta.data)) {
@@ -219,6 +279,10 @@ export class AgentLink implements Disposable {
   }
 
   private closeSocket(): void {
+    this.releaseGate();
+    const probe = this.probe;
+    this.probe = undefined;
+    probe?.destroy();
     const socket = this.socket;
     this.socket = undefined;
     if (!socket) return;
@@ -233,7 +297,7 @@ export class AgentLink implements Disposable {
     this.attempt += 1;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
-      if (!this.disposed) this.connect();
+      if (!this.disposed) this.probeThenConnect();
     }, delay);
   }
 }

@@ -12,13 +12,14 @@ import { FloeError } from '../../shared/errors.js';
 import { agentProtocol, type ClientCommandName } from '../../shared/protocol/catalog.js';
 import type { CommandArgs, CommandResult } from '../../shared/protocol/ack.js';
 import { AgentLink } from './agent-link.js';
+import { ConnectGate } from './connect-gate.js';
 import type { BackoffOptions } from './backoff.js';
 import { DisposableStore, type Disposable } from './disposable.js';
 import { FleetState } from './fleet-state.js';
 import { probeCertificate } from './pinning.js';
 import { LocationRegistry, type Registration } from './registry.js';
 import { LocationReplica } from './location-replica.js';
-import { AcknowledgedAlarms, alarmsOf, DEFAULT_OFFLINE_ALARM_MS, sortAlarms } from './alarms.js';
+import { AcknowledgedAlarms, alarmsMayChange, alarmsOf, DEFAULT_OFFLINE_ALARM_MS, sortAlarms } from './alarms.js';
 import type { Alarm, AlarmsView } from '../../shared/alarms.js';
 import { FleetAggregates } from './fleet-aggregates.js';
 import { FleetCalendarSource } from './fleet-calendar.js';
@@ -69,6 +70,8 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
   const secrets = options.secrets ?? new FileSecretStore(join(options.configDir, 'tokens.json'));
   const fleet = new FleetState();
   const links = new Map<string, AgentLink>();
+  // Paces the links' handshakes, so a start with many locations or a fleet coming back does not stall the loop.
+  const gate = new ConnectGate();
   const replicas = new Map<string, LocationReplica>();
   const lifetime = new DisposableStore();
   const detailOf = (id: string): LocationDetail => {
@@ -80,26 +83,30 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
   const aggregates = new FleetAggregates();
   const alarmRows = new Map<string, readonly AlarmRow[]>();
   const offlineSince = new Map<string, string>();
-  const stale = new Set<string>();
-  const settle = (): void => {
-    const now = clock();
-    for (const id of stale) {
+  // Kept apart: a job's progress changes the summary (its running jobs) but not the alarms.
+  const staleSummary = new Set<string>();
+  const staleAlarms = new Set<string>();
+  const settleSummary = (): void => {
+    for (const id of staleSummary) {
       const location = fleet.location(id);
-      if (!location) {
-        aggregates.remove(id);
-        alarmRows.delete(id);
-        continue;
-      }
-      const replica = replicas.get(id)?.state ?? null;
-      aggregates.set(location, replica);
-      alarmRows.set(id, alarmsOf(location, replica, now, offlineAlarmMs, offlineSince.get(id) ?? null));
+      if (location) aggregates.set(location, replicas.get(id)?.state ?? null);
+      else aggregates.remove(id);
     }
-    stale.clear();
+    staleSummary.clear();
+  };
+  const settleAlarms = (): void => {
+    const now = clock();
+    for (const id of staleAlarms) {
+      const location = fleet.location(id);
+      if (location) alarmRows.set(id, alarmsOf(location, replicas.get(id)?.state ?? null, now, offlineAlarmMs, offlineSince.get(id) ?? null));
+      else alarmRows.delete(id);
+    }
+    staleAlarms.clear();
   };
   const acknowledged = new AcknowledgedAlarms(join(options.configDir, 'alarms-acknowledged.json'));
   const alarmsView = (): AlarmsView => {
-    settle();
-    const alarms = [...alarmRows.values()].flat().map((alarm) => ({ ...alarm, acknowledged: acknowledged.has(alarm.id) }));
+    settleAlarms();
+    const alarms = [...alarmRows.values()].flat().map((alarm) => Object.assign({}, alarm, { acknowledged: acknowledged.has(alarm.id) }));
     return { alarms: sortAlarms(alarms) };
   };
 
@@ -107,7 +114,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
   const alarmsTopic = lifetime.add(new PublishedTopic(alarmsView, pushIntervalMs));
   const summaryTopic = lifetime.add(
     new PublishedTopic(() => {
-      settle();
+      settleSummary();
       return aggregates.summary(fleet.order());
     }, pushIntervalMs),
   );
@@ -120,19 +127,30 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     ...(options.fleetCalendarTimeoutMs === undefined ? {} : { timeoutMs: options.fleetCalendarTimeoutMs }),
   });
 
-  const aggregatesChanged = (id: string): void => {
-    stale.add(id);
+  const summaryChanged = (id: string): void => {
+    staleSummary.add(id);
     summaryTopic.changed();
+  };
+  const alarmsChanged = (id: string): void => {
+    staleAlarms.add(id);
     alarmsTopic.changed();
   };
+  const aggregatesChanged = (id: string): void => {
+    summaryChanged(id);
+    alarmsChanged(id);
+  };
   lifetime.add(
-    fleet.onLocationChange((id) => {
-      const location = fleet.location(id);
+    fleet.onLocationChange((id, before, location) => {
       if (location?.status === 'offline') {
         if (!offlineSince.has(id)) offlineSince.set(id, clock().toISOString());
       } else offlineSince.delete(id);
       fleetTopic.changed();
-      aggregatesChanged(id);
+      // A location's summary reads only its id and name (and its replica); its link status moves
+      // it in the summary's order, so the summary is pushed again without a recount.
+      if (before?.name !== location?.name || !aggregates.has(id)) summaryChanged(id);
+      else summaryTopic.changed();
+      // Its alarms read its status, detail, name and, when offline, when it was last seen.
+      if (before?.status !== location?.status || before?.detail !== location?.detail || before?.name !== location?.name || location?.status === 'offline') alarmsChanged(id);
     }),
   );
   const replicaChanged = (id: string): void => {
@@ -142,7 +160,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
   // Offline alarms depend on time passing, not only on events: re-check the offline locations.
   const offlineTimer = setInterval(
     () => {
-      for (const id of offlineSince.keys()) aggregatesChanged(id);
+      for (const id of offlineSince.keys()) alarmsChanged(id);
     },
     Math.min(30_000, Math.max(50, Math.floor(offlineAlarmMs / 4))),
   );
@@ -159,6 +177,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
       fingerprint: registration.fingerprint,
       token,
       clock,
+      gate,
       ...(options.backoff ? { backoff: options.backoff } : {}),
       ...(options.connectTimeoutMs ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
       ...(options.protocol === undefined ? {} : { protocol: options.protocol }),
@@ -176,8 +195,14 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
         const before = replica.state;
         const outcome = replica.applyDelta(delta);
         if (outcome === 'applied') {
-          if (calendarRelevant(before, delta)) calendar.invalidate(registration.id);
-          replicaChanged(registration.id);
+          const id = registration.id;
+          const after = replica.state;
+          if (calendarRelevant(before, delta)) calendar.invalidate(id);
+          details.changed(id);
+          // A running job's progress patches the summary in place instead of recounting the location.
+          if (delta.change.domain === 'jobs' && !staleSummary.has(id) && aggregates.jobProgress(id, before, after, delta.change.change.job)) summaryTopic.changed();
+          else summaryChanged(id);
+          if (alarmsMayChange(before, after)) alarmsChanged(id);
         }
         return outcome !== 'gap';
       },
@@ -276,7 +301,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
       return alarmsView();
     },
     async getFleetSummary() {
-      settle();
+      settleSummary();
       return aggregates.summary(fleet.order());
     },
     async acknowledgeAlarm({ id }) {
@@ -344,6 +369,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
       lifetime.dispose();
       for (const link of links.values()) link.dispose();
       links.clear();
+      gate.dispose();
     },
   };
 }

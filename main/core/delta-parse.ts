@@ -3,16 +3,111 @@
  * schema per change domain, picked by `change.domain`, instead of the whole discriminated union.
  * The same rules as `deltaSchema`; anything that does not name a known domain goes through
  * `deltaSchema` itself, so the error is the one it gives.
+ *
+ * `DeltaParser` (one per link) adds a cheaper path for the commonest delta, a job's progress: a
+ * job field equal to the one this link last accepted for the same job id is accepted as is (it
+ * passed the same check then), the fields that move (`bytes`, `files`, `rate`, `currentFile`, the
+ * delta's `seq` and `at`) get the schema's own rules written out, and any other changed field its
+ * own zod schema. Whatever the fast path does not accept goes through the full schema, so a bad
+ * delta is refused with exactly the issues `deltaSchema` reports.
  */
 import { z } from 'zod';
 import { changeSchema, deltaSchema, type Delta } from '../../shared/protocol/catalog.js';
+import { jobSchema, FINAL_JOB_STATES, type Job } from '../../shared/engine.js';
+
+type DeltaParseResult = ReturnType<typeof deltaSchema.safeParse>;
 
 const byDomain = new Map<unknown, z.ZodType<Delta>>(
   changeSchema.options.map((option) => [option.shape.domain.value, deltaSchema.extend({ change: option }) as unknown as z.ZodType<Delta>]),
 );
 
-export function parseDelta(payload: unknown): ReturnType<typeof deltaSchema.safeParse> {
+export function parseDelta(payload: unknown): DeltaParseResult {
   const change = typeof payload === 'object' && payload !== null ? (payload as { change?: unknown }).change : undefined;
   const domain = typeof change === 'object' && change !== null ? (change as { domain?: unknown }).domain : undefined;
   return (byDomain.get(domain) ?? deltaSchema).safeParse(payload);
+}
+
+type JobKey = keyof Job;
+const JOB_KEYS = Object.keys(jobSchema.shape) as JobKey[];
+const JOB_FIELD = jobSchema.shape as unknown as Record<JobKey, z.ZodType>;
+/** The datetime pattern zod checks `at` with; if zod ever stops exposing it, `at` takes the zod path. */
+const AT_PATTERN: RegExp | undefined = (deltaSchema.shape.at as unknown as { _zod?: { def?: { pattern?: unknown } } })._zod?.def?.pattern as RegExp | undefined;
+const MAX_CURRENT_FILE = 4096;
+/** Jobs remembered per link: more than ever run at once on one agent; the oldest is forgotten first. */
+const REMEMBERED_JOBS = 256;
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+
+/** The rules of the fields a progress delta changes, as `jobSchema` states them. */
+function movingFieldOk(key: JobKey, value: unknown): boolean | undefined {
+  switch (key) {
+    case 'bytes':
+    case 'files':
+      return isCount(value);
+    case 'rate':
+      return typeof value === 'number' && Number.isFinite(value) && value >= 0;
+    case 'currentFile':
+      return value === null || (typeof value === 'string' && value.length <= MAX_CURRENT_FILE);
+    default:
+      return undefined;
+  }
+}
+
+/** Parses one link's deltas; remembers the jobs it accepted to check the next progress of each cheaply. */
+export class DeltaParser {
+  private readonly jobs = new Map<string, Job>();
+
+  parse(payload: unknown): DeltaParseResult {
+    const fast = this.jobProgress(payload);
+    if (fast) return { success: true, data: fast } as DeltaParseResult;
+    const result = parseDelta(payload);
+    if (result.success && result.data.change.domain === 'jobs') this.remember(result.data.change.change.job);
+    return result;
+  }
+
+  /** Forgets the remembered jobs (a fresh snapshot starts over). */
+  reset(): void {
+    this.jobs.clear();
+  }
+
+  private remember(job: Job): void {
+    this.jobs.delete(job.id);
+    if (FINAL_JOB_STATES.includes(job.state)) return;
+    this.jobs.set(job.id, job);
+    if (this.jobs.size > REMEMBERED_JOBS) this.jobs.delete(this.jobs.keys().next().value as string);
+  }
+
+  /** The delta, when it is a jobs delta for a remembered job that the cheap checks accept; otherwise undefined. */
+  private jobProgress(payload: unknown): Delta | undefined {
+    if (!isRecord(payload) || AT_PATTERN === undefined) return undefined;
+    const { seq, at, change } = payload;
+    if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq <= 0) return undefined;
+    if (typeof at !== 'string' || !AT_PATTERN.test(at)) return undefined;
+    if (!isRecord(change) || change.domain !== 'jobs' || !isRecord(change.change)) return undefined;
+    const job = change.change.job;
+    if (!isRecord(job) || typeof job.id !== 'string') return undefined;
+    const previous = this.jobs.get(job.id);
+    if (!previous) return undefined;
+    const out = {} as Record<JobKey, unknown>;
+    for (const key of JOB_KEYS) {
+      const value = job[key];
+      if (value === previous[key] && (value === null || typeof value !== 'object')) {
+        out[key] = value;
+        continue;
+      }
+      const moving = movingFieldOk(key, value);
+      if (moving === true) {
+        out[key] = value;
+        continue;
+      }
+      if (moving === false) return undefined;
+      const field = JOB_FIELD[key].safeParse(value);
+      if (!field.success) return undefined;
+      out[key] = field.data;
+    }
+    const accepted = out as Job;
+    this.remember(accepted);
+    return { seq, at, change: { domain: 'jobs', change: { job: accepted } } };
+  }
 }

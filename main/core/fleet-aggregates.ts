@@ -5,9 +5,9 @@
  */
 import type { FleetSummary, FleetTotals, RunningJob } from '../../shared/fleet-summary.js';
 import type { LocationView } from '../../shared/fleet.js';
-import type { JobState } from '../../shared/engine.js';
+import type { Job, JobState } from '../../shared/engine.js';
 import type { ReplicaState } from './location-replica.js';
-import { addToTotals, emptyTotals, locationContribution, type LocationContribution } from './fleet-summary.js';
+import { addToTotals, emptyTotals, locationContribution, runningJob, type LocationContribution } from './fleet-summary.js';
 
 export class FleetAggregates {
   private readonly contributions = new Map<string, LocationContribution>();
@@ -21,6 +21,28 @@ export class FleetAggregates {
     const contribution = locationContribution(location, replica);
     this.contributions.set(location.id, contribution);
     this.add(contribution, 1);
+  }
+
+  /**
+   * A running job's progress, applied without a recount: when the job was running before and still
+   * is and nothing else of the location changed (the recent jobs, devices, license and schedules
+   * are the same objects), only its running entry changes. The caller must know that this
+   * location's contribution is up to date with `before` (it is not waiting for a `set`). False when
+   * the change is anything else: then `set` the location.
+   */
+  jobProgress(id: string, before: ReplicaState | null, after: ReplicaState | null, job: Job): boolean {
+    const old = this.contributions.get(id);
+    if (!old || !before || !after || job.state !== 'running') return false;
+    if (before.jobs.recent !== after.jobs.recent || before.devices !== after.devices || before.license !== after.license || before.schedules !== after.schedules) return false;
+    if (before.jobs.active.find((candidate) => candidate.id === job.id)?.state !== 'running') return false;
+    const index = old.running.findIndex((entry) => entry.id === job.id);
+    const entry = old.running[index];
+    if (!entry) return false;
+    // Running jobs follow the active list, where a changed job moves to the end (applyJobsChange).
+    const running = old.running.filter((_, at) => at !== index);
+    running.push(runningJob(job, entry.locationId, entry.location));
+    this.contributions.set(id, { summary: old.summary, jobsByState: old.jobsByState, running, license: old.license });
+    return true;
   }
 
   remove(id: string): void {

@@ -1,6 +1,13 @@
 /**
  * The fleet state: every registered location with its link status. Main owns this truth; the
  * renderer gets a replica through the `fleet` topic. Problems sort first, then by name.
+ *
+ * Views are kept, not rebuilt: each location's view object changes only with its entry, the order
+ * is sorted again only when a location comes, goes, is renamed or turns into or out of a problem,
+ * and the fleet view is the same (frozen) object until something changes. So a push of the fleet
+ * costs O(locations) pointer work and its diff skips every unchanged location by identity
+ * (every delta refreshes "last seen"; sorting and rebuilding 1000 views per push blocked the loop
+ * in the reconnect storm, docs/benchmarks.md).
  */
 import { isProblemStatus, type FleetView, type LocationView } from '../../shared/fleet.js';
 import { toDisposable, type Disposable } from './disposable.js';
@@ -10,25 +17,36 @@ import type { Registration } from './registry.js';
 interface Entry {
   readonly registration: Registration;
   readonly link: LinkStatus;
+  readonly view: LocationView;
 }
+
+const entryOf = (registration: Registration, link: LinkStatus): Entry => ({ registration, link, view: toView(registration, link) });
 
 export class FleetState {
   private readonly entries = new Map<string, Entry>();
   private readonly listeners = new Set<(view: FleetView) => void>();
-  private readonly locationListeners = new Set<(id: string) => void>();
+  private readonly locationListeners = new Set<(id: string, before: LocationView | undefined, after: LocationView | undefined) => void>();
+  /** Location ids in display order; null when it must be sorted again. */
+  private sorted: readonly string[] | null = null;
+  /** The fleet view as of the last change; null after a change. */
+  private cachedView: FleetView | null = null;
 
   /**
    * Adds a location, or adds it again when its link is replaced (a relink after an edit): it starts
    * Connecting but keeps when it was last seen (`lastSeen`, default: the time already known).
    */
   add(registration: Registration, lastSeen: string | null = this.entries.get(registration.id)?.link.lastSeen ?? null): void {
-    this.entries.set(registration.id, { registration, link: lastSeen === null ? INITIAL_LINK_STATUS : { ...INITIAL_LINK_STATUS, lastSeen } });
-    this.changed(registration.id);
+    const before = this.entries.get(registration.id)?.view;
+    this.entries.set(registration.id, entryOf(registration, lastSeen === null ? INITIAL_LINK_STATUS : { ...INITIAL_LINK_STATUS, lastSeen }));
+    this.sorted = null;
+    this.changed(registration.id, before);
   }
 
   remove(id: string): void {
+    const before = this.entries.get(id)?.view;
     if (!this.entries.delete(id)) return;
-    this.changed(id);
+    this.sorted = null;
+    this.changed(id, before);
   }
 
   apply(id: string, event: LinkEvent): void {
@@ -37,18 +55,21 @@ export class FleetState {
     const link = applyLinkEvent(entry.link, event);
     if (link === entry.link) return;
     // In place: every delta refreshes `lastSeen`, so a copy of the map per event costs O(locations).
-    this.entries.set(id, { ...entry, link });
-    this.changed(id);
+    this.entries.set(id, entryOf(entry.registration, link));
+    if (isProblemStatus(link.status) !== isProblemStatus(entry.link.status)) this.sorted = null;
+    this.changed(id, entry.view);
   }
 
   location(id: string): LocationView | undefined {
-    const entry = this.entries.get(id);
-    return entry ? toView(entry) : undefined;
+    return this.entries.get(id)?.view;
   }
 
   view(): FleetView {
-    const locations = [...this.entries.values()].map(toView).sort(problemsFirst);
-    return { locations };
+    if (!this.cachedView) {
+      const locations = this.order().map((id) => (this.entries.get(id) as Entry).view);
+      this.cachedView = Object.freeze({ locations: Object.freeze(locations) as LocationView[] });
+    }
+    return this.cachedView;
   }
 
   onChange(listener: (view: FleetView) => void): Disposable {
@@ -56,27 +77,30 @@ export class FleetState {
     return toDisposable(() => this.listeners.delete(listener));
   }
 
-  /** Called with the id of each location that was added, removed or changed (no view is built). */
-  onLocationChange(listener: (id: string) => void): Disposable {
+  /** Called with the id of each location that was added, removed or changed, and its view before and after (undefined: not there). */
+  onLocationChange(listener: (id: string, before: LocationView | undefined, after: LocationView | undefined) => void): Disposable {
     this.locationListeners.add(listener);
     return toDisposable(() => this.locationListeners.delete(listener));
   }
 
   /** Location ids in display order (problems first, then by name). */
-  order(): string[] {
-    return this.view().locations.map((location) => location.id);
+  order(): readonly string[] {
+    this.sorted ??= Object.freeze([...this.entries.values()].map((entry) => entry.view).sort(problemsFirst).map((view) => view.id));
+    return this.sorted;
   }
 
-  private changed(id: string): void {
-    for (const listener of this.locationListeners) listener(id);
+  private changed(id: string, before: LocationView | undefined): void {
+    this.cachedView = null;
+    const after = this.entries.get(id)?.view;
+    for (const listener of this.locationListeners) listener(id, before, after);
     if (this.listeners.size === 0) return;
     const view = this.view();
     for (const listener of this.listeners) listener(view);
   }
 }
 
-function toView({ registration, link }: Entry): LocationView {
-  return {
+function toView(registration: Registration, link: LinkStatus): LocationView {
+  return Object.freeze({
     id: registration.id,
     name: registration.name,
     host: registration.host,
@@ -86,7 +110,7 @@ function toView({ registration, link }: Entry): LocationView {
     detail: link.detail,
     lastSeen: link.lastSeen,
     agent: link.agent,
-  };
+  });
 }
 
 /** The same order as `localeCompare` without arguments, without building a collator per comparison. */

@@ -5,7 +5,7 @@
  */
 import type { FleetSummary, FleetTotals, LocationSummary, RunningJob } from '../../shared/fleet-summary.js';
 import type { FleetView, LocationView } from '../../shared/fleet.js';
-import type { JobState } from '../../shared/engine.js';
+import type { Job, JobState } from '../../shared/engine.js';
 import type { ReplicaState } from './location-replica.js';
 
 /** What one location adds to the fleet's sums. */
@@ -20,10 +20,19 @@ export function emptyTotals(): FleetTotals {
   return { locations: 0, running: 0, waitingForMedia: 0, failedToday: 0, drivesBusy: 0, drives: 0, media: { scratch: 0, append: 0, full: 0, other: 0 }, capacity: 0, used: 0 };
 }
 
+/**
+ * A running job as the summary lists it. Object.assign, not `{ ...job, locationId, location }`:
+ * V8 (Node 20) takes a slow path when keys are added after a spread, about 8 µs against 0.6 µs
+ * here, once per job-progress event (docs/benchmarks.md, console fan-in).
+ */
+export function runningJob(job: Job, locationId: string, location: string): RunningJob {
+  return Object.assign({}, job, { locationId, location });
+}
+
 export function locationContribution(location: LocationView, replica: ReplicaState | null): LocationContribution {
   const jobsByState = new Map<JobState, number>();
   for (const job of replica ? [...replica.jobs.active, ...replica.jobs.recent] : []) jobsByState.set(job.state, (jobsByState.get(job.state) ?? 0) + 1);
-  const running: RunningJob[] = (replica?.jobs.active ?? []).filter((job) => job.state === 'running').map((job) => ({ ...job, locationId: location.id, location: location.name }));
+  const running: RunningJob[] = (replica?.jobs.active ?? []).filter((job) => job.state === 'running').map((job) => runningJob(job, location.id, location.name));
   const backupDay = replica?.schedules.backupDay ?? null;
   const media = { scratch: 0, append: 0, full: 0, other: 0 };
   let capacity = 0;

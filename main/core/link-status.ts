@@ -37,9 +37,10 @@ export function applyLinkEvent(current: LinkStatus, event: LinkEvent): LinkStatu
       return current.status === 'online' ? { ...current, lastSeen: event.at } : current;
     case 'lost':
       return { ...current, status: 'offline', detail: event.detail, lastSeen: current.status === 'online' ? event.at : current.lastSeen };
+    // A retry that fails the same way again changes nothing (no push, no recount).
     case 'unreachable':
-      return { ...current, status: 'offline', detail: event.detail };
+      return current.status === 'offline' && current.detail === event.detail ? current : { ...current, status: 'offline', detail: event.detail };
     case 'refused':
-      return { ...current, status: REFUSAL_STATUS[event.reason], detail: event.detail };
+      return current.status === REFUSAL_STATUS[event.reason] && current.detail === event.detail ? current : { ...current, status: REFUSAL_STATUS[event.reason], detail: event.detail };
   }
 }

@@ -37,18 +37,20 @@ export class LocationReplica {
     if (delta.seq <= current.seq) return 'duplicate';
     if (delta.seq !== current.seq + 1) return 'gap';
     const { change } = delta;
+    // Written out rather than spread: one of these is built per delta.
+    const { devices, license, jobs, schedules } = current;
     switch (change.domain) {
       case 'devices':
-        this.current = { ...current, seq: delta.seq, devices: applyDevicesChange(current.devices, change.change) };
+        this.current = { seq: delta.seq, devices: applyDevicesChange(devices, change.change), license, jobs, schedules };
         break;
       case 'license':
-        this.current = { ...current, seq: delta.seq, license: change.change.status };
+        this.current = { seq: delta.seq, devices, license: change.change.status, jobs, schedules };
         break;
       case 'schedules':
-        this.current = { ...current, seq: delta.seq, schedules: change.change.state };
+        this.current = { seq: delta.seq, devices, license, jobs, schedules: change.change.state };
         break;
       case 'jobs':
-        this.current = { ...current, seq: delta.seq, jobs: applyJobsChange(current.jobs, change.change) };
+        this.current = { seq: delta.seq, devices, license, jobs: applyJobsChange(jobs, change.change), schedules };
         break;
     }
     return 'applied';

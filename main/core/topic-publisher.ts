@@ -153,7 +153,8 @@ export class PublishedCollection<T> implements Disposable {
     for (const id of ids) {
       this.dirty.delete(id);
       const push = this.member(id).publish();
-      if (push) locations.push({ ...push, id });
+      // Not `{ ...push, id }`: adding a key after a spread is a slow path in V8 (a few µs per member).
+      if (push) locations.push({ version: push.version, base: push.base, patch: push.patch, id });
     }
     const removed = only ? [] : [...this.removedIds];
     if (!only) this.removedIds.clear();

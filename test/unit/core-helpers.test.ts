@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { backoffDelay } from '../../main/core/backoff.js';
 import { coalesce } from '../../main/core/coalesce.js';
+import { ConnectGate } from '../../main/core/connect-gate.js';
 import { dispatchCall } from '../../main/core/dispatch.js';
 import { FloeError } from '../../shared/errors.js';
 import type { ConsoleService } from '../../shared/console-api.js';
@@ -42,6 +43,34 @@ describe('coalesce', () => {
     pusher.dispose();
     vi.advanceTimersByTime(500);
     expect(seen).toEqual([1]);
+  });
+});
+
+describe('ConnectGate', () => {
+  const turn = () => new Promise((resolve) => setImmediate(resolve));
+  it('starts at most perTurn attempts a turn and at most maxInFlight at once, in order; a release lets the next one in', async () => {
+    const gate = new ConnectGate({ maxInFlight: 3, perTurn: 2 });
+    const started: number[] = [];
+    const tickets = Array.from({ length: 6 }, (_, n) => gate.enter(() => started.push(n)));
+    expect(started).toEqual([]);
+    await turn();
+    expect(started).toEqual([0, 1]);
+    await turn();
+    expect(started).toEqual([0, 1, 2]);
+    await turn();
+    expect(gate.load).toEqual({ inFlight: 3, waiting: 3 });
+    tickets[0]?.release();
+    tickets[0]?.release();
+    await turn();
+    expect(started).toEqual([0, 1, 2, 3]);
+    // A waiting attempt withdrawn never starts.
+    tickets[4]?.release();
+    tickets[1]?.release();
+    tickets[2]?.release();
+    await turn();
+    expect(started).toEqual([0, 1, 2, 3, 5]);
+    expect(gate.load).toEqual({ inFlight: 2, waiting: 0 });
+    gate.dispose();
   });
 });
 

@@ -26,7 +26,7 @@ function uuid(random: () => number): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-function world(seed: number) {
+function world(seed: number, progressChoices: readonly number[] = [5, 6]) {
   const random = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const int = (n: number): number => Math.floor(random() * n);
@@ -75,6 +75,11 @@ function world(seed: number) {
         return { seq, at, change: { domain: 'jobs', change: { job: randomJob() } } };
     }
   };
+  const progressOf = (replica: LocationReplica, running: Job): Delta => ({
+    seq: (replica.state?.seq ?? 0) + 1,
+    at: '2026-11-29T10:00:00.000Z',
+    change: { domain: 'jobs', change: { job: { ...running, bytes: running.bytes + 1 + int(1000), files: running.files + 1 } } },
+  });
   const hello = { protocol: 1, identity: { name: 'x', version: '0.1.0', host: 'h', fingerprint: 'SHA256:AA', agentId: 'a' }, role: 'admin' as const, now: '2026-11-29T10:00:00.000Z' };
   const step = (): string => {
     const ids = [...replicas.keys()];
@@ -109,7 +114,13 @@ function world(seed: number) {
       changed();
       return 'reset';
     }
-    if (replica.applyDelta(delta(replica)) === 'applied') changed();
+    // As the console does: a running job's progress patches the summary in place when it can.
+    const running = replica.state.jobs.active.filter((candidate) => candidate.state === 'running');
+    const next = progressChoices.includes(choice) && running.length > 0 ? progressOf(replica, pick(running)) : delta(replica);
+    const before = replica.state;
+    if (replica.applyDelta(next) !== 'applied') return 'delta';
+    if (next.change.domain === 'jobs' && !stale.has(id) && aggregates.jobProgress(id, before, replica.state, next.change.change.job)) return 'progress';
+    changed();
     return 'delta';
   };
   const scratch = () => summarizeFleet(fleet.view(), (id) => replicas.get(id)?.state ?? null);
@@ -130,7 +141,36 @@ describe('incremental fleet aggregates', () => {
       if (random() < 0.3) expect(incremental(), `seed ${seed} step ${i}`).toEqual(scratch());
     }
     expect(incremental()).toEqual(scratch());
-    expect([...kinds].sort()).toEqual(['add', 'delta', 'link', 'remove', 'reset', 'snapshot']);
+    expect([...kinds].filter((kind) => kind !== 'progress').sort()).toEqual(['add', 'delta', 'link', 'remove', 'reset', 'snapshot']);
+  });
+
+  it('a running job\'s progress patched in place equals a recount (settled after every change)', () => {
+    let progress = 0;
+    for (const seed of [3, 11, 99]) {
+      const { step, scratch, incremental } = world(seed, [5, 6, 7, 8]);
+      for (let i = 0; i < 600; i += 1) {
+        if (step() === 'progress') progress += 1;
+        expect(incremental(), `seed ${seed} step ${i}`).toEqual(scratch());
+      }
+    }
+    expect(progress).toBeGreaterThan(30);
+  });
+
+  it('progress of the first of two running jobs moves it last among the running jobs, as a recount does', () => {
+    const location = { id: '00000000-0000-4000-8000-000000000002', name: 'x', host: 'h', port: 1, fingerprint: 'SHA256:AA', status: 'online' as const, detail: null, lastSeen: null, agent: null };
+    const replica = new LocationReplica();
+    const first = job({ id: 'a', state: 'running' });
+    replica.applySnapshot({ seq: 1, devices: { loaders: [], drives: [], media: [], pools: [] }, license: license('valid', 30), jobs: { active: [first, job({ id: 'b', state: 'running' })], recent: [] }, schedules: { schedules: [], backupDayConfig: { boundary: '06:00', timezone: 'UTC' }, backupDay: '2026-11-29', lastCheck: null } } as unknown as Snapshot);
+    const patched = new FleetAggregates();
+    patched.set(location, replica.state);
+    const before = replica.state;
+    const progressed = { ...first, bytes: first.bytes + 10 };
+    expect(replica.applyDelta({ seq: 2, at: '2026-11-29T10:00:00.000Z', change: { domain: 'jobs', change: { job: progressed } } })).toBe('applied');
+    expect(patched.jobProgress(location.id, before, replica.state, progressed)).toBe(true);
+    const recounted = new FleetAggregates();
+    recounted.set(location, replica.state);
+    expect(patched.summary([location.id])).toEqual(recounted.summary([location.id]));
+    expect(patched.summary([location.id]).running.map((running) => running.id)).toEqual(['b', 'a']);
   });
 
   it('totals add up over the locations and nothing is left behind when every location is removed', () => {

@@ -2,6 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { rerunCommand } from '../../main/core/rerun.js';
 import { calendarRelevant } from '../../main/core/calendar-relevance.js';
+import { alarmsMayChange, alarmsOf } from '../../main/core/alarms.js';
+import { applyJobsChange, type JobState } from '../../shared/engine.js';
+import { seededRandom } from '../helpers/fuzz.js';
 import type { ReplicaState } from '../../main/core/location-replica.js';
 import type { Job } from '../../shared/engine.js';
 import { job } from '../helpers/renderer-fake.js';
@@ -37,5 +40,38 @@ describe('calendarRelevant', () => {
     expect(calendarRelevant(state, jobDelta({ ...restore, state: 'running' }))).toBe(false);
     expect(calendarRelevant(state, { seq: 2, at: '2026-11-29T10:00:00.000Z', change: { domain: 'schedules', change: { state: {} as never, newDay: true, check: null } } })).toBe(true);
     expect(calendarRelevant(null, jobDelta(running))).toBe(true);
+  });
+});
+
+describe('alarmsMayChange', () => {
+  const location = { id: '00000000-0000-4000-8000-000000000001', name: 'Vienna', status: 'online', lastSeen: null, detail: null } as never;
+  const replica = (active: Job[], recent: Job[]) => ({ seq: 1, jobs: { active, recent }, license: { status: 'valid' }, schedules: { lastCheck: null }, devices: {} }) as unknown as ReplicaState;
+  const after = (state: ReplicaState, changed: Job): ReplicaState => ({ ...state, seq: state.seq + 1, jobs: applyJobsChange(state.jobs, { job: changed }) });
+  const alarms = (state: ReplicaState) => JSON.stringify(alarmsOf(location, state, new Date('2026-11-29T12:00:00.000Z'), 60_000));
+
+  it('a running job\'s progress cannot change alarms; it keeps the recent jobs as they were', () => {
+    const state = replica([running], [backup]);
+    const next = after(state, { ...running, bytes: 5000, files: 3, currentFile: '/a' });
+    expect(next.jobs.recent).toBe(state.jobs.recent);
+    expect(alarmsMayChange(state, next)).toBe(false);
+  });
+
+  it('is true whenever the alarms differ, over random job changes', () => {
+    const random = seededRandom(8);
+    const states: JobState[] = ['queued', 'waiting-media', 'running', 'successful', 'warning', 'error', 'cancelled'];
+    let state = replica([], []);
+    let differed = 0;
+    for (let i = 0; i < 2000; i += 1) {
+      const changed = job({ id: `j${Math.floor(random() * 6)}`, state: states[Math.floor(random() * states.length)] as JobState, bytes: i, message: random() < 0.3 ? `m${i % 3}` : null });
+      const next = after(state, changed);
+      if (alarms(state) !== alarms(next)) {
+        differed += 1;
+        expect(alarmsMayChange(state, next)).toBe(true);
+      }
+      state = next;
+    }
+    expect(differed).toBeGreaterThan(100);
+    expect(alarmsMayChange(null, state)).toBe(true);
+    expect(alarmsMayChange(state, { ...state, license: { status: 'expired' } as never })).toBe(true);
   });
 });

@@ -83,6 +83,25 @@ describe('diffJson and applyPatch', () => {
     expect(applied.jobs.active[0]).toBe(jobs[1]);
   });
 
+  it('patches only the changed elements of a long keyed array in the same order, again and again', () => {
+    let sent = Array.from({ length: 1000 }, (_, index) => ({ id: `loc-${index}`, n: 0 }));
+    let received = sent;
+    for (let step = 1; step <= 3; step += 1) {
+      const next = sent.map((item, index) => (index % 250 === step ? { ...item, n: step } : item));
+      const patch = diffJson(sent, next) as { k: Record<string, Patch> };
+      expect(Object.keys(patch.k)).toEqual([`loc-${step}`, `loc-${250 + step}`, `loc-${500 + step}`, `loc-${750 + step}`]);
+      expect(patch).not.toHaveProperty('ids');
+      received = applyPatch(received, overJson(patch));
+      expect(received).toEqual(next);
+      sent = next;
+    }
+    // The same ids in another order, and a duplicate id, still diff correctly.
+    const moved = [...sent.slice(1), sent[0] as { id: string; n: number }];
+    expect(applyPatch(received, overJson(diffJson(sent, moved) as Patch))).toEqual(moved);
+    const duplicate = sent.map((item, index) => (index === 1 ? { ...item, id: 'loc-0' } : item));
+    expect(applyPatch(received, overJson(diffJson(sent, duplicate) as Patch))).toEqual(duplicate);
+  });
+
   it('keeps a "__proto__" key as data, never as the prototype', () => {
     const before = JSON.parse('{"a":1}') as Record<string, unknown>;
     const after = JSON.parse('{"a":1,"__proto__":{"polluted":true}}') as Record<string, unknown>;

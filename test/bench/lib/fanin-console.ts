@@ -1,14 +1,13 @@
 /**
  * The console side of the fan-in benchmark, in its own process so CPU and RSS are its own.
  * `floe`: the real console core (registry + pinned WSS AgentLinks + replicas + topics), its
- * `fleet`/`location`/`alarms` pushes sent to a renderer-store process over Node IPC (structured
- * clone, like Electron's IPC), where the real zustand store applies them.
+ * `fleet`/`location`/`alarms`/`summary`/`changes` pushes (the topics the renderer bridge subscribes)
+ * sent to a renderer-store process over Node IPC (structured clone, like Electron's IPC), where the
+ * real zustand store applies them.
  * `bare`: the anchor, one plain socket.io-client per agent over the same TLS, receiving the same deltas.
  * Driven over IPC: `{ cmd: 'run', agents, credentials, warmupMs, measureMs }` → `{ type: 'online' }`
  * then `{ type: 'result', figures, latency }`; `floe` then serves `{ cmd: 'storm-begin' }`.
  */
-import { applyPatch } from '../../../shared/topic-patch.js';
-import type { LocationDetail } from '../../../shared/console-api.js';
 import { TopicFollower } from '../../../shared/topic-patch.js';
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -22,7 +21,7 @@ import { PROTOCOL_VERSION } from '../../../shared/protocol/version.js';
 import type { FleetView } from '../../../shared/fleet.js';
 import type { FarmAgentInfo, FarmCredentials } from './agent-farm.js';
 import { percentile, profileIfAsked, startWindow, type WindowFigures } from './measure.js';
-import { LatencyBook, type LatencyFigures } from './latency-book.js';
+import { benchJobOfPatch, LatencyBook, type LatencyFigures } from './latency-book.js';
 
 interface RunCommand {
   readonly cmd: 'run';
@@ -105,29 +104,37 @@ async function runFloe(command: RunCommand): Promise<void> {
   const onlineAt = new Promise<number>((resolve) => (allOnlineWaiter = resolve));
   const core = createConsoleCore({ configDir });
   const toRendererFleet = toRenderer('fleet');
+  // The bench follows the fleet topic (to see all Online / all offline) only while it waits for
+  // that, not in the measured window; it resyncs from a snapshot when it starts waiting again.
   const fleetFollower = new TopicFollower<FleetView>();
+  let watchingFleet = true;
+  const followFleet = (push: Parameters<typeof fleetFollower.follow>[0]): void => {
+    if (fleetFollower.follow(push) === 'applied' && fleetFollower.value) onFleet(fleetFollower.value);
+  };
   core.service.onTopic('fleet', (push) => {
     toRendererFleet(push);
-    if (fleetFollower.follow(push) === 'applied' && fleetFollower.value) onFleet(fleetFollower.value);
+    if (watchingFleet) followFleet(push);
   });
   // Also booked here, as the core pushes (before IPC and the store): splits core time from delivery.
   const corePush = new LatencyBook(1000 / Number(process.env.FLOE_BENCH_RATE ?? 10));
   const toRendererLocation = toRenderer('location');
-  // The core's location pushes are patches: rebuild each detail (as a renderer would) to read its bench job.
-  const held = new Map<string, LocationDetail>();
+  // The core's location pushes are patches: the bench job's fields are read from them directly
+  // (rebuilding every detail here, as it did until 2026-11-29, cost the console process a few %).
   core.service.onTopic('location', (push) => {
     const now = Date.now();
     for (const member of push.locations) {
-      const detail = applyPatch<LocationDetail | undefined>(member.base === null ? undefined : held.get(member.id), member.patch);
-      if (!detail) continue;
-      held.set(member.id, detail);
-      corePush.applied(detail, now);
+      const job = benchJobOfPatch(member.patch as Parameters<typeof benchJobOfPatch>[0]);
+      if (job) corePush.progress(member.id, job.files, job.currentFile, now);
     }
     toRendererLocation(push);
   });
   core.service.onTopic('alarms', toRenderer('alarms'));
+  // The renderer bridge subscribes these too (renderer/src/bridge.ts), so the core does their work.
+  core.service.onTopic('summary', toRenderer('summary'));
+  core.service.onTopic('changes', toRenderer('changes'));
   send({ type: 'online', ms: (await onlineAt) - start });
   allOnlineWaiter = undefined;
+  watchingFleet = false;
 
   const askRenderer = (t0: number, t1: number): Promise<LatencyFigures> =>
     new Promise((resolve) => {
@@ -145,7 +152,11 @@ async function runFloe(command: RunCommand): Promise<void> {
     if (message.cmd === 'storm-begin') {
       // The farm is about to stop every agent: report all offline, then time the way back.
       const window = startWindow();
-      void new Promise<void>((resolve) => (allOfflineWaiter = resolve))
+      const offline = new Promise<void>((resolve) => (allOfflineWaiter = resolve));
+      watchingFleet = true;
+      fleetFollower.reset();
+      void core.service.topicSnapshot({ topic: 'fleet' }).then(followFleet);
+      void offline
         .then(() => {
           allOfflineWaiter = undefined;
           send({ type: 'all-offline', at: Date.now() });

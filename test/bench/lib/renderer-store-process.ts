@@ -7,6 +7,8 @@ import { createStore } from '../../../renderer/src/store/store.js';
 import type { LocationDetail, LocationsPush } from '../../../shared/console-api.js';
 import type { AlarmsView } from '../../../shared/alarms.js';
 import type { FleetView } from '../../../shared/fleet.js';
+import type { FleetSummary } from '../../../shared/fleet-summary.js';
+import type { ChangesView } from '../../../shared/provisioning.js';
 import { TopicFollower, type VersionedPush } from '../../../shared/topic-patch.js';
 import { LatencyBook } from './latency-book.js';
 import { profileIfAsked } from './measure.js';
@@ -17,6 +19,8 @@ const store = createStore();
 const actions = store.getState();
 const fleet = new TopicFollower<FleetView>();
 const alarms = new TopicFollower<AlarmsView>();
+const summary = new TopicFollower<FleetSummary>();
+const changes = new TopicFollower<ChangesView>();
 const book = new LatencyBook(1000 / Number(process.env.FLOE_BENCH_RATE ?? 10));
 
 process.on('message', ({ topic, payload }: { topic: string; payload: never }) => {
@@ -26,6 +30,12 @@ process.on('message', ({ topic, payload }: { topic: string; payload: never }) =>
       break;
     case 'alarms':
       if (alarms.follow(payload as VersionedPush) === 'applied' && alarms.value) actions.alarmsReceived(alarms.value);
+      break;
+    case 'summary':
+      if (summary.follow(payload as VersionedPush) === 'applied' && summary.value) actions.summaryReceived(summary.value);
+      break;
+    case 'changes':
+      if (changes.follow(payload as VersionedPush) === 'applied' && changes.value) actions.changesReceived(changes.value);
       break;
     case 'location': {
       // The versioned patches of the locations' details, applied by the store as the bridge does.
