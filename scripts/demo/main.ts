@@ -71,7 +71,13 @@ async function stop(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   say('\nstopping the demo fleet…');
-  await Promise.all(tools.children.map(stopChild));
+  // Until no new child appears: a location still starting (Ctrl+C during the start) may spawn its
+  // agent while the others stop; the check after the last await runs before anything else can.
+  for (let stopped = 0; stopped < tools.children.length; ) {
+    const batch = tools.children.slice(stopped);
+    stopped = tools.children.length;
+    await Promise.all(batch.map(stopChild));
+  }
   try {
     // Retries: a helper process (floe-license) may still be writing when Ctrl+C comes during start.
     rmSync(data, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
