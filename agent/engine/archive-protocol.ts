@@ -73,3 +73,9 @@ export type FromWorker =
   /** The scan worker's end: every index row is written. */
   | { readonly type: 'indexed' }
   | { readonly type: 'error'; readonly code: string; readonly message: string };
+
+/** The `error` message either worker sends when its run fails: ABORTED once cancelled, else the error's own code. */
+export function failureMessage(error: unknown, aborted: boolean): FromWorker {
+  const code = aborted ? 'ABORTED' : typeof (error as { code?: unknown }).code === 'string' ? (error as { code: string }).code : 'INTERNAL';
+  return { type: 'error', code, message: error instanceof Error ? error.message : String(error) };
+}

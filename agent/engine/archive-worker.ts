@@ -7,7 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import type { ArchiveToScan, ArchiveWorkerInput, FromWorker, ScanToArchive, ToWorker } from './archive-protocol.js';
+import { failureMessage, type ArchiveToScan, type ArchiveWorkerInput, type FromWorker, type ScanToArchive, type ToWorker } from './archive-protocol.js';
 import { DEFAULT_TAR, seedTarFeatures } from './tar/gnu-tar.js';
 import { spawnTarCreate } from './tar/tar-create.js';
 import { TarIndexer } from './tar/tar-indexer.js';
@@ -164,8 +164,5 @@ async function run(): Promise<{ files: number; tarWarnings: string[] }> {
 
 run().then(
   (result) => post({ type: 'done', ...result }),
-  (error: unknown) => {
-    const code = abort.signal.aborted ? 'ABORTED' : typeof (error as { code?: unknown }).code === 'string' ? (error as { code: string }).code : 'INTERNAL';
-    post({ type: 'error', code, message: error instanceof Error ? error.message : String(error) });
-  },
+  (error: unknown) => post(failureMessage(error, abort.signal.aborted)),
 );

@@ -1,9 +1,9 @@
 /**
  * Writes one saveset stream onto media as numbered files ("chunks"), continuing on the next medium
  * when one fills: `cat` of the chunks in order is the saveset's stream. Each chunk is flushed
- * (fsync of the file and its directory) before the next begins. Each chunk's CRC-32 is derived
- * from the CRCs of the batches written into it (crc32Combine), so its bytes are not read again
- * here; only a batch split across two chunks is checksummed in its two parts.
+ * (fsync of the file and its directory) before the next begins. Each byte is checksummed once, as
+ * it is batched for a write; a chunk's CRC-32 combines the CRCs of its completed writes
+ * (crc32Combine).
  *
  * End of medium: a medium also ends when a write throws EndOfMedium (a tape drive's ENOSPC). A
  * chunk's bytes and CRC therefore count only writes that completed (`settle`, combining the batch's
@@ -62,8 +62,7 @@ export class ChunkWriter {
     return this.current?.mount ?? null;
   }
 
-  /** `crc`: the CRC-32 of `data` when the caller has it (the archive worker does); computed otherwise. */
-  async write(data: Buffer, crc?: number): Promise<void> {
+  async write(data: Buffer): Promise<void> {
     let offset = 0;
     while (offset < data.length) {
       const open = this.current ?? (await this.open());
@@ -71,7 +70,7 @@ export class ChunkWriter {
       const slice = data.subarray(offset, offset + take);
       open.pending.push(slice);
       open.pendingBytes += take;
-      open.pendingCrc = take === data.length && crc !== undefined ? crc32Combine(open.pendingCrc, crc, take) : crc32(slice, open.pendingCrc);
+      open.pendingCrc = crc32(slice, open.pendingCrc);
       open.room -= take;
       offset += take;
       if (open.pendingBytes >= WRITE_BATCH) await this.flush(open);

@@ -31,6 +31,7 @@ export function indexWriter(db: CatalogDb, saveset: string): IndexWriter {
   const one = db.prepare(insertSql(1));
   const pending = db.prepare('INSERT OR IGNORE INTO pending_index (saveset) VALUES (?)');
   let rows: IndexRow[] = [];
+  let registered = false;
   const values: unknown[] = new Array<unknown>(ROWS_PER_STATEMENT * COLUMNS);
 
   const put = (target: unknown[], at: number, row: IndexRow): void => {
@@ -53,7 +54,7 @@ export function indexWriter(db: CatalogDb, saveset: string): IndexWriter {
   };
 
   const write = db.transaction((batch: readonly IndexRow[]) => {
-    pending.run(saveset);
+    if (!registered) pending.run(saveset);
     let index = 0;
     for (; index + ROWS_PER_STATEMENT <= batch.length; index += ROWS_PER_STATEMENT) {
       for (let n = 0; n < ROWS_PER_STATEMENT; n += 1) put(values, n * COLUMNS, batch[index + n] as IndexRow);
@@ -66,17 +67,18 @@ export function indexWriter(db: CatalogDb, saveset: string): IndexWriter {
     }
   });
 
+  /** Writes the buffered rows in one transaction (registering the saveset as pending in the first that commits). */
+  const writeBuffered = (): void => {
+    write(rows);
+    registered = true;
+    rows = [];
+  };
+
   return {
     add(row) {
       rows.push(row);
-      if (rows.length >= ROWS_PER_TRANSACTION) {
-        write(rows);
-        rows = [];
-      }
+      if (rows.length >= ROWS_PER_TRANSACTION) writeBuffered();
     },
-    flush() {
-      write(rows);
-      rows = [];
-    },
+    flush: writeBuffered,
   };
 }

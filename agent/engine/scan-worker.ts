@@ -7,7 +7,7 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openCatalog } from '../catalog/database.js';
-import type { ArchiveToScan, FromWorker, ScanToArchive, ScanWorkerInput, ToWorker } from './archive-protocol.js';
+import { failureMessage, type ArchiveToScan, type FromWorker, type ScanToArchive, type ScanWorkerInput, type ToWorker } from './archive-protocol.js';
 import type { IndexRow } from './engine-store.js';
 import { excludeMatcher } from './glob.js';
 import { indexWriter } from './index-writer.js';
@@ -106,8 +106,5 @@ async function run(): Promise<void> {
 
 run().then(
   () => post({ type: 'indexed' }),
-  (error: unknown) => {
-    const code = abort.signal.aborted ? 'ABORTED' : typeof (error as { code?: unknown }).code === 'string' ? (error as { code: string }).code : 'INTERNAL';
-    post({ type: 'error', code, message: error instanceof Error ? error.message : String(error) });
-  },
+  (error: unknown) => post(failureMessage(error, abort.signal.aborted)),
 );

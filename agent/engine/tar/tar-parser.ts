@@ -7,7 +7,7 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
-import { crc32Combine, crc32Hex, type ChecksumAlgorithm } from '../checksum.js';
+import { crc32Hex, type ChecksumAlgorithm } from '../checksum.js';
 import { TarFormatError, type TarEntry, type TarEntryType } from './entry.js';
 import { BLOCK, ZERO_BLOCK, padded, parseHeader, parsePaxRecords, verifyChecksum, type HeaderBlock } from './tar-header.js';
 
@@ -86,11 +86,7 @@ export class TarParser {
     return this.state === 'done';
   }
 
-  /**
-   * `chunkCrc` (optional): the CRC-32 of the whole chunk, when the caller computed it anyway; a file's
-   * CRC then reuses it for a chunk that is all file data instead of reading those bytes again.
-   */
-  write(chunk: Buffer, chunkCrc?: number): void {
+  write(chunk: Buffer): void {
     let index = 0;
     const length = chunk.length;
     while (index < length) {
@@ -99,7 +95,7 @@ export class TarParser {
         const slice = chunk.subarray(index, index + take);
         const padding = this.state === 'padding';
         if (!padding) {
-          if (this.crc >= 0) this.crc = take === length && chunkCrc !== undefined ? crc32Combine(this.crc, chunkCrc, take) : crc32(slice, this.crc);
+          if (this.crc >= 0) this.crc = crc32(slice, this.crc);
           else this.hash?.update(slice);
         }
         this.sink.data?.(slice, padding);
