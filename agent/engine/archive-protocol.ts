@@ -1,21 +1,44 @@
 /**
  * The contracts of a backup's data path, which runs on two worker threads beside the job (main
  * thread), so that neither archiving nor the index ever runs on the agent's socket event loop:
- *   - the scan worker (scan-worker.ts) walks the sources, decides what to save, sends the names
+ *   - the scan worker (scan-worker.ts) walks the sources, decides what to save, sends the members
  *     to the archive worker and writes the index rows, checksums included, into the catalog;
- *   - the archive worker (archive-worker.ts) feeds those names to GNU tar, reads and parses tar's
- *     stream, computes each file's CRC-32, sends the checksums back to the scan worker and the
- *     stream to the main thread in batches.
+ *   - the archive worker (archive-worker.ts) writes the stream and computes each file's CRC-32,
+ *     sends the checksums back to the scan worker and the stream to the main thread in batches.
+ * The stream has one of two producers (`DataPath`): Floe's own pax writer (floe-stream.ts), which
+ * reads the files itself and leaves to GNU tar only what it cannot write (sparse files, extended
+ * attributes and ACLs, devices, FIFOs), appended as one tar run at the end; or GNU tar for every
+ * member (gzip-compressed tasks, and machines without getfattr), its stream parsed as it passes.
  * The two talk over a MessagePort of their own; the main thread only writes the batches onto media
  * (async writes, off its CPU), computes each batch's CRC-32 for its chunk, and reports.
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { IndexRow } from './engine-store.js';
 import type { TarFeatures } from './tar/gnu-tar.js';
+import type { PlainMember } from './tar/pax-writer.js';
+
+/** Who writes the saveset stream: Floe's pax writer (plus GNU tar for special members), or GNU tar alone. */
+export type DataPath = 'floe' | 'gnu-tar';
+
+/** One member for Floe's stream writer, as the scan saw it. */
+export interface StreamMember extends PlainMember {
+  /** Absolute path of the member (the name with its leading slash). */
+  readonly path: string;
+  /**
+   * GNU tar must write it: a sparse file, a path with extended attributes or ACLs, a device, FIFO or
+   * socket. Such members go into one tar run at the end of the stream (their other fields unused).
+   */
+  readonly viaTar: boolean;
+  /** For a file with more than one link, `dev:ino`: later names of the same file become hard links. */
+  readonly linkKey: string | null;
+  /** Size, mtime, ctime and inode as the scan saw them; a file that differs after reading changed as it was read. */
+  readonly stamp: string;
+}
 
 export type ReferenceRow = Pick<IndexRow, 'type' | 'size' | 'mtime' | 'ctime' | 'ino'>;
 
 export interface ScanWorkerInput {
+  readonly dataPath: DataPath;
   /** The saveset being written: its index rows go in under this id (pending until the commit). */
   readonly saveset: string;
   /** The catalog database file (the worker opens its own connection; WAL). */
@@ -31,6 +54,7 @@ export interface ScanWorkerInput {
 }
 
 export interface ArchiveWorkerInput {
+  readonly dataPath: DataPath;
   readonly compress: 'none' | 'gzip';
   readonly tarCommand?: string;
   /** tar's optional features, probed once by the main thread. */
@@ -43,27 +67,41 @@ export interface ArchiveWorkerInput {
   readonly peer: MessagePort;
 }
 
+/** Size, mtime, ctime and inode in one comparable string (`StreamMember.stamp`). */
+export function memberStamp(size: bigint, mtimeNs: bigint, ctimeNs: bigint, ino: bigint): string {
+  return `${size}:${mtimeNs}:${ctimeNs}:${ino}`;
+}
+
 /** Main thread → either worker. */
-export type ToWorker = { readonly type: 'credit' } | { readonly type: 'cancel' };
+export type ToWorker =
+  /** One batch is written: another may be sent, in the returned (transferred) buffer if it fits. */
+  | { readonly type: 'credit'; readonly buffer?: ArrayBuffer }
+  | { readonly type: 'cancel' };
 
 /** Scan worker → archive worker. */
 export type ScanToArchive =
-  /** Member names for tar, relative to `/`. */
+  /** Member names for tar, relative to `/` (data path gnu-tar). */
   | { readonly type: 'names'; readonly names: readonly string[] }
+  /** Members for Floe's stream writer (data path floe). */
+  | { readonly type: 'members'; readonly members: readonly StreamMember[] }
   | { readonly type: 'names-end' };
 
 /** Archive worker → scan worker. */
 export type ArchiveToScan =
-  /** tar took one batch of names: the scan may send another. */
+  /** The writer took one batch of names or members: the scan may send another. */
   | { readonly type: 'names-taken' }
-  /** Files and hard links as tar archived them (member path, CRC-32 of the data or null), in stream order. */
-  | { readonly type: 'archived'; readonly entries: ReadonlyArray<readonly [string, string | null]> }
+  /**
+   * Files and hard links as they were archived, in stream order, flat (cheaper to pass than pairs):
+   * member path, then the CRC-32 of the data (a number, or hex when parsed from GNU tar's stream)
+   * or null, for each.
+   */
+  | { readonly type: 'archived'; readonly entries: ReadonlyArray<string | number | null> }
   | { readonly type: 'archived-end' };
 
 /** Either worker → main thread. */
 export type FromWorker =
-  /** A batch of the saveset stream (the ArrayBuffer is transferred). */
-  | { readonly type: 'data'; readonly buffer: ArrayBuffer }
+  /** A batch of the saveset stream: the first `length` bytes of the (transferred) ArrayBuffer. */
+  | { readonly type: 'data'; readonly buffer: ArrayBuffer; readonly length: number }
   | { readonly type: 'progress'; readonly files: number; readonly currentFile: string }
   | { readonly type: 'warning'; readonly text: string }
   /** The scan has ended: entries handed to tar, deletions recorded. */

@@ -20,6 +20,8 @@ import { runHook, type HookResult } from './hooks.js';
 import type { RunningJob } from './job-manager.js';
 import type { ReferenceState } from './scan.js';
 import { tarFeatures } from './tar/gnu-tar.js';
+import { xattrListerAvailable } from './xattr-list.js';
+import type { DataPath } from './archive-protocol.js';
 
 export interface EngineDeps {
   readonly ctx: AgentContext;
@@ -35,6 +37,16 @@ const BATCH_BYTES = 4 * 1024 * 1024;
 const BATCHES_IN_FLIGHT = 4;
 /** The scan worker runs at most this many batches of names ahead of tar. */
 const NAME_BATCHES_IN_FLIGHT = 8;
+
+/**
+ * Who writes a backup's stream: Floe's own writer for uncompressed tasks when getfattr is there to
+ * find the paths with extended attributes (GNU tar writes those), GNU tar alone otherwise.
+ * `FLOE_DATA_PATH=gnu-tar` in the agent's environment forces GNU tar for every backup.
+ */
+export function chooseDataPath(compress: 'none' | 'gzip', env: NodeJS.ProcessEnv = process.env): DataPath {
+  if (env.FLOE_DATA_PATH === 'gnu-tar' || compress !== 'none') return 'gnu-tar';
+  return xattrListerAvailable() ? 'floe' : 'gnu-tar';
+}
 
 const TYPE_LETTER: Record<BackupType, string> = { copy: 'C', full: 'F', diff: 'D', incr: 'I' };
 
@@ -131,8 +143,11 @@ export async function runBackup(job: RunningJob, task: Task, requested: BackupTy
   try {
     // The workers own the data path (scan, tar, checksums, the index rows); this thread only
     // writes its batches onto media and reports.
+    const dataPath = chooseDataPath(task.compress);
+    if (dataPath === 'gnu-tar' && task.compress === 'none') job.log('info', 'writing the stream with GNU tar for every file (getfattr missing, or FLOE_DATA_PATH=gnu-tar)');
     const archived = await runArchive(
       {
+        dataPath,
         saveset: savesetId,
         catalogPath: store.path,
         sources,
@@ -147,6 +162,7 @@ export async function runBackup(job: RunningJob, task: Task, requested: BackupTy
       {
         onData: async (data) => {
           await writer.write(data);
+          await writer.settled(); // the batch's buffer is reused once this resolves
           bytes += data.length;
           const mount = writer.mount;
           const seconds = Math.max(0.001, (ctx.clock().getTime() - started.getTime()) / 1000);

@@ -128,6 +128,18 @@ export class ChunkWriter {
     }
   }
 
+  /**
+   * Resolves once every byte passed to `write` so far is on the media (a medium that ended on the
+   * way included): nothing refers to those buffers any more, so the caller may reuse them.
+   */
+  async settled(): Promise<void> {
+    for (let open = this.current; open; open = this.current) {
+      await this.flush(open, true);
+      if (!open.overflow) return;
+      await this.spill(open);
+    }
+  }
+
   private record(open: Open, filled: boolean): void {
     this.chunks.push({ index: this.chunks.length, label: open.mount.label, fileNumber: open.fileNumber, name: open.name, bytes: open.bytes, checksum: crc32Hex(open.crc) });
     const before = this.media.get(open.mount.label);

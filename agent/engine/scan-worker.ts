@@ -1,19 +1,26 @@
 /**
  * The scan worker (see archive-protocol.ts): walks the sources (synchronous fs calls are fine on
- * this thread), decides what the backup saves, sends the names to the archive worker in batches
- * (at most `nameBatchesInFlight` ahead of tar) and writes the index rows into the catalog on its
- * own connection: other rows at once, file rows when the archive worker reports their checksum.
+ * this thread), decides what the backup saves, sends the members (data path floe) or their names
+ * (gnu-tar) to the archive worker in batches (at most `nameBatchesInFlight` ahead of the writer)
+ * and writes the index rows into the catalog on its own connection: other rows at once, file rows
+ * when the archive worker reports their checksum. For the floe data path it first lists the paths
+ * with extended attributes (xattr-list.ts): GNU tar writes those.
  */
+import { resolve } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openCatalog } from '../catalog/database.js';
-import { failureMessage, type ArchiveToScan, type FromWorker, type ScanToArchive, type ScanWorkerInput, type ToWorker } from './archive-protocol.js';
+import { crc32Hex } from './checksum.js';
+import { failureMessage, type ArchiveToScan, type FromWorker, type ScanToArchive, type ScanWorkerInput, type StreamMember, type ToWorker } from './archive-protocol.js';
 import type { IndexRow } from './engine-store.js';
 import { excludeMatcher } from './glob.js';
 import { indexWriter } from './index-writer.js';
 import { walkSources, type ReferenceState } from './scan.js';
+import { streamMember } from './stream-member.js';
+import { pathsWithXattrs } from './xattr-list.js';
 
-const NAMES_PER_BATCH = 256;
+/** Members (or names) per message to the archive worker: each message costs a thread wake-up on both sides. */
+const NAMES_PER_BATCH = 1024;
 
 const port = parentPort;
 if (!port) throw new Error('scan-worker runs as a worker thread only');
@@ -56,27 +63,36 @@ async function run(): Promise<void> {
       if (message.type === 'names-taken') credits += 1;
       else if (message.type === 'archived-end') archivedEnded = true;
       else {
-        for (const [member, checksum] of message.entries) {
-          const path = `/${member}`;
+        const entries = message.entries;
+        for (let at = 0; at + 1 < entries.length; at += 2) {
+          const path = `/${entries[at] as string}`;
           const row = pending.get(path);
           if (!row) continue;
           pending.delete(path);
-          index.add(checksum === null ? row : { ...row, checksum });
+          // The row is this worker's own (built by the walk, never shared): set in place, no copy.
+          const crc = entries[at + 1] ?? null;
+          (row as { checksum: string | null }).checksum = typeof crc === 'number' ? crc32Hex(crc) : crc;
+          index.add(row);
         }
       }
       signal();
     });
 
-    const sendNames = async (names: readonly string[]): Promise<void> => {
+    const floe = input.dataPath === 'floe';
+    const withXattrs = floe ? await pathsWithXattrs(input.sources.map((source) => resolve(source)), abort.signal) : new Set<string>();
+    let names: string[] = [];
+    let members: StreamMember[] = [];
+    const sendBatch = async (): Promise<void> => {
       while (credits === 0) await changed();
       credits -= 1;
-      send({ type: 'names', names });
+      send(floe ? { type: 'members', members } : { type: 'names', names });
+      names = [];
+      members = [];
     };
     const reference: ReferenceState | null = input.reference ? new Map(input.reference) : null;
     let entries = 0;
     let deleted = 0;
-    let batch: string[] = [];
-    for (const { row, archive } of walkSources(input.sources, excludeMatcher([...input.excludes]), reference, (text) => post({ type: 'warning', text }))) {
+    for (const { row, archive, stats } of walkSources(input.sources, excludeMatcher([...input.excludes]), reference, (text) => post({ type: 'warning', text }))) {
       if (!archive) {
         deleted += 1;
         index.add(row);
@@ -85,15 +101,15 @@ async function run(): Promise<void> {
       entries += 1;
       if (row.type === 'file') pending.set(row.path, row);
       else index.add(row);
-      batch.push(row.path.slice(1) || '.');
-      if (batch.length >= NAMES_PER_BATCH) {
-        await sendNames(batch);
-        batch = [];
+      if (floe && stats) members.push(streamMember(row, stats, withXattrs));
+      else names.push(row.path.slice(1) || '.');
+      if (names.length + members.length >= NAMES_PER_BATCH) {
+        await sendBatch();
         await yieldToLoop(); // lets the archive worker's checksums in
         abort.signal.throwIfAborted();
       }
     }
-    if (batch.length > 0) await sendNames(batch);
+    if (names.length + members.length > 0) await sendBatch();
     send({ type: 'names-end' });
     post({ type: 'scanned', entries, deleted });
     while (!archivedEnded) await changed();

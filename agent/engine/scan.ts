@@ -4,7 +4,7 @@
  * or inode differ), plus every directory, plus a "deleted" record for each path that vanished.
  * Never archive bits or the source's own flags.
  */
-import { lstatSync, readdirSync, readlinkSync } from 'node:fs';
+import { lstatSync, readdirSync, readlinkSync, type BigIntStats } from 'node:fs';
 import { resolve } from 'node:path';
 import type { IndexRow } from './engine-store.js';
 import type { PathMatcher } from './glob.js';
@@ -15,29 +15,40 @@ function changed(previous: ReferenceState extends ReadonlyMap<string, infer V> ?
   return previous.type !== current.type || previous.size !== current.size || previous.mtime !== current.mtime || previous.ctime !== current.ctime || previous.ino !== current.ino;
 }
 
-function rowOf(path: string): IndexRow {
-  const stats = lstatSync(path);
+/**
+ * Seconds since the epoch as a float, computed exactly as Node's own `mtimeMs / 1000` from the
+ * same stat (so rows written before and after the switch to nanosecond stats compare equal).
+ */
+export function secondsOf(ns: bigint): number {
+  return (Number(ns / 1_000_000_000n) * 1e3 + Number(ns % 1_000_000_000n) / 1e6) / 1000;
+}
+
+function rowOf(path: string): { row: IndexRow; stats: BigIntStats } {
+  const stats = lstatSync(path, { bigint: true });
   const type: IndexRow['type'] = stats.isFile() ? 'file' : stats.isDirectory() ? 'directory' : stats.isSymbolicLink() ? 'symlink' : 'other';
-  return {
+  const row: IndexRow = {
     path,
     type,
-    size: type === 'file' ? stats.size : 0,
-    mtime: stats.mtimeMs / 1000,
-    ctime: stats.ctimeMs / 1000,
-    ino: stats.ino,
-    mode: stats.mode & 0o7777,
-    uid: stats.uid,
-    gid: stats.gid,
+    size: type === 'file' ? Number(stats.size) : 0,
+    mtime: secondsOf(stats.mtimeNs),
+    ctime: secondsOf(stats.ctimeNs),
+    ino: Number(stats.ino),
+    mode: Number(stats.mode) & 0o7777,
+    uid: Number(stats.uid),
+    gid: Number(stats.gid),
     checksum: null,
     linkTarget: type === 'symlink' ? readlinkSync(path) : null,
     deleted: false,
   };
+  return { row, stats };
 }
 
 /** One scanned path: its index row, and whether the archive must carry it. */
 export interface ScannedPath {
   readonly row: IndexRow;
   readonly archive: boolean;
+  /** The path's lstat (nanosecond times), or null for a "deleted" record. */
+  readonly stats: BigIntStats | null;
 }
 
 /**
@@ -55,14 +66,15 @@ export function* walkSources(sources: readonly string[], exclude: PathMatcher, r
     if (seen.has(path) || exclude(path)) continue;
     seen.add(path);
     let row: IndexRow;
+    let stats: BigIntStats;
     try {
-      row = rowOf(path);
+      ({ row, stats } = rowOf(path));
     } catch (error) {
       warn(`skipped ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
       continue;
     }
     const before = reference?.get(path);
-    if (reference === null || row.type === 'directory' || !before || changed(before, row)) yield { row, archive: true };
+    if (reference === null || row.type === 'directory' || !before || changed(before, row)) yield { row, archive: true, stats };
     if (row.type !== 'directory') continue;
     let names: string[];
     try {
@@ -77,7 +89,7 @@ export function* walkSources(sources: readonly string[], exclude: PathMatcher, r
   if (reference !== null) {
     for (const [path, previous] of reference) {
       if (seen.has(path) || !roots.some((root) => path === root || path.startsWith(root === '/' ? '/' : `${root}/`))) continue;
-      yield { row: { path, type: previous.type, size: 0, mtime: 0, ctime: 0, ino: 0, mode: 0, uid: 0, gid: 0, checksum: null, linkTarget: null, deleted: true }, archive: false };
+      yield { row: { path, type: previous.type, size: 0, mtime: 0, ctime: 0, ino: 0, mode: 0, uid: 0, gid: 0, checksum: null, linkTarget: null, deleted: true }, archive: false, stats: null };
     }
   }
 }

@@ -39,7 +39,7 @@ export interface TarCreateOptions {
   /** Directory the member names are relative to. */
   cwd: string;
   /** Member names relative to cwd, one per member, singly or in batches; directories are not recursed. */
-  paths: string[] | AsyncIterable<string | readonly string[]>;
+  paths: readonly string[] | AsyncIterable<string | readonly string[]>;
   /** GNU tar to run (default "tar" on PATH). */
   tarCommand?: string;
   /** Aborting kills tar; `done` then rejects with code ABORTED. */

@@ -1,0 +1,294 @@
+/**
+ * Floe's own saveset stream writer (data path "floe", see archive-protocol.ts): writes each member
+ * the scan chose as pax headers (tar/pax-writer.ts) and, for files, their data read straight into
+ * the outgoing batch, computing each file's CRC-32 on the bytes in place. No tar process, no pipe,
+ * no parsing: on small files this is what makes a backup about as fast as GNU tar itself.
+ *
+ * Members GNU tar must write (sparse files, extended attributes and ACLs, devices, FIFOs, sockets)
+ * are collected and archived by one GNU tar run at the end; its stream, parsed for the files'
+ * checksums, is appended as it comes and ends the archive with tar's own end-of-archive blocks.
+ * Without such members the stream ends with two zero blocks, padded to a 10 KiB record.
+ *
+ * Like GNU tar with --ignore-failed-read: a file that vanished or cannot be opened is a warning
+ * and is left out; one that changed while it was read is a warning ("PATH: file changed as we
+ * read it"); one that shrank is padded with zeros to the size its header announced.
+ */
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { crc32 } from 'node:zlib';
+import { memberStamp, type StreamMember } from './archive-protocol.js';
+import { BLOCK } from './tar/tar-header.js';
+import { END_OF_ARCHIVE_BYTES, MAX_HEADER_BYTES, writeEndOfArchive, writeMemberHeaders } from './tar/pax-writer.js';
+import { TarParser } from './tar/tar-parser.js';
+import type { TarCreateRun } from './tar/tar-create.js';
+import type { TarEntry } from './tar/entry.js';
+
+/** GNU tar's default record: the stream's length is a multiple of it. */
+const RECORD = 10 * 1024;
+const ZEROS = Buffer.alloc(64 * 1024);
+const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+
+export interface FloeStreamOptions {
+  /** The scan's members, batch by batch. */
+  readonly members: AsyncIterable<readonly StreamMember[]>;
+  /** Bytes per outgoing batch. */
+  readonly batchBytes: number;
+  /** A buffer for a batch of at least `bytes` (not zero-filled; its own ArrayBuffer). */
+  allocate(bytes: number): Buffer;
+  /** Hands one full batch on (the first `length` bytes of `buffer`, which the callee owns from then on); resolves when another may follow. */
+  send(buffer: ArrayBuffer, length: number): Promise<void>;
+  /**
+   * One member is in the stream: its name (relative to `/`), type and, for files, the data's CRC-32:
+   * a number from this writer, hex from GNU tar's members (parsed), null for other types.
+   */
+  onMember(name: string, type: TarEntry['type'], crc: number | string | null): void;
+  warn(text: string): void;
+  /** Starts GNU tar on the members it must write (names relative to `/`). */
+  startTar(names: readonly string[]): TarCreateRun;
+  readonly signal: AbortSignal;
+}
+
+/**
+ * Room past a batch's nominal size: a member that starts before the batch is full fits whole if
+ * it is no larger than this, so every batch but the last carries at least `batchBytes` (the media
+ * writer then writes each as it comes, without joining it to the next).
+ */
+const SLACK = 1024 * 1024;
+
+/** The batch being filled; handed on once it holds at least its nominal size. */
+class OutgoingBatch {
+  private buffer: Buffer;
+  private flushed = 0;
+  used = 0;
+
+  constructor(
+    private readonly capacity: number,
+    private readonly options: FloeStreamOptions,
+  ) {
+    this.buffer = options.allocate(capacity + SLACK);
+  }
+
+  get target(): Buffer {
+    return this.buffer;
+  }
+
+  /** Bytes of the stream so far. */
+  get position(): number {
+    return this.flushed + this.used;
+  }
+
+  /** Bytes that still fit in the buffer. */
+  get free(): number {
+    return this.buffer.length - this.used;
+  }
+
+  /**
+   * Before a member of `bytes` (headers and data): hands the batch on if it is full, or if the
+   * member would not fit whole in what is left; a member larger than SLACK needs room for its
+   * headers only (its data then fills batch after batch).
+   */
+  async room(bytes: number): Promise<void> {
+    const needed = bytes > SLACK ? MAX_HEADER_BYTES : bytes;
+    if (this.used >= this.capacity || needed > this.free) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.used === 0) return;
+    this.options.signal.throwIfAborted();
+    const length = this.used;
+    await this.options.send(this.buffer.buffer as ArrayBuffer, length);
+    // After the send: a buffer the main thread gave back with its credit is there to reuse.
+    this.buffer = this.options.allocate(this.capacity + SLACK);
+    this.flushed += length;
+    this.used = 0;
+  }
+
+  /** Appends bytes that are not ours to place in advance (GNU tar's stream). */
+  async append(piece: Buffer): Promise<void> {
+    let offset = 0;
+    while (offset < piece.length) {
+      if (this.free <= 0) await this.flush();
+      const take = Math.min(this.free, piece.length - offset);
+      piece.copy(this.buffer, this.used, offset, offset + take);
+      this.used += take;
+      offset += take;
+    }
+  }
+
+  /** Appends `bytes` zero bytes. */
+  async zeros(bytes: number): Promise<void> {
+    let left = bytes;
+    while (left > 0) {
+      if (this.free <= 0) await this.flush();
+      const take = Math.min(this.free, left);
+      this.buffer.fill(0, this.used, this.used + take);
+      this.used += take;
+      left -= take;
+    }
+  }
+}
+
+/** Writes the whole stream; resolves with tar's warnings (from the run for special members). */
+export async function writeFloeStream(options: FloeStreamOptions): Promise<{ tarWarnings: string[] }> {
+  const batch = new OutgoingBatch(options.batchBytes, options);
+  const firstLinks = new Map<string, string>();
+  const viaTar: string[] = [];
+
+  for await (const members of options.members) {
+    options.signal.throwIfAborted();
+    for (const member of members) {
+      if (member.viaTar) {
+        viaTar.push(member.name);
+        continue;
+      }
+      const blocks = member.type === 'file' ? blocksOf(member.size) : 0;
+      await batch.room(MAX_HEADER_BYTES + blocks);
+      if (member.type !== 'file') {
+        batch.used += writeMemberHeaders(batch.target, batch.used, member);
+        options.onMember(member.name, member.type, null);
+        continue;
+      }
+      const first = member.linkKey === null ? undefined : firstLinks.get(member.linkKey);
+      if (first !== undefined) {
+        batch.used += writeMemberHeaders(batch.target, batch.used, { ...member, type: 'hardlink', size: 0, linkName: first });
+        options.onMember(member.name, 'hardlink', null);
+        continue;
+      }
+      const fd = openFile(member, options);
+      if (fd === null) continue;
+      let crc: number;
+      try {
+        // Most files fit what is left of the batch (room made sure): read at once, no await.
+        crc = MAX_HEADER_BYTES + blocks <= batch.free ? writeFileInPlace(batch, fd, member, options) : await writeLargeFile(batch, fd, member, options);
+      } finally {
+        closeSync(fd);
+      }
+      if (member.linkKey !== null) firstLinks.set(member.linkKey, member.name);
+      options.onMember(member.name, 'file', crc);
+    }
+  }
+
+  let tarWarnings: string[] = [];
+  if (viaTar.length > 0) {
+    // GNU tar writes these and the end of the archive (its own end-of-archive blocks and padding).
+    tarWarnings = await appendTarRun(batch, viaTar, options);
+  } else {
+    await batch.room(END_OF_ARCHIVE_BYTES);
+    batch.used += writeEndOfArchive(batch.target, batch.used);
+    await batch.zeros((RECORD - (batch.position % RECORD)) % RECORD);
+  }
+  await batch.flush();
+  return { tarWarnings };
+}
+
+function blocksOf(size: number): number {
+  return Math.ceil(size / BLOCK) * BLOCK;
+}
+
+/** Opens a file to archive; one that cannot be opened is left out with a warning (null). */
+function openFile(member: StreamMember, options: FloeStreamOptions): number | null {
+  try {
+    return openSync(member.path, OPEN_FLAGS);
+  } catch (error) {
+    options.warn(`${member.path}: Cannot open: ${describe(error)}; not saved`);
+    return null;
+  }
+}
+
+/** Reads into `target` at `at` until `want` bytes or the end of the file; returns the count, or the error's text. */
+function readFully(fd: number, target: Buffer, at: number, want: number, position: number): number | string {
+  let done = 0;
+  while (done < want) {
+    let got: number;
+    try {
+      got = readSync(fd, target, at + done, want - done, position + done);
+    } catch (error) {
+      return done > 0 ? done : `Read error at byte ${position}, while reading ${want} bytes: ${describe(error)}`;
+    }
+    if (got === 0) break;
+    done += got;
+  }
+  return done;
+}
+
+/** A file whose headers and data fit in the batch: written without leaving this turn. Returns its CRC-32. */
+function writeFileInPlace(batch: OutgoingBatch, fd: number, member: StreamMember, options: FloeStreamOptions): number {
+  const target = batch.target;
+  batch.used += writeMemberHeaders(target, batch.used, member);
+  const read = readFully(fd, target, batch.used, member.size, 0);
+  const done = typeof read === 'number' ? read : 0;
+  let crc = crc32(target.subarray(batch.used, batch.used + done));
+  const blocks = blocksOf(member.size);
+  target.fill(0, batch.used + done, batch.used + blocks);
+  if (done < member.size) {
+    crc = zerosCrc(crc, member.size - done);
+    options.warn(`${member.path}: ${typeof read === 'string' ? read : `File shrank by ${member.size - done} bytes`}; padding with zeros`);
+  } else if (stampOf(fd) !== member.stamp) {
+    options.warn(`${member.path}: file changed as we read it`);
+  }
+  batch.used += blocks;
+  return crc;
+}
+
+/** A file larger than what is left of the batch: its data fills batch after batch. Returns its CRC-32. */
+async function writeLargeFile(batch: OutgoingBatch, fd: number, member: StreamMember, options: FloeStreamOptions): Promise<number> {
+  batch.used += writeMemberHeaders(batch.target, batch.used, member);
+  const size = member.size;
+  let crc = 0;
+  let done = 0;
+  let failure: string | null = null;
+  while (done < size) {
+    if (batch.free <= 0) await batch.flush();
+    const read = readFully(fd, batch.target, batch.used, Math.min(size - done, batch.free), done);
+    if (typeof read === 'string') failure = read;
+    if (typeof read === 'string' || read === 0) break;
+    crc = crc32(batch.target.subarray(batch.used, batch.used + read), crc);
+    batch.used += read;
+    done += read;
+  }
+  if (done < size) {
+    options.warn(`${member.path}: ${failure ?? `File shrank by ${size - done} bytes`}; padding with zeros`);
+    crc = zerosCrc(crc, size - done);
+    await batch.zeros(size - done);
+  } else if (stampOf(fd) !== member.stamp) {
+    options.warn(`${member.path}: file changed as we read it`);
+  }
+  await batch.zeros(blocksOf(size) - size);
+  return crc;
+}
+
+/** `crc` continued over `count` zero bytes. */
+function zerosCrc(crc: number, count: number): number {
+  let value = crc;
+  for (let left = count; left > 0; left -= Math.min(left, ZEROS.length)) value = crc32(ZEROS.subarray(0, Math.min(left, ZEROS.length)), value);
+  return value;
+}
+
+/** The stamp the scan computed (scan-worker.ts), now from the open file. */
+function stampOf(fd: number): string {
+  const stats = fstatSync(fd, { bigint: true });
+  return memberStamp(stats.size, stats.mtimeNs, stats.ctimeNs, stats.ino);
+}
+
+async function appendTarRun(batch: OutgoingBatch, names: readonly string[], options: FloeStreamOptions): Promise<string[]> {
+  const tar = options.startTar(names);
+  const parser = new TarParser({ entry: (entry) => options.onMember(entry.path, entry.type, entry.checksum ?? null) }, { checksum: 'crc32' });
+  try {
+    for await (const piece of tar.stdout as AsyncIterable<Buffer>) {
+      parser.write(piece);
+      await batch.append(piece);
+    }
+    options.signal.throwIfAborted();
+    await tar.done; // a stream that ended early is tar's failure (its exit status says why)
+    parser.end();
+  } catch (error) {
+    tar.stdout.destroy();
+    await tar.done.catch(() => undefined);
+    throw error;
+  }
+  return (await tar.done).warnings;
+}
+
+function describe(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code ? `${code} (${(error as Error).message})` : (error as Error).message;
+}
