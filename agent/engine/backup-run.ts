@@ -144,7 +144,12 @@ export async function runBackup(job: RunningJob, task: Task, requested: BackupTy
     // The workers own the data path (scan, tar, checksums, the index rows); this thread only
     // writes its batches onto media and reports.
     const dataPath = chooseDataPath(task.compress);
-    if (dataPath === 'gnu-tar' && task.compress === 'none') job.log('info', 'writing the stream with GNU tar for every file (getfattr missing, or FLOE_DATA_PATH=gnu-tar)');
+    job.log(
+      'info',
+      dataPath === 'floe'
+        ? "writing the stream with Floe's writer (GNU tar for sparse files, extended attributes and special files)"
+        : `writing the stream with GNU tar for every member (${task.compress === 'gzip' ? 'gzip task' : 'getfattr missing, or FLOE_DATA_PATH=gnu-tar'})`,
+    );
     const archived = await runArchive(
       {
         dataPath,

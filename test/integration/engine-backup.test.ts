@@ -53,10 +53,20 @@ function gzipCrc32(path: string): string {
 }
 
 describe('backup and restore', () => {
-  it('restores a full backup bit-exact, and plain GNU tar reads the chunks identically', async () => {
+  it.each([
+    ['floe', "Floe's writer"],
+    ['gnu-tar', 'GNU tar for every member'],
+  ])('restores a full backup bit-exact, and plain GNU tar reads the chunks identically (data path %s)', async (dataPath, logged) => {
     const { init, socket, source, work } = await setup();
-    const job = await runJob(socket, 'backup:start', { task: 'docs', type: 'full' });
+    const before = process.env.FLOE_DATA_PATH;
+    process.env.FLOE_DATA_PATH = dataPath; // the in-process agent reads it when a backup starts
+    const job = await runJob(socket, 'backup:start', { task: 'docs', type: 'full' }).finally(() => {
+      if (before === undefined) delete process.env.FLOE_DATA_PATH;
+      else process.env.FLOE_DATA_PATH = before;
+    });
     expect(job).toMatchObject({ state: 'successful', type: 'full' });
+    const log = await call<Array<{ text: string }>>(socket, 'job:log', { id: job.id });
+    expect(log.map((line) => line.text).join('\n')).toContain(`writing the stream with ${logged}`);
     const [saveset] = await call<Saveset[]>(socket, 'saveset:list', {});
     expect(saveset).toMatchObject({ task: 'docs', type: 'full', status: 'successful', media: ['DAILY00001'] });
 

@@ -1,0 +1,139 @@
+/**
+ * Floe's own stream writer (agent/engine/floe-stream.ts) on a real tree, read by GNU tar: every
+ * member shape (long and unicode names, symlinks, hard links, empty directories, sparse files, a
+ * > 8 GiB sparse file, odd modes, fractional mtimes), extended attributes found by the real
+ * getfattr (those members and the sparse ones written by GNU tar at the end), files larger than a
+ * batch, and files that vanish, shrink or change between the scan and the read.
+ */
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, mkdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import type { StreamMember } from '../../agent/engine/archive-protocol.js';
+import { writeFloeStream } from '../../agent/engine/floe-stream.js';
+import { excludeMatcher } from '../../agent/engine/glob.js';
+import { walkSources } from '../../agent/engine/scan.js';
+import { streamMember } from '../../agent/engine/stream-member.js';
+import { spawnTarCreate } from '../../agent/engine/tar/tar-create.js';
+import { pathsWithXattrs } from '../../agent/engine/xattr-list.js';
+import { tempDir } from '../helpers/agents.js';
+import { comparable, describeTree, makeTree } from '../helpers/tar-trees.js';
+
+function gnuTar(args: string[]): string {
+  return execFileSync('tar', args, { env: { ...process.env, LC_ALL: 'C.UTF-8' }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** The scan's members for `source`, as the scan worker builds them. */
+async function scan(source: string): Promise<StreamMember[]> {
+  const withXattrs = await pathsWithXattrs([source], new AbortController().signal);
+  const members: StreamMember[] = [];
+  for (const { row, stats } of walkSources([source], excludeMatcher([]), null, () => undefined)) if (stats) members.push(streamMember(row, stats, withXattrs));
+  return members;
+}
+
+interface Written {
+  stream: Buffer;
+  batches: number[];
+  crcs: Map<string, number | string | null>;
+  warnings: string[];
+  tarWarnings: string[];
+}
+
+async function write(members: readonly StreamMember[], batchBytes = 64 * 1024): Promise<Written> {
+  const parts: Buffer[] = [];
+  const batches: number[] = [];
+  const crcs = new Map<string, number | string | null>();
+  const warnings: string[] = [];
+  const { tarWarnings } = await writeFloeStream({
+    members: (async function* () {
+      yield members.slice(0, 5);
+      yield members.slice(5);
+    })(),
+    batchBytes,
+    allocate: (bytes) => Buffer.allocUnsafeSlow(bytes),
+    send: async (buffer, length) => {
+      parts.push(Buffer.from(buffer, 0, length));
+      batches.push(length);
+    },
+    onMember: (name, _type, crc) => crcs.set(name, crc),
+    warn: (text) => warnings.push(text),
+    startTar: (names) => spawnTarCreate({ cwd: '/', paths: names }),
+    signal: new AbortController().signal,
+  });
+  return { stream: Buffer.concat(parts), batches, crcs, warnings, tarWarnings };
+}
+
+describe("Floe's stream writer", () => {
+  it('writes every member shape so that GNU tar restores the tree exactly, extended attributes included', async () => {
+    const root = tempDir('floe-stream');
+    const src = join(root, 'src');
+    mkdirSync(src);
+    makeTree(src);
+    const tree = join(src, 'tree');
+    writeFileSync(join(tree, 'large.bin'), Buffer.from(Array.from({ length: 3 * 1024 * 1024 + 17 }, (_, index) => (index * 31) % 253)));
+    writeFileSync(join(tree, 'tagged.txt'), 'with an attribute\n');
+    execFileSync('setfattr', ['-n', 'user.floe.origin', '-v', 'berlin', join(tree, 'tagged.txt')]);
+    execFileSync('setfattr', ['-n', 'user.floe.dir', '-v', 'yes', join(tree, 'empty-dir')]);
+
+    const members = await scan(tree);
+    const special = members.filter((member) => member.viaTar).map((member) => member.path.slice(tree.length));
+    expect(special.sort()).toEqual(['/big-sparse.img', '/empty-dir', '/sparse.bin', '/tagged.txt']);
+    const written = await write(members);
+    expect(written.warnings).toEqual([]);
+    expect(written.stream.length % 512).toBe(0);
+    expect(written.batches.slice(0, -1).every((length) => length >= 64 * 1024)).toBe(true); // full batches, the large file across several
+    expect(written.batches.length).toBeGreaterThanOrEqual(4); // a batch holds up to 1 MiB past its nominal size
+
+    const archive = join(root, 'saveset.tar');
+    writeFileSync(archive, written.stream);
+    const listed = gnuTar(['-tf', archive]).trim().split('\n');
+    expect(listed.slice(-4).map((name) => name.slice(tree.length - 1).replace(/\/$/, ''))).toEqual(['/big-sparse.img', '/empty-dir', '/sparse.bin', '/tagged.txt']); // GNU tar's run comes last, in scan order
+    const target = join(root, 'restored');
+    mkdirSync(target);
+    gnuTar(['-x', '--xattrs', '--xattrs-include=user.*', '-f', archive, '-C', target]);
+    const restored = join(target, tree.slice(1));
+    expect(comparable(describeTree(restored))).toEqual(comparable(describeTree(tree)));
+    expect(execFileSync('getfattr', ['--absolute-names', '--only-values', '-n', 'user.floe.origin', join(restored, 'tagged.txt')], { encoding: 'utf8' })).toBe('berlin');
+    expect(execFileSync('getfattr', ['--absolute-names', '--only-values', '-n', 'user.floe.dir', join(restored, 'empty-dir')], { encoding: 'utf8' })).toBe('yes');
+
+    // Each file's CRC-32 is that of its content, from our writer (a number) or from GNU tar's stream (hex).
+    const name = (relative: string): string => join(tree, relative).slice(1);
+    expect(written.crcs.get(name('large.bin'))).toBe(crc32(readFileSync(join(tree, 'large.bin'))));
+    expect(written.crcs.get(name('hard-to-plain'))).toBe(crc32(readFileSync(join(tree, 'plain.txt')))); // the first name in the walk carries the data
+    expect(written.crcs.get(name('plain.txt'))).toBeNull(); // the second name is a hard link
+    expect(written.crcs.get(name('tagged.txt'))).toBe(crc32(readFileSync(join(tree, 'tagged.txt'))).toString(16).padStart(8, '0'));
+  });
+
+  it('leaves out a file that vanished, pads one that shrank, and warns about one that changed after the scan', async () => {
+    const root = tempDir('floe-stream-changes');
+    const tree = join(root, 'tree');
+    mkdirSync(tree);
+    writeFileSync(join(tree, 'gone.txt'), 'here at the scan\n');
+    writeFileSync(join(tree, 'shrinking.txt'), 'x'.repeat(5000));
+    writeFileSync(join(tree, 'growing.txt'), 'y'.repeat(100));
+    writeFileSync(join(tree, 'steady.txt'), 'steady\n');
+    const members = await scan(tree);
+    rmSync(join(tree, 'gone.txt'));
+    truncateSync(join(tree, 'shrinking.txt'), 1000);
+    appendFileSync(join(tree, 'growing.txt'), 'more');
+
+    const written = await write(members);
+    expect(written.warnings).toHaveLength(3);
+    expect(written.warnings[0]).toMatch(new RegExp(`^${join(tree, 'gone.txt')}: Cannot open: ENOENT .*; not saved$`));
+    expect(written.warnings[1]).toBe(`${join(tree, 'growing.txt')}: file changed as we read it`);
+    expect(written.warnings[2]).toBe(`${join(tree, 'shrinking.txt')}: File shrank by 4000 bytes; padding with zeros`);
+
+    const archive = join(root, 'saveset.tar');
+    writeFileSync(archive, written.stream);
+    const target = join(root, 'restored');
+    mkdirSync(target);
+    gnuTar(['-x', '-f', archive, '-C', target]);
+    const restored = join(target, tree.slice(1));
+    expect(readFileSync(join(restored, 'shrinking.txt'))).toEqual(Buffer.concat([Buffer.alloc(1000, 'x'), Buffer.alloc(4000)]));
+    expect(readFileSync(join(restored, 'growing.txt'), 'utf8')).toBe('y'.repeat(100)); // the size the header announced
+    expect(readFileSync(join(restored, 'steady.txt'), 'utf8')).toBe('steady\n');
+    expect(gnuTar(['-tf', archive])).not.toContain('gone.txt');
+    expect(written.crcs.get(join(tree, 'shrinking.txt').slice(1))).toBe(crc32(readFileSync(join(restored, 'shrinking.txt'))));
+  });
+});
