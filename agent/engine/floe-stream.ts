@@ -82,13 +82,14 @@ class OutgoingBatch {
   }
 
   /**
-   * Before a member of `bytes` (headers and data): hands the batch on if it is full, or if the
-   * member would not fit whole in what is left; a member larger than SLACK needs room for its
-   * headers only (its data then fills batch after batch).
+   * Whether the batch must be handed on before a member of `bytes` (headers and data): when it is
+   * full, or when the member would not fit whole in what is left. A member larger than SLACK needs
+   * room for its headers only (its data then fills batch after batch). A plain check, so that the
+   * common case costs no promise.
    */
-  async room(bytes: number): Promise<void> {
+  mustFlushBefore(bytes: number): boolean {
     const needed = bytes > SLACK ? MAX_HEADER_BYTES : bytes;
-    if (this.used >= this.capacity || needed > this.free) await this.flush();
+    return this.used >= this.capacity || needed > this.free;
   }
 
   async flush(): Promise<void> {
@@ -141,7 +142,7 @@ export async function writeFloeStream(options: FloeStreamOptions): Promise<{ tar
         continue;
       }
       const blocks = member.type === 'file' ? blocksOf(member.size) : 0;
-      await batch.room(MAX_HEADER_BYTES + blocks);
+      if (batch.mustFlushBefore(MAX_HEADER_BYTES + blocks)) await batch.flush();
       if (member.type !== 'file') {
         batch.used += writeMemberHeaders(batch.target, batch.used, member);
         options.onMember(member.name, member.type, null);
@@ -157,7 +158,7 @@ export async function writeFloeStream(options: FloeStreamOptions): Promise<{ tar
       if (fd === null) continue;
       let crc: number;
       try {
-        // Most files fit what is left of the batch (room made sure): read at once, no await.
+        // Most files fit what is left of the batch (made sure above): read at once, no await.
         crc = MAX_HEADER_BYTES + blocks <= batch.free ? writeFileInPlace(batch, fd, member, options) : await writeLargeFile(batch, fd, member, options);
       } finally {
         closeSync(fd);
@@ -172,7 +173,7 @@ export async function writeFloeStream(options: FloeStreamOptions): Promise<{ tar
     // GNU tar writes these and the end of the archive (its own end-of-archive blocks and padding).
     tarWarnings = await appendTarRun(batch, viaTar, options);
   } else {
-    await batch.room(END_OF_ARCHIVE_BYTES);
+    if (batch.mustFlushBefore(END_OF_ARCHIVE_BYTES)) await batch.flush();
     batch.used += writeEndOfArchive(batch.target, batch.used);
     await batch.zeros((RECORD - (batch.position % RECORD)) % RECORD);
   }
