@@ -1,15 +1,15 @@
 /**
- * Runs one backup's data path from the main thread (see archive-protocol.ts): starts the scan worker
- * and the archive worker (worker-start.ts) joined by a MessageChannel, writes the archive worker's
- * data batches in order through `onData` and grants it a new batch after each write, relays
- * progress and warnings, and cancels both on abort or when either fails. The promise settles only
- * once both have stopped, so the scan worker's catalog connection is closed when the caller
- * commits or cleans up.
+ * Runs one backup's data path from the main thread (see archive-protocol.ts): starts the data
+ * path's two workers (worker-start.ts) joined by a MessageChannel — stream and index worker for
+ * "floe", scan and archive worker for "gnu-tar" — writes the stream's batches in order through
+ * `onData` and gives each batch's buffer back with a new credit once written, relays progress and
+ * warnings, and cancels both on abort or when either fails. The promise settles only once both
+ * have stopped, so the worker's catalog connection is closed when the caller commits or cleans up.
  */
 import { MessageChannel, type Worker } from 'node:worker_threads';
 import { FloeError } from '../../shared/errors.js';
-import type { ArchiveWorkerInput, FromWorker, ScanWorkerInput, ToWorker } from './archive-protocol.js';
-import { startEngineWorker } from './worker-start.js';
+import type { ArchiveWorkerInput, DataPath, FromWorker, IndexWorkerInput, ScanWorkerInput, StreamWorkerInput, ToWorker } from './archive-protocol.js';
+import { startEngineWorker, type EngineWorker } from './worker-start.js';
 
 export interface ArchiveHandlers {
   /** Writes one batch of the stream; resolves once nothing refers to `data` any more (its memory goes back to the worker). */
@@ -25,7 +25,7 @@ export interface ArchiveResult {
 }
 
 /** What the job decides; the ports between the workers are added here. */
-export type ArchiveInput = Omit<ScanWorkerInput, 'peer'> & Omit<ArchiveWorkerInput, 'peer'>;
+export type ArchiveInput = { readonly dataPath: DataPath } & Omit<ScanWorkerInput, 'peer'> & Omit<ArchiveWorkerInput, 'peer'> & Omit<StreamWorkerInput, 'peer'>;
 
 /** How long a cancelled worker may take to stop tar and close its catalog connection. */
 const STOP_GRACE_MS = 10_000;
@@ -41,12 +41,29 @@ export class ArchiveError extends Error {
   }
 }
 
+/** The data path's two workers and their inputs, joined by `channel`. */
+function workerPair(input: ArchiveInput, channel: MessageChannel): Array<[EngineWorker, unknown, MessageChannel['port1']]> {
+  const { saveset, catalogPath, sources, excludes, reference, tarCommand, tarFeatures, batchBytes, maxInFlight } = input;
+  const tar = tarCommand === undefined ? {} : { tarCommand };
+  if (input.dataPath === 'floe') {
+    const stream: StreamWorkerInput = { sources, excludes, reference, ...tar, tarFeatures, batchBytes, maxInFlight, rowBatchesInFlight: input.rowBatchesInFlight, peer: channel.port1 };
+    const index: IndexWorkerInput = { saveset, catalogPath, peer: channel.port2 };
+    return [
+      ['stream-worker', stream, channel.port1],
+      ['index-worker', index, channel.port2],
+    ];
+  }
+  const scan: ScanWorkerInput = { saveset, catalogPath, sources, excludes, reference, nameBatchesInFlight: input.nameBatchesInFlight, peer: channel.port1 };
+  const archive: ArchiveWorkerInput = { compress: input.compress, ...tar, tarFeatures, batchBytes, maxInFlight, peer: channel.port2 };
+  return [
+    ['scan-worker', scan, channel.port1],
+    ['archive-worker', archive, channel.port2],
+  ];
+}
+
 export async function runArchive(input: ArchiveInput, handlers: ArchiveHandlers, signal: AbortSignal): Promise<ArchiveResult> {
   const channel = new MessageChannel();
-  const { saveset, catalogPath, sources, excludes, reference, nameBatchesInFlight, ...archiveInput } = input;
-  const scanInput: ScanWorkerInput = { dataPath: input.dataPath, saveset, catalogPath, sources, excludes, reference, nameBatchesInFlight, peer: channel.port1 };
-  const archiveWorkerInput: ArchiveWorkerInput = { ...archiveInput, peer: channel.port2 };
-  const started = await Promise.allSettled([startEngineWorker('scan-worker', scanInput, [channel.port1]), startEngineWorker('archive-worker', archiveWorkerInput, [channel.port2])]);
+  const started = await Promise.allSettled(workerPair(input, channel).map(([name, data, port]) => startEngineWorker(name, data, [port])));
   const workers = started.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
   const notStarted = started.find((outcome) => outcome.status === 'rejected');
   if (notStarted) {

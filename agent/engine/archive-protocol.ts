@@ -1,16 +1,20 @@
 /**
  * The contracts of a backup's data path, which runs on two worker threads beside the job (main
- * thread), so that neither archiving nor the index ever runs on the agent's socket event loop:
- *   - the scan worker (scan-worker.ts) walks the sources, decides what to save, sends the members
- *     to the archive worker and writes the index rows, checksums included, into the catalog;
- *   - the archive worker (archive-worker.ts) writes the stream and computes each file's CRC-32,
- *     sends the checksums back to the scan worker and the stream to the main thread in batches.
- * The stream has one of two producers (`DataPath`): Floe's own pax writer (floe-stream.ts), which
- * reads the files itself and leaves to GNU tar only what it cannot write (sparse files, extended
- * attributes and ACLs, devices, FIFOs), appended as one tar run at the end; or GNU tar for every
- * member (gzip-compressed tasks, and machines without getfattr), its stream parsed as it passes.
- * The two talk over a MessagePort of their own; the main thread only writes the batches onto media
- * (async writes, off its CPU), computes each batch's CRC-32 for its chunk, and reports.
+ * thread), so that neither archiving nor the index ever runs on the agent's socket event loop.
+ * Two pairs of workers, one per data path (`DataPath`):
+ *   - "floe" (uncompressed tasks, when getfattr is there): the stream worker (stream-worker.ts)
+ *     walks the sources, decides what to save and writes the stream itself (floe-stream.ts: pax
+ *     headers, each file read straight into the outgoing batch and checksummed in place), leaving
+ *     to one GNU tar run at the end what only GNU tar writes exactly (sparse files, extended
+ *     attributes and ACLs, devices, FIFOs); it sends the index rows, checksums included, to the
+ *     index worker (index-worker.ts), which writes them into the catalog;
+ *   - "gnu-tar" (gzip tasks, machines without getfattr, FLOE_DATA_PATH=gnu-tar): the scan worker
+ *     (scan-worker.ts) walks, decides, sends the names to the archive worker (archive-worker.ts) and
+ *     writes the index rows; the archive worker runs GNU tar on the names, parses its stream,
+ *     computes each file's CRC-32 and sends the checksums back to the scan worker.
+ * Either way the worker that produces the stream sends it to the main thread in batches
+ * (batch-link.ts); the main thread only writes them onto media, computes each chunk's CRC-32 and
+ * reports.
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { IndexRow } from './engine-store.js';
@@ -38,7 +42,6 @@ export interface StreamMember extends PlainMember {
 export type ReferenceRow = Pick<IndexRow, 'type' | 'size' | 'mtime' | 'ctime' | 'ino'>;
 
 export interface ScanWorkerInput {
-  readonly dataPath: DataPath;
   /** The saveset being written: its index rows go in under this id (pending until the commit). */
   readonly saveset: string;
   /** The catalog database file (the worker opens its own connection; WAL). */
@@ -54,7 +57,6 @@ export interface ScanWorkerInput {
 }
 
 export interface ArchiveWorkerInput {
-  readonly dataPath: DataPath;
   readonly compress: 'none' | 'gzip';
   readonly tarCommand?: string;
   /** tar's optional features, probed once by the main thread. */
@@ -72,6 +74,42 @@ export function memberStamp(size: bigint, mtimeNs: bigint, ctimeNs: bigint, ino:
   return `${size}:${mtimeNs}:${ctimeNs}:${ino}`;
 }
 
+export interface StreamWorkerInput {
+  readonly sources: readonly string[];
+  readonly excludes: readonly string[];
+  /** For differential and incremental backups: the state to compare against. */
+  readonly reference: ReadonlyArray<readonly [string, ReferenceRow]> | null;
+  readonly tarCommand?: string;
+  /** tar's optional features, probed once by the main thread. */
+  readonly tarFeatures: TarFeatures;
+  /** Data goes to the main thread in batches of about this many bytes. */
+  readonly batchBytes: number;
+  /** Batches the worker may send before the main thread has written them. */
+  readonly maxInFlight: number;
+  /** Batches of index rows sent to the index worker and not yet written. */
+  readonly rowBatchesInFlight: number;
+  /** To the index worker. */
+  readonly peer: MessagePort;
+}
+
+export interface IndexWorkerInput {
+  /** The saveset being written: its index rows go in under this id (pending until the commit). */
+  readonly saveset: string;
+  /** The catalog database file (the worker opens its own connection; WAL). */
+  readonly catalogPath: string;
+  /** To the stream worker. */
+  readonly peer: MessagePort;
+}
+
+/** Stream worker → index worker. */
+export type StreamToIndex =
+  /** Index rows, checksums set; the stream worker does not touch them again. */
+  | { readonly type: 'rows'; readonly rows: readonly IndexRow[] }
+  | { readonly type: 'rows-end' };
+
+/** Index worker → stream worker: one batch of rows is written, another may come. */
+export type IndexToStream = { readonly type: 'rows-taken' };
+
 /** Main thread → either worker. */
 export type ToWorker =
   /** One batch is written: another may be sent, in the returned (transferred) buffer if it fits. */
@@ -80,22 +118,19 @@ export type ToWorker =
 
 /** Scan worker → archive worker. */
 export type ScanToArchive =
-  /** Member names for tar, relative to `/` (data path gnu-tar). */
+  /** Member names for tar, relative to `/`. */
   | { readonly type: 'names'; readonly names: readonly string[] }
-  /** Members for Floe's stream writer (data path floe). */
-  | { readonly type: 'members'; readonly members: readonly StreamMember[] }
   | { readonly type: 'names-end' };
 
 /** Archive worker → scan worker. */
 export type ArchiveToScan =
-  /** The writer took one batch of names or members: the scan may send another. */
+  /** tar took one batch of names: the scan may send another. */
   | { readonly type: 'names-taken' }
   /**
    * Files and hard links as they were archived, in stream order, flat (cheaper to pass than pairs):
-   * member path, then the CRC-32 of the data (a number, or hex when parsed from GNU tar's stream)
-   * or null, for each.
+   * member path, then the CRC-32 (hex) of the data or null, for each.
    */
-  | { readonly type: 'archived'; readonly entries: ReadonlyArray<string | number | null> }
+  | { readonly type: 'archived'; readonly entries: ReadonlyArray<string | null> }
   | { readonly type: 'archived-end' };
 
 /** Either worker → main thread. */

@@ -37,6 +37,8 @@ const BATCH_BYTES = 4 * 1024 * 1024;
 const BATCHES_IN_FLIGHT = 4;
 /** The scan worker runs at most this many batches of names ahead of tar. */
 const NAME_BATCHES_IN_FLIGHT = 8;
+/** The stream worker runs at most this many batches of index rows ahead of the index worker. */
+const ROW_BATCHES_IN_FLIGHT = 16;
 
 /**
  * Who writes a backup's stream: Floe's own writer for uncompressed tasks when getfattr is there to
@@ -163,6 +165,7 @@ export async function runBackup(job: RunningJob, task: Task, requested: BackupTy
         batchBytes: BATCH_BYTES,
         maxInFlight: BATCHES_IN_FLIGHT,
         nameBatchesInFlight: NAME_BATCHES_IN_FLIGHT,
+        rowBatchesInFlight: ROW_BATCHES_IN_FLIGHT,
       },
       {
         onData: async (data) => {

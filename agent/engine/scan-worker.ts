@@ -1,25 +1,19 @@
 /**
- * The scan worker (see archive-protocol.ts): walks the sources (synchronous fs calls are fine on
- * this thread), decides what the backup saves, sends the members (data path floe) or their names
- * (gnu-tar) to the archive worker in batches (at most `nameBatchesInFlight` ahead of the writer)
- * and writes the index rows into the catalog on its own connection: other rows at once, file rows
- * when the archive worker reports their checksum. For the floe data path it first lists the paths
- * with extended attributes (xattr-list.ts): GNU tar writes those.
+ * The scan worker (see archive-protocol.ts; data path "gnu-tar"): walks the sources (synchronous fs calls are fine on
+ * this thread), decides what the backup saves, sends the names to the archive worker in batches
+ * (at most `nameBatchesInFlight` ahead of tar) and writes the index rows into the catalog on its
+ * own connection: other rows at once, file rows when the archive worker reports their checksum.
  */
-import { resolve } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openCatalog } from '../catalog/database.js';
-import { crc32Hex } from './checksum.js';
-import { failureMessage, type ArchiveToScan, type FromWorker, type ScanToArchive, type ScanWorkerInput, type StreamMember, type ToWorker } from './archive-protocol.js';
+import { failureMessage, type ArchiveToScan, type FromWorker, type ScanToArchive, type ScanWorkerInput, type ToWorker } from './archive-protocol.js';
 import type { IndexRow } from './engine-store.js';
 import { excludeMatcher } from './glob.js';
 import { indexWriter } from './index-writer.js';
 import { walkSources, type ReferenceState } from './scan.js';
-import { streamMember } from './stream-member.js';
-import { pathsWithXattrs } from './xattr-list.js';
 
-/** Members (or names) per message to the archive worker: each message costs a thread wake-up on both sides. */
+/** Names per message to the archive worker: each message costs a thread wake-up on both sides. */
 const NAMES_PER_BATCH = 1024;
 
 const port = parentPort;
@@ -70,29 +64,23 @@ async function run(): Promise<void> {
           if (!row) continue;
           pending.delete(path);
           // The row is this worker's own (built by the walk, never shared): set in place, no copy.
-          const crc = entries[at + 1] ?? null;
-          (row as { checksum: string | null }).checksum = typeof crc === 'number' ? crc32Hex(crc) : crc;
+          (row as { checksum: string | null }).checksum = entries[at + 1] ?? null;
           index.add(row);
         }
       }
       signal();
     });
 
-    const floe = input.dataPath === 'floe';
-    const withXattrs = floe ? await pathsWithXattrs(input.sources.map((source) => resolve(source)), abort.signal) : new Set<string>();
-    let names: string[] = [];
-    let members: StreamMember[] = [];
-    const sendBatch = async (): Promise<void> => {
+    const sendNames = async (names: readonly string[]): Promise<void> => {
       while (credits === 0) await changed();
       credits -= 1;
-      send(floe ? { type: 'members', members } : { type: 'names', names });
-      names = [];
-      members = [];
+      send({ type: 'names', names });
     };
     const reference: ReferenceState | null = input.reference ? new Map(input.reference) : null;
     let entries = 0;
     let deleted = 0;
-    for (const { row, archive, stats } of walkSources(input.sources, excludeMatcher([...input.excludes]), reference, (text) => post({ type: 'warning', text }))) {
+    let batch: string[] = [];
+    for (const { row, archive } of walkSources(input.sources, excludeMatcher([...input.excludes]), reference, (text) => post({ type: 'warning', text }))) {
       if (!archive) {
         deleted += 1;
         index.add(row);
@@ -101,15 +89,15 @@ async function run(): Promise<void> {
       entries += 1;
       if (row.type === 'file') pending.set(row.path, row);
       else index.add(row);
-      if (floe && stats) members.push(streamMember(row, stats, withXattrs));
-      else names.push(row.path.slice(1) || '.');
-      if (names.length + members.length >= NAMES_PER_BATCH) {
-        await sendBatch();
+      batch.push(row.path.slice(1) || '.');
+      if (batch.length >= NAMES_PER_BATCH) {
+        await sendNames(batch);
+        batch = [];
         await yieldToLoop(); // lets the archive worker's checksums in
         abort.signal.throwIfAborted();
       }
     }
-    if (names.length + members.length > 0) await sendBatch();
+    if (batch.length > 0) await sendNames(batch);
     send({ type: 'names-end' });
     post({ type: 'scanned', entries, deleted });
     while (!archivedEnded) await changed();

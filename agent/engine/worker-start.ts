@@ -1,5 +1,5 @@
 /**
- * Starts one of the engine's worker threads (scan-worker, archive-worker, restore-worker): from the
+ * Starts one of the engine's worker threads (scan, archive, stream, index and restore worker): from the
  * built JavaScript beside this module, or, when the agent runs from the TypeScript sources (tests,
  * `node --import tsx`), from a bundle of the worker's modules made once per process with esbuild
  * (tsx's own compiler) into one CommonJS script whose `require` resolves packages from the source
@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Worker, type Transferable } from 'node:worker_threads';
 
-export type EngineWorker = 'scan-worker' | 'archive-worker' | 'restore-worker';
+export type EngineWorker = 'scan-worker' | 'archive-worker' | 'stream-worker' | 'index-worker' | 'restore-worker';
 
 const bundles = new Map<EngineWorker, Promise<string>>();
 

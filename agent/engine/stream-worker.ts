@@ -1,0 +1,151 @@
+/**
+ * The stream worker (see archive-protocol.ts; data path "floe"): lists the paths with extended
+ * attributes (xattr-list.ts), walks the sources (synchronous fs calls are fine on this thread),
+ * decides what the backup saves and writes the stream with Floe's own writer (floe-stream.ts), all
+ * on this one thread, so no member crosses a thread boundary on its way into the stream. The
+ * index rows, each file's with its CRC-32, go to the index worker in batches (at most
+ * `rowBatchesInFlight` unwritten); the stream goes to the main thread (batch-link.ts).
+ */
+import { resolve } from 'node:path';
+import { parentPort, workerData } from 'node:worker_threads';
+import { failureMessage, type IndexToStream, type StreamMember, type StreamToIndex, type StreamWorkerInput } from './archive-protocol.js';
+import { BatchLink } from './batch-link.js';
+import { crc32Hex } from './checksum.js';
+import type { IndexRow } from './engine-store.js';
+import { writeFloeStream } from './floe-stream.js';
+import { excludeMatcher } from './glob.js';
+import { walkSources, type ReferenceState } from './scan.js';
+import { streamMember } from './stream-member.js';
+import { DEFAULT_TAR, seedTarFeatures } from './tar/gnu-tar.js';
+import { spawnTarCreate } from './tar/tar-create.js';
+import { pathsWithXattrs } from './xattr-list.js';
+
+const PROGRESS_MS = 200;
+/** Members handed to the writer at a time (between two looks at the index worker's pace). */
+const MEMBERS_PER_BATCH = 256;
+/** Index rows per message to the index worker: each message costs a thread wake-up on both sides. */
+const ROWS_PER_BATCH = 1024;
+
+const port = parentPort;
+if (!port) throw new Error('stream-worker runs as a worker thread only');
+const input = workerData as StreamWorkerInput;
+const link = new BatchLink(port, input.maxInFlight);
+const signal = link.signal;
+
+/** Index rows on their way to the index worker, at most `rowBatchesInFlight` batches unwritten. */
+class RowSender {
+  private rows: IndexRow[] = [];
+  private credits = input.rowBatchesInFlight;
+  private wake: (() => void) | null = null;
+
+  constructor() {
+    input.peer.on('message', (message: IndexToStream) => {
+      if (message.type === 'rows-taken') this.credits += 1;
+      this.wake?.();
+      this.wake = null;
+    });
+    signal.addEventListener('abort', () => {
+      this.wake?.();
+      this.wake = null;
+    });
+  }
+
+  /** Queues a row; sends a full batch at once (credits are checked in `pace`). */
+  add(row: IndexRow): void {
+    this.rows.push(row);
+    if (this.rows.length >= ROWS_PER_BATCH) this.send();
+  }
+
+  /** Waits while the index worker is behind by every batch it may be. */
+  async pace(): Promise<void> {
+    while (this.credits <= 0) {
+      await new Promise<void>((resolve) => (this.wake = resolve));
+      signal.throwIfAborted();
+    }
+  }
+
+  end(): void {
+    if (this.rows.length > 0) this.send();
+    input.peer.postMessage({ type: 'rows-end' } satisfies StreamToIndex);
+  }
+
+  private send(): void {
+    input.peer.postMessage({ type: 'rows', rows: this.rows } satisfies StreamToIndex);
+    this.rows = [];
+    this.credits -= 1;
+  }
+}
+
+async function run(): Promise<{ files: number; tarWarnings: string[] }> {
+  seedTarFeatures(input.tarCommand ?? DEFAULT_TAR, input.tarFeatures);
+  const rows = new RowSender();
+  const reference: ReferenceState | null = input.reference ? new Map(input.reference) : null;
+  const withXattrs = await pathsWithXattrs(
+    input.sources.map((source) => resolve(source)),
+    signal,
+  );
+  /** File rows wait here for their checksum. */
+  const pending = new Map<string, IndexRow>();
+  let entries = 0;
+  let deleted = 0;
+  let files = 0;
+  let lastProgress = 0;
+
+  async function* members(): AsyncGenerator<readonly StreamMember[]> {
+    let batch: StreamMember[] = [];
+    for (const { row, archive, stats } of walkSources(input.sources, excludeMatcher([...input.excludes]), reference, (text) => link.post({ type: 'warning', text }))) {
+      if (!archive || !stats) {
+        deleted += 1;
+        rows.add(row);
+        continue;
+      }
+      entries += 1;
+      if (row.type === 'file') pending.set(row.path, row);
+      else rows.add(row);
+      batch.push(streamMember(row, stats, withXattrs));
+      if (batch.length >= MEMBERS_PER_BATCH) {
+        yield batch;
+        batch = [];
+        await rows.pace();
+      }
+    }
+    if (batch.length > 0) yield batch;
+    link.post({ type: 'scanned', entries, deleted });
+  }
+
+  const { tarWarnings } = await writeFloeStream({
+    members: members(),
+    batchBytes: input.batchBytes,
+    allocate: (bytes) => link.buffer(bytes),
+    send: (buffer, length) => link.send(buffer, length),
+    onMember: (name, type, crc) => {
+      files += 1;
+      if (type === 'file' || type === 'hardlink') {
+        const path = `/${name}`;
+        const row = pending.get(path);
+        if (row) {
+          pending.delete(path);
+          // This worker's own row (built by the walk, not yet sent): set in place, no copy.
+          (row as { checksum: string | null }).checksum = typeof crc === 'number' ? crc32Hex(crc) : crc;
+          rows.add(row);
+        }
+      }
+      const now = Date.now();
+      if (now - lastProgress >= PROGRESS_MS) {
+        lastProgress = now;
+        link.post({ type: 'progress', files, currentFile: `/${name.replace(/\/+$/, '')}` });
+      }
+    },
+    warn: (text) => link.post({ type: 'warning', text }),
+    startTar: (names) => spawnTarCreate({ cwd: '/', paths: names, signal, ...(input.tarCommand ? { tarCommand: input.tarCommand } : {}) }),
+    signal,
+  });
+  for (const row of pending.values()) rows.add(row); // vanished or unreadable since the scan: indexed, no checksum
+  rows.end();
+  return { files, tarWarnings };
+}
+
+run().then(
+  (result) => link.post({ type: 'done', ...result }),
+  (error: unknown) => link.post(failureMessage(error, signal.aborted)),
+);
