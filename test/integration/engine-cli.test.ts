@@ -57,7 +57,7 @@ describe('floe-agent engine commands', () => {
 });
 
 describe('the built agent (dist/, after npm run build:node)', () => {
-  it('backs up through its compiled archive worker; the saveset verifies with its data read back', async () => {
+  it('backs up through its compiled workers (both data paths); the savesets verify with their data read back', async () => {
     const builtInit = await initAgent('hq-built');
     const built = await spawnAgent(builtInit.dataDir, { built: true });
     const socket = await connectAdmin(builtInit, built.port);
@@ -68,6 +68,12 @@ describe('the built agent (dist/, after npm run build:node)', () => {
       const [saveset] = await call<Array<{ id: string; files: number }>>(socket, 'saveset:list', {});
       expect(saveset?.files).toBeGreaterThanOrEqual(2);
       expect(await runJob(socket, 'verify:start', { saveset: saveset?.id, readData: true })).toMatchObject({ state: 'successful' });
+      // A gzip task goes through the scan and archive workers (GNU tar), the plain one above through the stream and index workers.
+      await call(socket, 'task:add', { name: 'zipped', sources: [source], pool: 'DAILY', compress: 'gzip', hooks: false });
+      expect(await runJob(socket, 'backup:start', { task: 'zipped' })).toMatchObject({ state: 'successful' });
+      const [zipped] = await call<Array<{ id: string; files: number }>>(socket, 'saveset:list', { task: 'zipped' });
+      expect(zipped?.files).toBe(saveset?.files);
+      expect(await runJob(socket, 'verify:start', { saveset: zipped?.id, readData: true })).toMatchObject({ state: 'successful' });
     } finally {
       socket.close();
       await built.kill('SIGTERM');
