@@ -1,12 +1,13 @@
 /**
  * The stream worker (see archive-protocol.ts; data path "floe"): lists the paths with extended
- * attributes (xattr-list.ts), walks the sources (synchronous fs calls are fine on this thread),
+ * attributes (xattr-list.ts) while it walks the sources (synchronous fs calls are fine on this thread),
  * decides what the backup saves and writes the stream with Floe's own writer (floe-stream.ts), all
  * on this one thread, so no member crosses a thread boundary on its way into the stream. The
  * index rows, each file's with its CRC-32, go to the index worker in batches (at most
  * `rowBatchesInFlight` unwritten); the stream goes to the main thread (batch-link.ts).
  */
 import { resolve } from 'node:path';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { failureMessage, type IndexToStream, type StreamMember, type StreamToIndex, type StreamWorkerInput } from './archive-protocol.js';
 import { BatchLink } from './batch-link.js';
@@ -14,7 +15,7 @@ import { crc32Hex } from './checksum.js';
 import type { IndexRow } from './engine-store.js';
 import { writeFloeStream } from './floe-stream.js';
 import { excludeMatcher } from './glob.js';
-import { walkSources, type ReferenceState } from './scan.js';
+import { walkSources, type ReferenceState, type ScannedPath } from './scan.js';
 import { streamMember } from './stream-member.js';
 import { DEFAULT_TAR, seedTarFeatures } from './tar/gnu-tar.js';
 import { spawnTarCreate } from './tar/tar-create.js';
@@ -23,6 +24,8 @@ import { pathsWithXattrs } from './xattr-list.js';
 const PROGRESS_MS = 200;
 /** Members handed to the writer at a time (between two looks at the index worker's pace). */
 const MEMBERS_PER_BATCH = 256;
+/** Paths the walk may find before getfattr's listing is in. */
+const EARLY_PATHS = 100_000;
 /** Index rows per message to the index worker: each message costs a thread wake-up on both sides. */
 const ROWS_PER_BATCH = 1024;
 
@@ -76,14 +79,15 @@ class RowSender {
   }
 }
 
+function* chain<T>(first: readonly T[], rest: Iterable<T>): Generator<T> {
+  yield* first;
+  yield* rest;
+}
+
 async function run(): Promise<{ files: number; tarWarnings: string[] }> {
   seedTarFeatures(input.tarCommand ?? DEFAULT_TAR, input.tarFeatures);
   const rows = new RowSender();
   const reference: ReferenceState | null = input.reference ? new Map(input.reference) : null;
-  const withXattrs = await pathsWithXattrs(
-    input.sources.map((source) => resolve(source)),
-    signal,
-  );
   /** File rows wait here for their checksum. */
   const pending = new Map<string, IndexRow>();
   let entries = 0;
@@ -92,8 +96,28 @@ async function run(): Promise<{ files: number; tarWarnings: string[] }> {
   let lastProgress = 0;
 
   async function* members(): AsyncGenerator<readonly StreamMember[]> {
+    const walk = walkSources(input.sources, excludeMatcher([...input.excludes]), reference, (text) => link.post({ type: 'warning', text }));
+    // getfattr lists the paths with attributes in its own process while the walk begins here; what
+    // the walk finds meanwhile waits (at most EARLY_PATHS) until the listing is in.
+    const listing = pathsWithXattrs(
+      input.sources.map((source) => resolve(source)),
+      signal,
+    );
+    let listed = false;
+    listing.then(
+      () => (listed = true),
+      () => (listed = true),
+    );
+    const early: ScannedPath[] = [];
+    while (!listed && early.length < EARLY_PATHS) {
+      const next = walk.next();
+      if (next.done) break;
+      early.push(next.value);
+      if (early.length % 512 === 0) await yieldToLoop(); // lets getfattr's end in
+    }
+    const withXattrs = await listing;
     let batch: StreamMember[] = [];
-    for (const { row, archive, stats } of walkSources(input.sources, excludeMatcher([...input.excludes]), reference, (text) => link.post({ type: 'warning', text }))) {
+    for (const { row, archive, stats } of chain(early, walk)) {
       if (!archive || !stats) {
         deleted += 1;
         rows.add(row);
