@@ -4,7 +4,7 @@
  * VTL, GNU tar; xattrs are set and read with Python's os.setxattr (Node has no xattr API).
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Saveset } from '../../shared/engine.js';
@@ -112,6 +112,7 @@ describe('extended attributes', () => {
     const source = join(tempDir('xattr-src'), 'tree');
     mkdirSync(join(source, 'dir'), { recursive: true });
     writeFileSync(join(source, 'tagged.txt'), 'with attributes\n');
+    writeFileSync(join(source, 'dir', 'inside.txt'), 'in a directory with attributes\n'); // written before its directory's member, which GNU tar appends
     expect(setXattr(join(source, 'tagged.txt'), 'user.floe.origin', 'berlin').ok).toBe(true);
     expect(setXattr(join(source, 'dir'), 'user.floe.dir', 'yes').ok).toBe(true);
     const { socket, work } = await setup(source);
@@ -120,6 +121,7 @@ describe('extended attributes', () => {
     expect(restore.state, restore.message ?? '').toBe('successful');
     expect(getXattr(join(target, source.slice(1), 'tagged.txt'), 'user.floe.origin')).toEqual({ ok: true, out: 'berlin' });
     expect(getXattr(join(target, source.slice(1), 'dir'), 'user.floe.dir')).toEqual({ ok: true, out: 'yes' });
+    expect(readFileSync(join(target, source.slice(1), 'dir', 'inside.txt'), 'utf8')).toBe('in a directory with attributes\n');
   });
 
   it.skipIf(!bigOk)('an attribute the target filesystem refuses is a warning in the protocol; the data is restored', async () => {
