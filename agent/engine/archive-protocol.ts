@@ -19,25 +19,9 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { IndexRow } from './engine-store.js';
 import type { TarFeatures } from './tar/gnu-tar.js';
-import type { PlainMember } from './tar/pax-writer.js';
 
 /** Who writes the saveset stream: Floe's pax writer (plus GNU tar for special members), or GNU tar alone. */
 export type DataPath = 'floe' | 'gnu-tar';
-
-/** One member for Floe's stream writer, as the scan saw it. */
-export interface StreamMember extends PlainMember {
-  /** Absolute path of the member (the name with its leading slash). */
-  readonly path: string;
-  /**
-   * GNU tar must write it: a sparse file, a path with extended attributes or ACLs, a device, FIFO or
-   * socket. Such members go into one tar run at the end of the stream (their other fields unused).
-   */
-  readonly viaTar: boolean;
-  /** For a file with more than one link, `dev:ino`: later names of the same file become hard links. */
-  readonly linkKey: string | null;
-  /** Size, mtime, ctime and inode as the scan saw them; a file that differs after reading changed as it was read. */
-  readonly stamp: string;
-}
 
 export type ReferenceRow = Pick<IndexRow, 'type' | 'size' | 'mtime' | 'ctime' | 'ino'>;
 
@@ -67,11 +51,6 @@ export interface ArchiveWorkerInput {
   readonly maxInFlight: number;
   /** To the scan worker. */
   readonly peer: MessagePort;
-}
-
-/** Size, mtime, ctime and inode in one comparable string (`StreamMember.stamp`). */
-export function memberStamp(size: bigint, mtimeNs: bigint, ctimeNs: bigint, ino: bigint): string {
-  return `${size}:${mtimeNs}:${ctimeNs}:${ino}`;
 }
 
 export interface StreamWorkerInput {

@@ -15,7 +15,7 @@
  */
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
-import { memberStamp, type StreamMember } from './archive-protocol.js';
+import { changedSinceScan, type StreamMember } from './stream-member.js';
 import { BLOCK } from './tar/tar-header.js';
 import { END_OF_ARCHIVE_BYTES, MAX_HEADER_BYTES, writeEndOfArchive, writeMemberHeaders } from './tar/pax-writer.js';
 import { TarParser } from './tar/tar-parser.js';
@@ -223,7 +223,7 @@ function writeFileInPlace(batch: OutgoingBatch, fd: number, member: StreamMember
   if (done < member.size) {
     crc = zerosCrc(crc, member.size - done);
     options.warn(`${member.path}: ${typeof read === 'string' ? read : `File shrank by ${member.size - done} bytes`}; padding with zeros`);
-  } else if (stampOf(fd) !== member.stamp) {
+  } else if (changedSinceScan(member.scanned, fstatSync(fd, { bigint: true }))) {
     options.warn(`${member.path}: file changed as we read it`);
   }
   batch.used += blocks;
@@ -250,7 +250,7 @@ async function writeLargeFile(batch: OutgoingBatch, fd: number, member: StreamMe
     options.warn(`${member.path}: ${failure ?? `File shrank by ${size - done} bytes`}; padding with zeros`);
     crc = zerosCrc(crc, size - done);
     await batch.zeros(size - done);
-  } else if (stampOf(fd) !== member.stamp) {
+  } else if (changedSinceScan(member.scanned, fstatSync(fd, { bigint: true }))) {
     options.warn(`${member.path}: file changed as we read it`);
   }
   await batch.zeros(blocksOf(size) - size);
@@ -262,12 +262,6 @@ function zerosCrc(crc: number, count: number): number {
   let value = crc;
   for (let left = count; left > 0; left -= Math.min(left, ZEROS.length)) value = crc32(ZEROS.subarray(0, Math.min(left, ZEROS.length)), value);
   return value;
-}
-
-/** The stamp the scan computed (scan-worker.ts), now from the open file. */
-function stampOf(fd: number): string {
-  const stats = fstatSync(fd, { bigint: true });
-  return memberStamp(stats.size, stats.mtimeNs, stats.ctimeNs, stats.ino);
 }
 
 async function appendTarRun(batch: OutgoingBatch, names: readonly string[], options: FloeStreamOptions): Promise<string[]> {

@@ -1,12 +1,31 @@
 /**
  * What Floe's stream writer (floe-stream.ts) is told about each path the scan saves: the member's
  * header fields from the path's lstat, whether GNU tar must write it instead, the key that makes
- * later names of a multiply linked file hard links, and the stamp that tells a file that changed
- * while it was read.
+ * later names of a multiply linked file hard links, and the lstat itself, which tells a file that
+ * changed while it was read. Members never leave the stream worker's thread.
  */
 import type { BigIntStats } from 'node:fs';
-import { memberStamp, type StreamMember } from './archive-protocol.js';
 import type { IndexRow } from './engine-store.js';
+import type { PlainMember } from './tar/pax-writer.js';
+
+export interface StreamMember extends PlainMember {
+  /** Absolute path of the member (the name with its leading slash). */
+  readonly path: string;
+  /**
+   * GNU tar must write it: a sparse file, a path with extended attributes or ACLs, a device, FIFO or
+   * socket. Such members go into one tar run at the end of the stream (their other fields unused).
+   */
+  readonly viaTar: boolean;
+  /** For a file with more than one link, `dev:ino`: later names of the same file become hard links. */
+  readonly linkKey: string | null;
+  /** The path's lstat at the scan: a file whose size, mtime, ctime or inode differ after reading changed as it was read. */
+  readonly scanned: BigIntStats;
+}
+
+/** Whether the open file `now` differs from its lstat at the scan. */
+export function changedSinceScan(scanned: BigIntStats, now: BigIntStats): boolean {
+  return now.size !== scanned.size || now.mtimeNs !== scanned.mtimeNs || now.ctimeNs !== scanned.ctimeNs || now.ino !== scanned.ino;
+}
 
 /** Whole seconds (floored) and nanoseconds of a time in nanoseconds. */
 function splitNs(ns: bigint): [number, number] {
@@ -37,7 +56,7 @@ export function streamMember(row: IndexRow, stats: BigIntStats, withXattrs: Read
     linkName: row.linkTarget,
     viaTar: row.type === 'other' || sparse || withXattrs.has(row.path),
     linkKey: row.type === 'file' && stats.nlink > 1n ? `${stats.dev}:${stats.ino}` : null,
-    stamp: memberStamp(stats.size, stats.mtimeNs, stats.ctimeNs, stats.ino),
+    scanned: stats,
   };
 }
 

@@ -9,14 +9,14 @@
 import { resolve } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { parentPort, workerData } from 'node:worker_threads';
-import { failureMessage, type IndexToStream, type StreamMember, type StreamToIndex, type StreamWorkerInput } from './archive-protocol.js';
+import { failureMessage, type IndexToStream, type StreamToIndex, type StreamWorkerInput } from './archive-protocol.js';
 import { BatchLink } from './batch-link.js';
 import { crc32Hex } from './checksum.js';
 import type { IndexRow } from './engine-store.js';
 import { writeFloeStream } from './floe-stream.js';
 import { excludeMatcher } from './glob.js';
 import { walkSources, type ReferenceState, type ScannedPath } from './scan.js';
-import { streamMember } from './stream-member.js';
+import { streamMember, type StreamMember } from './stream-member.js';
 import { DEFAULT_TAR, seedTarFeatures } from './tar/gnu-tar.js';
 import { spawnTarCreate } from './tar/tar-create.js';
 import { pathsWithXattrs } from './xattr-list.js';

@@ -10,11 +10,10 @@ import { appendFileSync, mkdirSync, readFileSync, rmSync, truncateSync, writeFil
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import type { StreamMember } from '../../agent/engine/archive-protocol.js';
 import { writeFloeStream } from '../../agent/engine/floe-stream.js';
 import { excludeMatcher } from '../../agent/engine/glob.js';
 import { walkSources } from '../../agent/engine/scan.js';
-import { streamMember } from '../../agent/engine/stream-member.js';
+import { streamMember, type StreamMember } from '../../agent/engine/stream-member.js';
 import { spawnTarCreate } from '../../agent/engine/tar/tar-create.js';
 import { pathsWithXattrs } from '../../agent/engine/xattr-list.js';
 import { tempDir } from '../helpers/agents.js';
