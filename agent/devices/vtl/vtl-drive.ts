@@ -20,6 +20,16 @@ const DATA_FILE = /^(\d{5})\.(.+)$/;
 /** A data file is flushed in the background after every so many bytes written. */
 const SYNC_EVERY = 32 * 1024 * 1024;
 
+/** The directory's entries on disk, off the event loop: a busy disk can take a fsync far beyond a frame. */
+async function fsyncDirAsync(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
 function fsyncDir(dir: string): void {
   const fd = openSync(dir, 'r');
   try {
@@ -129,7 +139,7 @@ export class VtlDrive implements DriveIo, DataIo {
         } finally {
           await handle.close();
         }
-        fsyncDir(dir);
+        await fsyncDirAsync(dir);
       },
     };
   }
