@@ -4,7 +4,7 @@
  * later names of a multiply linked file hard links, and the lstat itself, which tells a file that
  * changed while it was read. Members never leave the stream worker's thread.
  */
-import type { BigIntStats } from 'node:fs';
+import type { BigIntStats, Stats } from 'node:fs';
 import type { IndexRow } from './engine-store.js';
 import type { PlainMember } from './tar/pax-writer.js';
 
@@ -22,9 +22,17 @@ export interface StreamMember extends PlainMember {
   readonly scanned: BigIntStats;
 }
 
-/** Whether the open file `now` differs from its lstat at the scan. */
-export function changedSinceScan(scanned: BigIntStats, now: BigIntStats): boolean {
-  return now.size !== scanned.size || now.mtimeNs !== scanned.mtimeNs || now.ctimeNs !== scanned.ctimeNs || now.ino !== scanned.ino;
+/** Milliseconds as Node's (non-bigint) Stats computes them from the same time (`sec * 1e3 + nsec / 1e6`), so the two compare exactly. */
+function msOf(ns: bigint): number {
+  return Number(ns / 1_000_000_000n) * 1e3 + Number(ns % 1_000_000_000n) / 1e6;
+}
+
+/**
+ * Whether the open file's `now` (a plain fstat: no BigInts to allocate per file) differs from
+ * its lstat at the scan in size, mtime, ctime or inode.
+ */
+export function changedSinceScan(scanned: BigIntStats, now: Stats): boolean {
+  return now.size !== Number(scanned.size) || now.ino !== Number(scanned.ino) || now.mtimeMs !== msOf(scanned.mtimeNs) || now.ctimeMs !== msOf(scanned.ctimeNs);
 }
 
 /** Whole seconds (floored) and nanoseconds of a time in nanoseconds. */
