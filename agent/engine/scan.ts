@@ -16,11 +16,12 @@ function changed(previous: ReferenceState extends ReadonlyMap<string, infer V> ?
 }
 
 /**
- * Seconds since the epoch as a float, computed exactly as Node's own `mtimeMs / 1000` from the
- * same stat (so rows written before and after the switch to nanosecond stats compare equal).
+ * Milliseconds since the epoch of a time in nanoseconds, computed exactly as Node's (non-bigint)
+ * Stats computes `mtimeMs` (`sec * 1e3 + nsec / 1e6`): the two compare equal, and rows written
+ * before and after the switch to nanosecond stats compare equal.
  */
-export function secondsOf(ns: bigint): number {
-  return (Number(ns / 1_000_000_000n) * 1e3 + Number(ns % 1_000_000_000n) / 1e6) / 1000;
+export function millisecondsOf(ns: bigint): number {
+  return Number(ns / 1_000_000_000n) * 1e3 + Number(ns % 1_000_000_000n) / 1e6;
 }
 
 function rowOf(path: string): { row: IndexRow; stats: BigIntStats } {
@@ -30,8 +31,8 @@ function rowOf(path: string): { row: IndexRow; stats: BigIntStats } {
     path,
     type,
     size: type === 'file' ? Number(stats.size) : 0,
-    mtime: secondsOf(stats.mtimeNs),
-    ctime: secondsOf(stats.ctimeNs),
+    mtime: millisecondsOf(stats.mtimeNs) / 1000,
+    ctime: millisecondsOf(stats.ctimeNs) / 1000,
     ino: Number(stats.ino),
     mode: Number(stats.mode) & 0o7777,
     uid: Number(stats.uid),

@@ -6,6 +6,7 @@
  */
 import type { BigIntStats, Stats } from 'node:fs';
 import type { IndexRow } from './engine-store.js';
+import { millisecondsOf } from './scan.js';
 import type { PlainMember } from './tar/pax-writer.js';
 
 export interface StreamMember extends PlainMember {
@@ -22,17 +23,12 @@ export interface StreamMember extends PlainMember {
   readonly scanned: BigIntStats;
 }
 
-/** Milliseconds as Node's (non-bigint) Stats computes them from the same time (`sec * 1e3 + nsec / 1e6`), so the two compare exactly. */
-function msOf(ns: bigint): number {
-  return Number(ns / 1_000_000_000n) * 1e3 + Number(ns % 1_000_000_000n) / 1e6;
-}
-
 /**
  * Whether the open file's `now` (a plain fstat: no BigInts to allocate per file) differs from
  * its lstat at the scan in size, mtime, ctime or inode.
  */
 export function changedSinceScan(scanned: BigIntStats, now: Stats): boolean {
-  return now.size !== Number(scanned.size) || now.ino !== Number(scanned.ino) || now.mtimeMs !== msOf(scanned.mtimeNs) || now.ctimeMs !== msOf(scanned.ctimeNs);
+  return now.size !== Number(scanned.size) || now.ino !== Number(scanned.ino) || now.mtimeMs !== millisecondsOf(scanned.mtimeNs) || now.ctimeMs !== millisecondsOf(scanned.ctimeNs);
 }
 
 /** Whole seconds (floored) and nanoseconds of a time in nanoseconds. */
