@@ -9,6 +9,7 @@
 import { MessageChannel, type Worker } from 'node:worker_threads';
 import { FloeError } from '../../shared/errors.js';
 import type { ArchiveWorkerInput, DataPath, FromWorker, IndexWorkerInput, ScanWorkerInput, StreamWorkerInput, ToWorker } from './archive-protocol.js';
+import { acquireWorker, releaseWorker } from './worker-pool.js';
 import { startEngineWorker, type EngineWorker } from './worker-start.js';
 
 export interface ArchiveHandlers {
@@ -61,15 +62,39 @@ function workerPair(input: ArchiveInput, channel: MessageChannel): Array<[Engine
   ];
 }
 
-export async function runArchive(input: ArchiveInput, handlers: ArchiveHandlers, signal: AbortSignal): Promise<ArchiveResult> {
-  const channel = new MessageChannel();
-  const started = await Promise.allSettled(workerPair(input, channel).map(([name, data, port]) => startEngineWorker(name, data, [port])));
-  const workers = started.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+/** A started worker of the data path: pooled ones get their job as a message and go back to the pool after a clean end. */
+interface Running {
+  readonly name: EngineWorker;
+  readonly worker: Worker;
+  readonly pooled: boolean;
+  /** Its last word: `done`, `indexed` or `error` (or null until then). */
+  ended: FromWorker['type'] | null;
+}
+
+async function startPair(input: ArchiveInput, channel: MessageChannel): Promise<Running[]> {
+  const pooled = input.dataPath === 'floe';
+  const pair = workerPair(input, channel);
+  const started = await Promise.allSettled(
+    pair.map(async ([name, data, port]): Promise<Running> => {
+      if (!pooled) return { name, worker: await startEngineWorker(name, data, [port]), pooled, ended: null };
+      const worker = await acquireWorker(name);
+      worker.postMessage({ type: 'job', input: data as StreamWorkerInput | IndexWorkerInput } satisfies ToWorker, [port]);
+      return { name, worker, pooled, ended: null };
+    }),
+  );
+  const running = started.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
   const notStarted = started.find((outcome) => outcome.status === 'rejected');
   if (notStarted) {
-    await Promise.all(workers.map((worker) => worker.terminate()));
+    await Promise.all(running.map(({ worker }) => worker.terminate()));
     throw new FloeError('INTERNAL', `a backup worker could not start: ${(notStarted.reason as Error).message}`);
   }
+  return running;
+}
+
+export async function runArchive(input: ArchiveInput, handlers: ArchiveHandlers, signal: AbortSignal): Promise<ArchiveResult> {
+  const channel = new MessageChannel();
+  const running = await startPair(input, channel);
+  const workers = running.map(({ worker }) => worker);
   let writes: Promise<void> = Promise.resolve();
   let writeError: unknown = null;
   let result: ArchiveResult | null = null;
@@ -91,7 +116,8 @@ export async function runArchive(input: ArchiveInput, handlers: ArchiveHandlers,
   if (signal.aborted) cancel();
   else signal.addEventListener('abort', onAbort, { once: true });
 
-  const onMessage = (worker: Worker, message: FromWorker): void => {
+  const onMessage = (run: Running, message: FromWorker): void => {
+    const worker = run.worker;
     switch (message.type) {
       case 'data':
         writes = writes.then(async () => {
@@ -117,34 +143,56 @@ export async function runArchive(input: ArchiveInput, handlers: ArchiveHandlers,
         break;
       case 'done':
         result = { files: message.files, tarWarnings: message.tarWarnings };
-        void worker.terminate();
         break;
       case 'indexed':
         indexed = true;
-        void worker.terminate();
         break;
       case 'error':
         fail(new ArchiveError(message.code, message.message));
-        void worker.terminate();
         break;
     }
   };
 
-  const exits = workers.map(
-    (worker) =>
+  // Each worker is through once it has said its last word (or exited); a one-shot worker is then
+  // terminated, a pooled one goes back to the pool if the whole job ended cleanly.
+  const through = running.map(
+    (run) =>
       new Promise<void>((resolve) => {
-        worker.on('message', (message: FromWorker) => onMessage(worker, message));
-        worker.once('error', (error) => fail(new FloeError('INTERNAL', `a backup worker failed: ${error.message}`)));
-        worker.once('exit', () => resolve());
+        const onWorkerMessage = (message: FromWorker): void => {
+          onMessage(run, message);
+          if (message.type === 'done' || message.type === 'indexed' || message.type === 'error') {
+            run.ended = message.type;
+            finish();
+          }
+        };
+        const onError = (error: Error): void => fail(new FloeError('INTERNAL', `a backup worker failed: ${error.message}`));
+        const onExit = (): void => {
+          run.ended ??= 'error';
+          finish();
+        };
+        const finish = (): void => {
+          run.worker.off('message', onWorkerMessage);
+          run.worker.off('error', onError);
+          run.worker.off('exit', onExit);
+          resolve();
+        };
+        run.worker.on('message', onWorkerMessage);
+        run.worker.on('error', onError);
+        run.worker.on('exit', onExit);
       }),
   );
 
-  return Promise.all(exits).then(async () => {
+  return Promise.all(through).then(async () => {
     signal.removeEventListener('abort', onAbort);
     if (stopTimer) clearTimeout(stopTimer);
     channel.port1.close();
     channel.port2.close();
     await writes;
+    const clean = !signal.aborted && writeError === null && failure === null;
+    for (const run of running) {
+      if (run.pooled && clean && run.ended !== 'error') releaseWorker(run.name, run.worker);
+      else void run.worker.terminate();
+    }
     if (signal.aborted) throw signal.reason as Error;
     if (writeError !== null) throw writeError as Error;
     if (failure !== null) throw failure as Error;

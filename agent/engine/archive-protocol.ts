@@ -93,7 +93,9 @@ export type IndexToStream = { readonly type: 'rows-taken' };
 export type ToWorker =
   /** One batch is written: another may be sent, in the returned (transferred) buffer if it fits. */
   | { readonly type: 'credit'; readonly buffer?: ArrayBuffer }
-  | { readonly type: 'cancel' };
+  | { readonly type: 'cancel' }
+  /** To a pooled worker (worker-pool.ts: stream and index workers): its next job; `peer` is transferred with it. */
+  | { readonly type: 'job'; readonly input: StreamWorkerInput | IndexWorkerInput };
 
 /** Scan worker → archive worker. */
 export type ScanToArchive =

@@ -14,21 +14,30 @@ export class BatchLink {
   /** Batch buffers the main thread has written and given back. */
   private readonly spare: ArrayBuffer[] = [];
 
+  private readonly onMessage = (message: ToWorker): void => {
+    if (message.type === 'credit') {
+      this.credits += 1;
+      if (message.buffer) this.spare.push(message.buffer);
+    } else if (message.type === 'cancel') {
+      this.abort.abort(new Error('cancelled'));
+    } else {
+      return;
+    }
+    this.waiter?.();
+    this.waiter = null;
+  };
+
   constructor(
     private readonly port: MessagePort,
     maxInFlight: number,
   ) {
     this.credits = maxInFlight;
-    port.on('message', (message: ToWorker) => {
-      if (message.type === 'credit') {
-        this.credits += 1;
-        if (message.buffer) this.spare.push(message.buffer);
-      } else {
-        this.abort.abort(new Error('cancelled'));
-      }
-      this.waiter?.();
-      this.waiter = null;
-    });
+    port.on('message', this.onMessage);
+  }
+
+  /** Stops listening (a pooled worker's job has ended). */
+  close(): void {
+    this.port.off('message', this.onMessage);
   }
 
   get signal(): AbortSignal {

@@ -4,12 +4,13 @@
  * decides what the backup saves and writes the stream with Floe's own writer (floe-stream.ts), all
  * on this one thread, so no member crosses a thread boundary on its way into the stream. The
  * index rows, each file's with its CRC-32, go to the index worker in batches (at most
- * `rowBatchesInFlight` unwritten); the stream goes to the main thread (batch-link.ts).
+ * `rowBatchesInFlight` unwritten); the stream goes to the main thread (batch-link.ts). The worker
+ * is pooled (worker-pool.ts): it serves one `job` message after another.
  */
 import { resolve } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { parentPort, workerData } from 'node:worker_threads';
-import { failureMessage, type IndexToStream, type StreamToIndex, type StreamWorkerInput } from './archive-protocol.js';
+import { parentPort, type MessagePort } from 'node:worker_threads';
+import { failureMessage, type IndexToStream, type StreamToIndex, type StreamWorkerInput, type ToWorker } from './archive-protocol.js';
 import { BatchLink } from './batch-link.js';
 import { crc32Hex } from './checksum.js';
 import type { IndexRow } from './engine-store.js';
@@ -29,20 +30,22 @@ const EARLY_PATHS = 100_000;
 /** Index rows per message to the index worker: each message costs a thread wake-up on both sides. */
 const ROWS_PER_BATCH = 1024;
 
+if (!parentPort) throw new Error('stream-worker runs as a worker thread only');
 const port = parentPort;
-if (!port) throw new Error('stream-worker runs as a worker thread only');
-const input = workerData as StreamWorkerInput;
-const link = new BatchLink(port, input.maxInFlight);
-const signal = link.signal;
 
 /** Index rows on their way to the index worker, at most `rowBatchesInFlight` batches unwritten. */
 class RowSender {
   private rows: IndexRow[] = [];
-  private credits = input.rowBatchesInFlight;
+  private credits: number;
   private wake: (() => void) | null = null;
 
-  constructor() {
-    input.peer.on('message', (message: IndexToStream) => {
+  constructor(
+    private readonly peer: MessagePort,
+    inFlight: number,
+    private readonly signal: AbortSignal,
+  ) {
+    this.credits = inFlight;
+    peer.on('message', (message: IndexToStream) => {
       if (message.type === 'rows-taken') this.credits += 1;
       this.wake?.();
       this.wake = null;
@@ -63,17 +66,17 @@ class RowSender {
   async pace(): Promise<void> {
     while (this.credits <= 0) {
       await new Promise<void>((resolve) => (this.wake = resolve));
-      signal.throwIfAborted();
+      this.signal.throwIfAborted();
     }
   }
 
   end(): void {
     if (this.rows.length > 0) this.send();
-    input.peer.postMessage({ type: 'rows-end' } satisfies StreamToIndex);
+    this.peer.postMessage({ type: 'rows-end' } satisfies StreamToIndex);
   }
 
   private send(): void {
-    input.peer.postMessage({ type: 'rows', rows: this.rows } satisfies StreamToIndex);
+    this.peer.postMessage({ type: 'rows', rows: this.rows } satisfies StreamToIndex);
     this.rows = [];
     this.credits -= 1;
   }
@@ -84,9 +87,10 @@ function* chain<T>(first: readonly T[], rest: Iterable<T>): Generator<T> {
   yield* rest;
 }
 
-async function run(): Promise<{ files: number; tarWarnings: string[] }> {
+async function run(input: StreamWorkerInput, link: BatchLink): Promise<{ files: number; tarWarnings: string[] }> {
+  const signal = link.signal;
   seedTarFeatures(input.tarCommand ?? DEFAULT_TAR, input.tarFeatures);
-  const rows = new RowSender();
+  const rows = new RowSender(input.peer, input.rowBatchesInFlight, signal);
   const reference: ReferenceState | null = input.reference ? new Map(input.reference) : null;
   /** File rows wait here for their checksum. */
   const pending = new Map<string, IndexRow>();
@@ -169,7 +173,19 @@ async function run(): Promise<{ files: number; tarWarnings: string[] }> {
   return { files, tarWarnings };
 }
 
-run().then(
-  (result) => link.post({ type: 'done', ...result }),
-  (error: unknown) => link.post(failureMessage(error, signal.aborted)),
-);
+/** One job: the link to the main thread lives as long as it does. */
+async function serve(input: StreamWorkerInput): Promise<void> {
+  const link = new BatchLink(port, input.maxInFlight);
+  try {
+    link.post({ type: 'done', ...(await run(input, link)) });
+  } catch (error) {
+    link.post(failureMessage(error, link.signal.aborted));
+  } finally {
+    link.close();
+    input.peer.close();
+  }
+}
+
+port.on('message', (message: ToWorker) => {
+  if (message.type === 'job') void serve(message.input as StreamWorkerInput);
+});

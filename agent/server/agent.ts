@@ -24,6 +24,7 @@ import { DeviceService } from '../devices/device-service.js';
 import type { AdapterFactory } from '../devices/loader-runtime.js';
 import { LicenseService } from '../license/service.js';
 import { EngineService } from '../engine/engine-service.js';
+import { closeIdleWorkers } from '../engine/worker-pool.js';
 import { registerEngineHandlers } from './handlers/engine.js';
 import { ScheduleStore } from '../schedule/schedule-store.js';
 import { ScheduleService } from '../schedule/schedule-service.js';
@@ -149,6 +150,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
         usageWatch();
         scheduling.dispose();
         await engine.jobs.stopAll();
+        await closeIdleWorkers();
         await new Promise<void>((resolve) => {
           io.close(() => resolve());
           https.closeAllConnections();
