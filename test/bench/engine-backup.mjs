@@ -16,6 +16,7 @@ import { makeSmallTree } from './lib/small-tree.mjs';
 import { initDataDir } from '../../agent/init.js';
 import { silentLogger } from '../../agent/log.js';
 import { startAgent } from '../../agent/server/agent.js';
+import { closeIdleWorkers } from '../../agent/engine/worker-pool.js';
 import { call, connectAdmin, runJob } from '../helpers/engine.js';
 
 const SMALL = Number(process.env.FLOE_BENCH_SMALL_FILES ?? 20_000);
@@ -68,7 +69,8 @@ async function main() {
   console.log(`# machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, ${execFileSync('tar', ['--version']).toString().split('\n')[0]}`);
   console.log('# anchor: tar --create --format=pax -f FILE DIR (tar+fsync: then fsync FILE), and tar -x -f FILE -C DIR, on the same data; sync before each step');
   console.log('# Floe backup includes scan, index, checksums, fsync of every chunk and the catalog commit; ratio = GNU tar time / Floe time (>1: Floe faster)');
-  console.log('# an unmeasured warm-up backup and restore of one file runs first (from the sources, the first of a process bundles the worker threads)');
+  console.log('# an unmeasured warm-up backup and restore of one file runs first (from the sources, the first of a process bundles the worker threads);');
+  console.log('# every measured backup starts its workers cold (the pool of idle backup workers is emptied before it), as a nightly backup would');
   const trees = makeTrees();
   watchEventLoop();
   const init = await initDataDir({ dataDir: join(root, 'agent'), name: 'bench', listen: '127.0.0.1:0', now: new Date() });
@@ -113,6 +115,7 @@ async function main() {
         });
         let job;
         lag.max = 0;
+        await closeIdleWorkers();
         const ours = await timed(async () => {
           job = await runJob(socket, 'backup:start', { task: name, type: 'full' }, 600_000);
         });
