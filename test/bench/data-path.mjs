@@ -1,4 +1,5 @@
-// Benchmark of the backup/restore data path against GNU tar, measured in the same run.
+// Benchmark of the GNU tar data path (gzip tasks, and agents without getfattr; uncompressed backups
+// use Floe's own writer, measured end to end by engine-backup.mjs) against GNU tar, in the same run.
 // Run: node --import tsx test/bench/data-path.mjs
 // Prints numbers only; it never passes or fails. Targets (ARCHITECTURE: data path): our backup path
 // >= 0.8x GNU tar's files/s on small files and >= 0.9x its MB/s on large files.
@@ -109,7 +110,7 @@ try {
   console.log(`# command: node --import tsx test/bench/data-path.mjs`);
   console.log(`# machine: ${osType()} ${release()}, ${cpu.length} × ${cpu[0]?.model ?? 'unknown cpu'}, ${(totalmem() / 1024 ** 3).toFixed(1)} GiB RAM, node ${process.version}, ${execFileSync('tar', ['--version']).toString().split('\n')[0]}`);
   console.log(`# anchor create: tar --create --format=pax --file=OUT DIR (tar walks the tree itself)`);
-  console.log(`# ours create:   own directory walk → spawnTarCreate (GNU tar, file list on stdin) → TarIndexer (CRC-32 per file, as backups since 2026-11-29) → file`);
+  console.log(`# ours create (the GNU tar data path: gzip tasks, agents without getfattr): own directory walk → spawnTarCreate (GNU tar, file list on stdin) → TarIndexer (CRC-32 per file, as backups since 2026-11-29) → file`);
   console.log(`# anchor extract: tar --extract --file=ARCHIVE -C DIR; ours: safeExtract(file stream, DIR). Best of ${ROUNDS} rounds, warm page cache, sync before each step.`);
   const smallBytes = makeSmallTree(join(root, 'small'), SMALL_FILES);
   const largeBytes = makeLargeFiles(join(root, 'large'));
