@@ -25,8 +25,8 @@ import { pathsWithXattrs } from './xattr-list.js';
 const PROGRESS_MS = 200;
 /** Members handed to the writer at a time (between two looks at the index worker's pace). */
 const MEMBERS_PER_BATCH = 256;
-/** Paths the walk may find before getfattr's listing is in. */
-const EARLY_PATHS = 100_000;
+/** Paths the walk may find before getfattr's listing is in (each holds its lstat: about 1 KiB). */
+const EARLY_PATHS = 20_000;
 /** Index rows per message to the index worker: each message costs a thread wake-up on both sides. */
 const ROWS_PER_BATCH = 1024;
 
