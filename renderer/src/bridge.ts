@@ -6,6 +6,7 @@
 import type { ConsoleApi, LocationDetail, VersionedTopicName, VersionedTopicValues } from '../../shared/console-api';
 import type { FleetView } from '../../shared/fleet';
 import { TopicFollower, type VersionedPush } from '../../shared/topic-patch';
+import { afterPaint } from './after-paint';
 import { browserNotify, createAlarmNotifier } from './alarm-notifier';
 import { storeActions } from './store/store';
 import type { LocationTab } from './store/ui-slice';
@@ -16,14 +17,20 @@ declare global {
   }
 }
 
-/** Fleet-wide detail fetches in flight at once (1000 locations must not flood the console). */
-const DETAIL_CONCURRENCY = 4;
+/**
+ * Fleet-wide detail fetches in flight at once. The console answers them from memory; 1000 locations
+ * load in fewer, larger batches with 16 than with 4, each batch a render of the tree and overview.
+ */
+const DETAIL_CONCURRENCY = 16;
 
 let api: ConsoleApi | undefined;
 /** Locations whose detail was fetched (or queued) since the link to the console came up. */
 let fetched = new Set<string>();
 const queue: string[] = [];
 let inFlight = 0;
+/** Background fetches wait until the fleet's first render is on screen (they would compete with it). */
+let backgroundAllowed = false;
+let backgroundAsked = false;
 
 export function consoleApi(): ConsoleApi {
   if (!api) throw new Error('the console bridge has not started');
@@ -101,6 +108,16 @@ async function fetchDetail(id: string): Promise<void> {
  * without its detail shows its loading state anyway, and opening it fetches it again.
  */
 function pump(): void {
+  if (!backgroundAllowed) {
+    if (!backgroundAsked) {
+      backgroundAsked = true;
+      afterPaint(() => {
+        backgroundAllowed = true;
+        pump();
+      });
+    }
+    return;
+  }
   while (inFlight < DETAIL_CONCURRENCY && queue.length > 0) {
     const id = queue.shift() as string;
     inFlight += 1;
@@ -125,6 +142,9 @@ function fetchMissingDetails(view: FleetView): void {
 export function openLocation(id: string, tab?: LocationTab, focus?: string | null): void {
   storeActions().locationOpened(id, tab, focus);
   fetched.add(id);
+  // This fetch supersedes a background fetch still waiting in the queue.
+  const queued = queue.indexOf(id);
+  if (queued >= 0) queue.splice(queued, 1);
   void fetchDetail(id);
 }
 
