@@ -18,10 +18,10 @@ declare global {
 }
 
 /**
- * Fleet-wide detail fetches in flight at once. The console answers them from memory; 1000 locations
- * load in fewer, larger batches with 16 than with 4, each batch a render of the tree and overview.
+ * Fleet-wide detail fetches in flight at once (1000 locations must not flood the console). 16 was
+ * tried: the page's task queue filled with answers and updates waited (docs/benchmarks.md).
  */
-const DETAIL_CONCURRENCY = 16;
+const DETAIL_CONCURRENCY = 4;
 
 let api: ConsoleApi | undefined;
 /** Locations whose detail was fetched (or queued) since the link to the console came up. */

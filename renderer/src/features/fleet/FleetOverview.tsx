@@ -1,6 +1,7 @@
 /** The fleet overview: what needs attention, then every location as cards or as a table (sorted by health). */
 import { lazy, memo, Suspense, useEffect, useMemo, useRef, useState, type ReactNode, type RefObject } from 'react';
-import { STATUS_WORDS, type LocationView } from '../../../../shared/fleet';
+import { STATUS_WORDS } from '../../../../shared/fleet-status';
+import type { LocationView } from '../../../../shared/fleet';
 import type { LocationDetail } from '../../../../shared/console-api';
 import { openLocation } from '../../bridge';
 import { EmptyState } from '../../components/EmptyState';
