@@ -140,6 +140,46 @@ describe('bridge: background detail fetches', () => {
   });
 });
 
+describe('bridge: whole values pushed while fetching in the background', () => {
+  it('lets the whole value the console pushes when a background fetch reads a location wait with the answers, and applies other pushes at once', async () => {
+    vi.resetModules();
+    const fresh = await import('../../renderer/src/bridge.js');
+    const listeners = new Map<string, (payload: unknown) => void>();
+    const ids = Array.from({ length: 8 }, (_, index) => `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`);
+    const view = { locations: ids.map((id) => ({ id, name: id, status: 'online' })) };
+    const value = (id: string, seq: number) => ({ id, seq, devices: null, license: null, jobs: null, schedules: null });
+    const whole = (id: string, version: number) => ({ locations: [{ id, version, base: null, patch: { r: value(id, version) } }], removed: [] });
+    const api = {
+      topicSnapshot: vi.fn(async ({ topic }: { topic: string }) => (topic === 'fleet' ? { version: 1, base: null, patch: { r: view } } : new Promise(() => undefined))),
+      // Like the console core: reading a member for the first time pushes it whole, then answers.
+      getLocationDetail: vi.fn(async ({ id }: { id: string }) => {
+        listeners.get('location')?.(whole(id, 1));
+        return { ...value(id, 1), version: 1 };
+      }),
+      subscribe: vi.fn((topic: string, listener: (payload: unknown) => void) => {
+        listeners.set(topic, listener);
+        return () => undefined;
+      }),
+    };
+    vi.stubGlobal('window', { floe: api as unknown as ConsoleApi });
+    actions.locationsPushed.mockReset().mockImplementation(() => []);
+    actions.locationDetailsSettled.mockReset();
+    try {
+      fresh.startBridge();
+      const settledIds = () => actions.locationDetailsSettled.mock.calls.flatMap(([details]) => details.map((detail: { id: string; version: number }) => `${detail.id}@${detail.version}`)).sort();
+      // Each location twice (the pushed whole value and the answer), in a few store changes, none of them a push of its own.
+      await vi.waitFor(() => expect(settledIds()).toEqual(ids.flatMap((id) => [`${id}@1`, `${id}@1`]).sort()));
+      expect(actions.locationDetailsSettled.mock.calls.length).toBeLessThan(4);
+      expect(actions.locationsPushed).not.toHaveBeenCalled();
+      // No fetch in flight: a whole value is applied at once, as the push it is.
+      listeners.get('location')?.(whole(ids[0] as string, 2));
+      expect(actions.locationsPushed.mock.calls).toEqual([[whole(ids[0] as string, 2)]]);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+});
+
 describe('bridge: background fetches after the first paint', () => {
   it('starts no background fetch before the frame after the fleet arrives and an idle moment; an opened location is fetched at once and not again', async () => {
     vi.resetModules();
