@@ -7,27 +7,33 @@ import { useEffect, useState } from 'react';
 
 /** Runs at the latest this long after being asked, idle or not (a busy fleet never waits longer). */
 const IDLE_TIMEOUT_MS = 500;
+/** A hidden page draws no frames: without one this long after being asked, it goes on without it. */
+const FRAME_TIMEOUT_MS = 1000;
 
 /** Runs `work` after the next paint, when the page is idle. Returns a cancel function. */
 export function afterPaint(work: () => void): () => void {
   let cancelled = false;
+  let waitingForIdle = false;
   let idle: number | undefined;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timers: Array<ReturnType<typeof setTimeout>> = [];
   const run = (): void => {
     if (!cancelled) work();
   };
   const whenIdle = (): void => {
-    if (cancelled) return;
+    if (cancelled || waitingForIdle) return;
+    waitingForIdle = true;
     if (typeof requestIdleCallback === 'function') idle = requestIdleCallback(run, { timeout: IDLE_TIMEOUT_MS });
-    else timer = setTimeout(run, 0);
+    else timers.push(setTimeout(run, 0));
   };
-  // A frame callback runs before the paint; the task it queues runs after it.
-  if (typeof requestAnimationFrame === 'function' && typeof requestIdleCallback === 'function') requestAnimationFrame(() => (timer = setTimeout(whenIdle, 0)));
-  else whenIdle();
+  if (typeof requestAnimationFrame === 'function' && typeof requestIdleCallback === 'function') {
+    // A frame callback runs before the paint; the task it queues runs after it.
+    requestAnimationFrame(() => timers.push(setTimeout(whenIdle, 0)));
+    timers.push(setTimeout(whenIdle, FRAME_TIMEOUT_MS));
+  } else whenIdle();
   return () => {
     cancelled = true;
     if (idle !== undefined) cancelIdleCallback(idle);
-    clearTimeout(timer);
+    for (const timer of timers) clearTimeout(timer);
   };
 }
 
