@@ -59,10 +59,7 @@ export function StartBackupForm({ locationId, canAct, initialTask = null, onStar
         </label>
         <label className="inline-field">
           <span>Type</span>
-          <select value={type} onChange={(event) => {
-              const chosenType = event.target.value;
-              if (isBackupType(chosenType)) setType(chosenType);
-            }} disabled={busy}>
+          <select value={type} onChange={(event) => isBackupType(event.target.value) && setType(event.target.value)} disabled={busy}>
             {BACKUP_TYPES.map((option) => (
               <option key={option} value={option}>
                 {TYPE_WORDS[option]}
