@@ -12,7 +12,7 @@ import { alarmsViewSchema } from './alarms.js';
 import { fleetSummarySchema, type FleetSummary } from './fleet-summary.js';
 import { jobSchema, jobsStateSchema } from './engine.js';
 import { fleetCalendarQuerySchema, fleetCalendarSchema } from './fleet-calendar.js';
-import { versionedPushSchema } from './topic-patch.js';
+import { versionedPushSchema } from './topic-patch-schema.js';
 import type { FleetView } from './fleet.js';
 import type { AlarmsView } from './alarms.js';
 import { schedulesStateSchema } from './schedule.js';

@@ -13,10 +13,7 @@ export const poolNameSchema = z.string().min(1).max(16).regex(/^[A-Z][A-Z0-9_]*$
 export const mediaLabelSchema = z.string().min(6).max(21).regex(/^[A-Z][A-Z0-9_]*\d{5}$/, 'a label is the pool name and 5 digits, e.g. DAILY00001');
 export const backupDaySchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a backup day is YYYY-MM-DD');
 
-/** Cleaning cartridges carry barcodes starting with CLN. */
-export function isCleaningBarcode(barcode: string | null | undefined): boolean {
-  return typeof barcode === 'string' && barcode.startsWith('CLN');
-}
+export { isCleaningBarcode } from './barcode.js';
 
 export const elementKindSchema = z.enum(['drive', 'slot', 'ie']);
 export type ElementKind = z.infer<typeof elementKindSchema>;

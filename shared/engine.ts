@@ -1,10 +1,12 @@
 /** Backups and restores: tasks, jobs, savesets and the file index, as both ends see them. */
 import { z } from 'zod';
 import { backupDaySchema, loaderNameSchema, mediaLabelSchema, poolNameSchema } from './devices.js';
+import { BACKUP_TYPES, type BackupType } from './backup-types.js';
+
+export { BACKUP_TYPES, isBackupType, type BackupType } from './backup-types.js';
 
 export const taskNameSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'use letters, digits, ".", "-" or "_"');
-export const backupTypeSchema = z.enum(['full', 'diff', 'incr', 'copy']);
-export type BackupType = z.infer<typeof backupTypeSchema>;
+export const backupTypeSchema = z.enum(BACKUP_TYPES) satisfies z.ZodType<BackupType>;
 
 const absolutePath = z.string().min(1).max(4096).regex(/^\//, 'an absolute path').refine((p) => !p.split('/').includes('..'), 'no ".." components');
 

@@ -7,6 +7,9 @@ import { z } from 'zod';
 import { backupDaySchema, mediaStateSchema } from './devices.js';
 import { backupTypeSchema } from './engine.js';
 import { locationStatusSchema } from './fleet.js';
+import type { SearchGroupKind } from './search-groups.js';
+
+export { SEARCH_GROUPS } from './search-groups.js';
 
 /** Hits per group unless the caller asks for fewer or more (at most MAX_SEARCH_HITS). */
 export const DEFAULT_SEARCH_HITS = 12;
@@ -31,7 +34,9 @@ export const searchHitSchema = z.discriminatedUnion('kind', [
 ]);
 export type SearchHit = z.infer<typeof searchHitSchema>;
 export type SearchHitKind = SearchHit['kind'];
-export const SEARCH_GROUPS = ['location', 'task', 'media', 'saveset'] as const satisfies readonly SearchHitKind[];
+/** Every hit kind is a search group and every group a hit kind (the groups' list is zod-free, for the renderer). */
+const groupsAreKinds: [SearchGroupKind, SearchHitKind] extends [SearchHitKind, SearchGroupKind] ? true : never = true;
+void groupsAreKinds;
 
 export const searchGroupSchema = z.object({
   hits: z.array(searchHitSchema).max(MAX_SEARCH_HITS),

@@ -4,32 +4,10 @@
  */
 import { z } from 'zod';
 import { fingerprintSchema, locationNameSchema } from './protocol/catalog.js';
+import { LOCATION_STATUSES, type LocationStatus } from './fleet-status.js';
 
-export const LOCATION_STATUSES = [
-  'connecting',
-  'online',
-  'offline',
-  'auth-failed',
-  'cert-mismatch',
-  'version-mismatch',
-] as const;
-export const locationStatusSchema = z.enum(LOCATION_STATUSES);
-export type LocationStatus = z.infer<typeof locationStatusSchema>;
-
-/** The one status word each location shows (stable UI names). */
-export const STATUS_WORDS: Readonly<Record<LocationStatus, string>> = {
-  connecting: 'Connecting',
-  online: 'Online',
-  offline: 'Offline',
-  'auth-failed': 'Auth failed',
-  'cert-mismatch': 'Certificate mismatch',
-  'version-mismatch': 'Version mismatch',
-};
-
-/** Statuses that need the administrator's attention before anything else (sorted first). */
-export function isProblemStatus(status: LocationStatus): boolean {
-  return status !== 'online' && status !== 'connecting';
-}
+export { isProblemStatus, LOCATION_STATUSES, STATUS_WORDS, type LocationStatus } from './fleet-status.js';
+export const locationStatusSchema = z.enum(LOCATION_STATUSES) satisfies z.ZodType<LocationStatus>;
 
 export const hostSchema = z
   .string()

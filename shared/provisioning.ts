@@ -10,37 +10,16 @@ import { errorSchema, fingerprintSchema, locationNameSchema } from './protocol/c
 import { hostSchema, portSchema } from './fleet.js';
 import { taskInputSchema } from './protocol/engine.js';
 import { scheduleInputSchema } from './schedule.js';
+import { CHANGE_MODES, CHANGE_STATES, type ChangeMode, type ChangeState } from './change-states.js';
+
+export { CHANGE_MODES, CHANGE_STATE_WORDS, CHANGE_STATES, phaseOf, stateOf, type ChangeMode, type ChangePhase, type ChangeState } from './change-states.js';
 
 export const CHANGE_KINDS = ['register', 'task', 'schedule', 'remove'] as const;
 export const changeKindSchema = z.enum(CHANGE_KINDS);
 export type ChangeKind = z.infer<typeof changeKindSchema>;
 
-export const CHANGE_MODES = ['add', 'modify', 'delete'] as const;
-export const changeModeSchema = z.enum(CHANGE_MODES);
-export type ChangeMode = z.infer<typeof changeModeSchema>;
-
-/** The three words of each mode: pending, being applied, applied. */
-export const CHANGE_STATE_WORDS = {
-  add: ['add', 'adding', 'added'],
-  modify: ['modify', 'modifying', 'modified'],
-  delete: ['delete', 'deleting', 'deleted'],
-} as const satisfies Record<ChangeMode, readonly [string, string, string]>;
-export const changeStateSchema = z.enum(['add', 'adding', 'added', 'modify', 'modifying', 'modified', 'delete', 'deleting', 'deleted']);
-export type ChangeState = z.infer<typeof changeStateSchema>;
-export type ChangePhase = 'pending' | 'applying' | 'applied';
-
-export function stateOf(mode: ChangeMode, phase: ChangePhase): ChangeState {
-  const words = CHANGE_STATE_WORDS[mode];
-  return words[phase === 'pending' ? 0 : phase === 'applying' ? 1 : 2];
-}
-
-export function phaseOf(state: ChangeState): ChangePhase {
-  for (const words of Object.values(CHANGE_STATE_WORDS)) {
-    const index = (words as readonly string[]).indexOf(state);
-    if (index >= 0) return index === 0 ? 'pending' : index === 1 ? 'applying' : 'applied';
-  }
-  throw new Error(`unknown change state ${state}`);
-}
+export const changeModeSchema = z.enum(CHANGE_MODES) satisfies z.ZodType<ChangeMode>;
+export const changeStateSchema = z.enum(CHANGE_STATES) satisfies z.ZodType<ChangeState>;
 
 /** A location's connection settings as they were before an edit (what discarding the edit restores). */
 export const connectionSettingsSchema = z.object({ name: locationNameSchema, host: hostSchema, port: portSchema, fingerprint: fingerprintSchema });

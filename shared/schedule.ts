@@ -7,8 +7,9 @@ import { z } from 'zod';
 import { backupDaySchema, loaderNameSchema } from './devices.js';
 import { taskNameSchema, type Job } from './engine.js';
 
-/** The longest calendar span one query may ask for, so one answer stays bounded. */
-export const MAX_CALENDAR_SPAN_DAYS = 62;
+import { MAX_CALENDAR_SPAN_DAYS } from './calendar-limits.js';
+
+export { MAX_CALENDAR_SPAN_DAYS } from './calendar-limits.js';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export const scheduleNameSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'use letters, digits, ".", "-" or "_"');

@@ -11,8 +11,6 @@
  *   new order) is present only when membership or order changed; new elements come as `{ r }`;
  * - `{ a: { index: patch }, n }` changes an array by position; `n` is the new length when it changed.
  */
-import { z } from 'zod';
-
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 export type Patch =
@@ -21,27 +19,16 @@ export type Patch =
   | { readonly k: Readonly<Record<string, Patch>>; readonly ids?: readonly string[] }
   | { readonly a: Readonly<Record<string, Patch>>; readonly n?: number };
 
-const MAX_KEY = 4096;
-
-export const patchSchema: z.ZodType<Patch> = z.lazy(() =>
-  z.union([
-    z.object({ r: z.unknown() }).strict(),
-    z.object({ o: z.record(z.string().max(MAX_KEY), patchSchema), d: z.array(z.string().max(MAX_KEY)).optional() }).strict(),
-    z.object({ k: z.record(z.string().max(MAX_KEY), patchSchema), ids: z.array(z.string().max(MAX_KEY)).optional() }).strict(),
-    z.object({ a: z.record(z.string().regex(/^\d+$/), patchSchema), n: z.number().int().nonnegative().optional() }).strict(),
-  ]),
-) as z.ZodType<Patch>;
-
 /**
  * One versioned push: `base` null carries the whole value (`patch` is `{ r: value }`), otherwise
- * the patch turns version `base` into `version`.
+ * the patch turns version `base` into `version`. Its schema is in topic-patch-schema.ts: this
+ * module has no zod, so the renderer's first render does not load it.
  */
-export const versionedPushSchema = z.object({
-  version: z.number().int().nonnegative(),
-  base: z.number().int().nonnegative().nullable(),
-  patch: patchSchema,
-});
-export type VersionedPush = z.infer<typeof versionedPushSchema>;
+export interface VersionedPush {
+  version: number;
+  base: number | null;
+  patch: Patch;
+}
 
 type Obj = Record<string, unknown>;
 

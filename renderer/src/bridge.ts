@@ -3,9 +3,10 @@
  * a browser. Subscribes once per topic at startup and feeds the store; components never listen
  * themselves (they only make calls through `consoleApi()` and `openLocation`).
  */
-import type { ConsoleApi, LocationDetail, VersionedTopicName, VersionedTopicValues } from '../../shared/console-api';
+import type { ConsoleApi, LocationDetail, LocationsPush, VersionedTopicName, VersionedTopicValues } from '../../shared/console-api';
 import type { FleetView } from '../../shared/fleet';
 import { TopicFollower, type VersionedPush } from '../../shared/topic-patch';
+import { afterPaint } from './after-paint';
 import { browserNotify, createAlarmNotifier } from './alarm-notifier';
 import { storeActions } from './store/store';
 import type { LocationTab } from './store/ui-slice';
@@ -16,7 +17,10 @@ declare global {
   }
 }
 
-/** Fleet-wide detail fetches in flight at once (1000 locations must not flood the console). */
+/**
+ * Fleet-wide detail fetches in flight at once (1000 locations must not flood the console). 16 was
+ * tried: the page's task queue filled with answers and updates waited (docs/benchmarks.md).
+ */
 const DETAIL_CONCURRENCY = 4;
 
 let api: ConsoleApi | undefined;
@@ -24,6 +28,9 @@ let api: ConsoleApi | undefined;
 let fetched = new Set<string>();
 const queue: string[] = [];
 let inFlight = 0;
+/** Background fetches wait until the fleet's first render is on screen (they would compete with it). */
+let backgroundAllowed = false;
+let backgroundAsked = false;
 
 export function consoleApi(): ConsoleApi {
   if (!api) throw new Error('the console bridge has not started');
@@ -71,12 +78,37 @@ function scheduleFlush(): void {
   }, ANSWER_BATCH_MS);
 }
 
+/** Locations whose background fetch is waiting for its answer. */
+const backgroundInFlight = new Set<string>();
+
+/**
+ * Takes out of a `location` push the whole values of locations being fetched in the background and
+ * lets them wait with the fetch answers; returns the rest (patches, removals, other whole values).
+ * The console pushes a member whole when it is first read, which each background fetch does, just
+ * before answering it: applied one by one, 1000 of them were 1000 store changes, each rendering the
+ * tree and the overview (docs/benchmarks.md). As answers, they are applied in the next batch, before
+ * any later patch of theirs (a push or an opening applies the waiting answers first).
+ */
+function deferWholeValues(push: LocationsPush): LocationsPush {
+  const rest: LocationsPush['locations'] = [];
+  for (const member of push.locations) {
+    if (member.base === null && 'r' in member.patch && backgroundInFlight.has(member.id)) answered.push({ detail: { ...(member.patch.r as LocationDetail), version: member.version } });
+    else rest.push(member);
+  }
+  if (rest.length === push.locations.length) return push;
+  scheduleFlush();
+  return { locations: rest, removed: push.removed };
+}
+
 /** A fetch for the fleet's cards and lists: its answer waits for the next batch. */
 async function fetchInBackground(id: string): Promise<void> {
+  backgroundInFlight.add(id);
   try {
     answered.push({ detail: await consoleApi().getLocationDetail({ id }) });
   } catch (caught) {
     answered.push({ id, message: errorMessage(caught) });
+  } finally {
+    backgroundInFlight.delete(id);
   }
   scheduleFlush();
 }
@@ -101,6 +133,16 @@ async function fetchDetail(id: string): Promise<void> {
  * without its detail shows its loading state anyway, and opening it fetches it again.
  */
 function pump(): void {
+  if (!backgroundAllowed) {
+    if (!backgroundAsked) {
+      backgroundAsked = true;
+      afterPaint(() => {
+        backgroundAllowed = true;
+        pump();
+      });
+    }
+    return;
+  }
   while (inFlight < DETAIL_CONCURRENCY && queue.length > 0) {
     const id = queue.shift() as string;
     inFlight += 1;
@@ -125,6 +167,9 @@ function fetchMissingDetails(view: FleetView): void {
 export function openLocation(id: string, tab?: LocationTab, focus?: string | null): void {
   storeActions().locationOpened(id, tab, focus);
   fetched.add(id);
+  // This fetch supersedes a background fetch still waiting in the queue.
+  const queued = queue.indexOf(id);
+  if (queued >= 0) queue.splice(queued, 1);
   void fetchDetail(id);
 }
 
@@ -187,9 +232,12 @@ export function startBridge(): void {
     linked.subscribe('summary', summary.take);
     // A detail patch that does not follow on (a location not fetched yet, a missed version): fetch it whole.
     linked.subscribe('location', (push) => {
+      const patches = deferWholeValues(push);
+      // Only whole values that wait for the batch: applying the waiting answers now would undo that.
+      if (patches !== push && patches.locations.length === 0 && patches.removed.length === 0) return;
       // Fetched details first: the push's patches follow on from their versions.
       flushAnswers();
-      for (const id of actions.locationsPushed(push)) {
+      for (const id of actions.locationsPushed(patches)) {
         fetched.add(id);
         if (!queue.includes(id)) queue.push(id);
       }

@@ -24,7 +24,8 @@ const JOBS_PER_LOCATION = Number(process.env.FLOE_BENCH_JOBS_PER_LOCATION ?? 100
 const RATE = Number(process.env.FLOE_BENCH_UPDATES_PER_SECOND ?? 10);
 const SECONDS = Number(process.env.FLOE_BENCH_RENDER_SECONDS ?? 10);
 const SETTLE_MS = 2000;
-const ROOT = new URL('../../out/renderer/', import.meta.url).pathname;
+// FLOE_BENCH_RENDERER_DIR: another build of the renderer (an A/B against a copy of out/renderer).
+const ROOT = process.env.FLOE_BENCH_RENDERER_DIR ? `${process.env.FLOE_BENCH_RENDERER_DIR.replace(/\/$/, '')}/` : new URL('../../out/renderer/', import.meta.url).pathname;
 const executablePath = process.env.FLOE_CHROMIUM ?? '/usr/bin/chromium';
 
 console.log(`# Floe renderer topology benchmark — ${new Date().toISOString()}`);
@@ -73,6 +74,10 @@ async function run(mode) {
     await profiler.send('Profiler.enable');
     await profiler.send('Profiler.start');
   }
+  // The renderer process's CPU time (CDP Performance.ProcessTime): less swayed by other work on a shared machine than frame gaps.
+  const metrics = await context.newCDPSession(page);
+  await metrics.send('Performance.enable');
+  const cpuSeconds = async () => (await metrics.send('Performance.getMetrics')).metrics.find((metric) => metric.name === 'ProcessTime')?.value ?? Number.NaN;
   await page.addInitScript({ content: topicPatchScript });
   await page.addInitScript(topologyPage, { mode, locations: LOCATIONS, jobsPerLocation: JOBS_PER_LOCATION, rate: RATE, template });
   await page.goto(url);
@@ -81,8 +86,11 @@ async function run(mode) {
     throw new Error(`${mode}: the first render never came (${seen}; page errors: ${errors.join('; ') || 'none'})`, { cause: error });
   });
   await page.waitForTimeout(SETTLE_MS);
+  const cpuBefore = await cpuSeconds();
   await page.evaluate(() => window.__bench.startStreaming());
   await page.waitForTimeout(SECONDS * 1000);
+  const cpuTotal = await cpuSeconds();
+  const cpuStreaming = cpuTotal - cpuBefore;
   const bench = await page.evaluate(() => {
     window.__bench.stopStreaming();
     const { marks, longTasks, frameGaps, updates, detailFetches } = window.__bench;
@@ -109,13 +117,15 @@ async function run(mode) {
     detailFetches: bench.detailFetches ?? 0,
     detailFetchesDoneMs: bench.marks.lastDetailFetch === undefined ? Number.NaN : bench.marks.lastDetailFetch - bench.marks.dataReady,
     streamStartMs: bench.marks.streamStart - bench.marks.dataReady,
+    cpuStreamingPercent: (cpuStreaming / SECONDS) * 100,
+    cpuTotalMs: cpuTotal * 1000,
     errors,
   };
 }
 
 const f = (value, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
 const line = (label, r) =>
-  `${label.padEnd(14)} first render ${f(r.firstRenderMs).padStart(6)} ms | streaming ${r.updates} updates: frames ${r.frames}, over 50 ms ${r.framesOver50}, frame gap p99 ${f(r.frameP99, 1)} ms max ${f(r.frameMax, 1)} ms, long tasks ${r.longTasks} (max ${f(r.longTaskMax)} ms)${r.detailFetches ? `; the bridge fetched ${r.detailFetches} details, the last at ${f(r.detailFetchesDoneMs)} ms (streaming from ${f(r.streamStartMs)} ms)` : ''}${r.errors.length ? ` — page errors: ${r.errors.slice(0, 3).join('; ')}` : ''}`;
+  `${label.padEnd(14)} first render ${f(r.firstRenderMs).padStart(6)} ms | streaming ${r.updates} updates: frames ${r.frames}, over 50 ms ${r.framesOver50}, frame gap p99 ${f(r.frameP99, 1)} ms max ${f(r.frameMax, 1)} ms, long tasks ${r.longTasks} (max ${f(r.longTaskMax)} ms), renderer CPU ${f(r.cpuStreamingPercent)} % (${f(r.cpuTotalMs)} ms since the page opened)${r.detailFetches ? `; the bridge fetched ${r.detailFetches} details, the last at ${f(r.detailFetchesDoneMs)} ms (streaming from ${f(r.streamStartMs)} ms)` : ''}${r.errors.length ? ` — page errors: ${r.errors.slice(0, 3).join('; ')}` : ''}`;
 
 console.log(`# data: ${LOCATIONS} locations × ${JOBS_PER_LOCATION} jobs built in the page before its scripts; first render counts from then`);
 const anchor = await run('anchor');

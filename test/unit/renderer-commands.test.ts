@@ -1,7 +1,7 @@
 /** UI commands in the renderer: the bridge's one uiCommand subscription, Alt+L, and the store action. */
 import { describe, expect, it, vi } from 'vitest';
 
-const actions = vi.hoisted(() => ({ fleetReceived: vi.fn(), consoleLinkChanged: vi.fn(), dialogRequested: vi.fn(), locationDetailReceived: vi.fn(), alarmsReceived: vi.fn(), summaryReceived: vi.fn(), locationsPushed: vi.fn(() => [] as string[]), locationDetailRequested: vi.fn(), locationDetailFetched: vi.fn(), locationDetailsSettled: vi.fn(), locationDetailFailed: vi.fn(), changesReceived: vi.fn(), changesFailed: vi.fn() }));
+const actions = vi.hoisted(() => ({ fleetReceived: vi.fn(), consoleLinkChanged: vi.fn(), dialogRequested: vi.fn(), locationDetailReceived: vi.fn(), alarmsReceived: vi.fn(), summaryReceived: vi.fn(), locationsPushed: vi.fn(() => [] as string[]), locationDetailRequested: vi.fn(), locationDetailFetched: vi.fn(), locationDetailsSettled: vi.fn(), locationDetailFailed: vi.fn(), changesReceived: vi.fn(), changesFailed: vi.fn(), locationOpened: vi.fn() }));
 vi.mock('../../renderer/src/store/store', () => ({ storeActions: () => actions }));
 
 const { registerKeyboardShortcuts } = await import('../../renderer/src/keyboard.js');
@@ -137,6 +137,85 @@ describe('bridge: background detail fetches', () => {
     expect(actions.locationDetailFetched).not.toHaveBeenCalled();
     expect(actions.locationDetailRequested).not.toHaveBeenCalled();
     vi.unstubAllGlobals();
+  });
+});
+
+describe('bridge: whole values pushed while fetching in the background', () => {
+  it('lets the whole value the console pushes when a background fetch reads a location wait with the answers, and applies other pushes at once', async () => {
+    vi.resetModules();
+    const fresh = await import('../../renderer/src/bridge.js');
+    const listeners = new Map<string, (payload: unknown) => void>();
+    const ids = Array.from({ length: 8 }, (_, index) => `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`);
+    const view = { locations: ids.map((id) => ({ id, name: id, status: 'online' })) };
+    const value = (id: string, seq: number) => ({ id, seq, devices: null, license: null, jobs: null, schedules: null });
+    const whole = (id: string, version: number) => ({ locations: [{ id, version, base: null, patch: { r: value(id, version) } }], removed: [] });
+    const api = {
+      topicSnapshot: vi.fn(async ({ topic }: { topic: string }) => (topic === 'fleet' ? { version: 1, base: null, patch: { r: view } } : new Promise(() => undefined))),
+      // Like the console core: reading a member for the first time pushes it whole, then answers.
+      getLocationDetail: vi.fn(async ({ id }: { id: string }) => {
+        listeners.get('location')?.(whole(id, 1));
+        return { ...value(id, 1), version: 1 };
+      }),
+      subscribe: vi.fn((topic: string, listener: (payload: unknown) => void) => {
+        listeners.set(topic, listener);
+        return () => undefined;
+      }),
+    };
+    vi.stubGlobal('window', { floe: api as unknown as ConsoleApi });
+    actions.locationsPushed.mockReset().mockImplementation(() => []);
+    actions.locationDetailsSettled.mockReset();
+    try {
+      fresh.startBridge();
+      const settledIds = () => actions.locationDetailsSettled.mock.calls.flatMap(([details]) => details.map((detail: { id: string; version: number }) => `${detail.id}@${detail.version}`)).sort();
+      // Each location twice (the pushed whole value and the answer), in a few store changes, none of them a push of its own.
+      await vi.waitFor(() => expect(settledIds()).toEqual(ids.flatMap((id) => [`${id}@1`, `${id}@1`]).sort()));
+      expect(actions.locationDetailsSettled.mock.calls.length).toBeLessThan(4);
+      expect(actions.locationsPushed).not.toHaveBeenCalled();
+      // No fetch in flight: a whole value is applied at once, as the push it is.
+      listeners.get('location')?.(whole(ids[0] as string, 2));
+      expect(actions.locationsPushed.mock.calls).toEqual([[whole(ids[0] as string, 2)]]);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+});
+
+describe('bridge: background fetches after the first paint', () => {
+  it('starts no background fetch before the frame after the fleet arrives and an idle moment; an opened location is fetched at once and not again', async () => {
+    vi.resetModules();
+    const fresh = await import('../../renderer/src/bridge.js');
+    const ids = Array.from({ length: 6 }, (_, index) => `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`);
+    const view = { locations: ids.map((id) => ({ id, name: id, status: 'online' })) };
+    const api = {
+      topicSnapshot: vi.fn(async ({ topic }: { topic: string }) => (topic === 'fleet' ? { version: 1, base: null, patch: { r: view } } : new Promise(() => undefined))),
+      getLocationDetail: vi.fn(async ({ id }: { id: string }) => ({ id, seq: 1, devices: null, license: null, jobs: null, schedules: null, version: 1 })),
+      subscribe: vi.fn(() => () => undefined),
+    };
+    const frames: Array<() => void> = [];
+    const idles: Array<() => void> = [];
+    vi.stubGlobal('window', { floe: api as unknown as ConsoleApi });
+    vi.stubGlobal('requestAnimationFrame', (callback: () => void) => frames.push(callback));
+    vi.stubGlobal('requestIdleCallback', (callback: () => void) => idles.push(callback));
+    vi.stubGlobal('cancelIdleCallback', () => undefined);
+    const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
+    try {
+      fresh.startBridge();
+      await vi.waitFor(() => expect(actions.fleetReceived).toHaveBeenCalled());
+      await nextTask();
+      expect(api.getLocationDetail).not.toHaveBeenCalled();
+      expect(frames).toHaveLength(1);
+      fresh.openLocation(ids[2] as string);
+      expect(api.getLocationDetail.mock.calls.map(([args]) => args.id)).toEqual([ids[2]]);
+      frames.shift()?.();
+      await nextTask();
+      expect(api.getLocationDetail).toHaveBeenCalledTimes(1);
+      expect(idles).toHaveLength(1);
+      idles.shift()?.();
+      await vi.waitFor(() => expect(api.getLocationDetail).toHaveBeenCalledTimes(ids.length));
+      expect(api.getLocationDetail.mock.calls.map(([args]) => args.id).sort()).toEqual([...ids].sort());
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });
 

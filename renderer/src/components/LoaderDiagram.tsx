@@ -1,5 +1,5 @@
 import type { Drive, ElementKind, Loader, LoaderElement, Media, SlotMismatch } from '../../../shared/devices';
-import { isCleaningBarcode } from '../../../shared/devices';
+import { isCleaningBarcode } from '../../../shared/barcode';
 import { formatAgo, utcTitle } from '../format';
 import { VirtualRows } from './VirtualRows';
 

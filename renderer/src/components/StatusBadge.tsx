@@ -1,4 +1,4 @@
-import { STATUS_WORDS, type LocationStatus } from '../../../shared/fleet';
+import { STATUS_WORDS, type LocationStatus } from '../../../shared/fleet-status';
 
 const GLYPHS: Readonly<Record<LocationStatus, string>> = {
   online: '●',

@@ -112,6 +112,8 @@ export function topologyPage({ mode, locations, jobsPerLocation, rate, template 
     let fleetView = { locations: [...fleet] };
     const fleetTopic = versioned(() => fleetView);
     const members = details.map((_, i) => versioned(() => details[i]));
+    // The console finds a member by id in a map; a findIndex over 1000 details per fetch cost the page ~0.5 s.
+    const indexOf = new Map(details.map((detail, i) => [detail.id, i]));
     const dirty = new Set();
     const flushLocations = (only) => {
       const ids = only ?? [...dirty];
@@ -149,7 +151,7 @@ export function topologyPage({ mode, locations, jobsPerLocation, rate, template 
             return ({ id }) => {
               bench.detailFetches = (bench.detailFetches ?? 0) + 1;
               bench.marks.lastDetailFetch = performance.now();
-              const i = details.findIndex((detail) => detail.id === id);
+              const i = indexOf.get(id);
               // A pending change of this member is pushed first, so patches follow on (PublishedCollection.current).
               const pushed = flushLocations([i]);
               if (pushed.length > 0) listeners.get('location')?.(structuredClone({ locations: pushed, removed: [] }));

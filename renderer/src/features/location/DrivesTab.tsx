@@ -1,7 +1,7 @@
 /** Drives & loaders: each changer drawn as its elements; select a cartridge or a drive to act on it. */
 import { useMemo, useState, type ReactNode } from 'react';
 import type { DevicesState, Drive, Loader, LoaderElement, Media } from '../../../../shared/devices';
-import { isCleaningBarcode } from '../../../../shared/devices';
+import { isCleaningBarcode } from '../../../../shared/barcode';
 import { consoleApi } from '../../bridge';
 import { EmptyState } from '../../components/EmptyState';
 import { LoaderDiagram, type ElementRef } from '../../components/LoaderDiagram';

@@ -1,6 +1,6 @@
 /** A location's drill-down: header with status, tabs, and the chosen tab's panel. */
 import { useState, type ReactNode } from 'react';
-import { STATUS_WORDS } from '../../../../shared/fleet';
+import { STATUS_WORDS } from '../../../../shared/fleet-status';
 import type { LocationDetail } from '../../../../shared/console-api';
 import type { LocationView as LocationViewModel } from '../../../../shared/fleet';
 import { consoleApi, openLocation } from '../../bridge';

@@ -1,5 +1,6 @@
 /** How a provisioning change reads in the Remote servers view (plain text; rendered as text only). */
-import { phaseOf, type Change } from '../../../../shared/provisioning';
+import type { Change } from '../../../../shared/provisioning';
+import { phaseOf } from '../../../../shared/change-states';
 
 /** What the change is about: "registration", "connection settings", "task mail", "schedule nightly", "removal". */
 export function changeSubject(change: Change): string {

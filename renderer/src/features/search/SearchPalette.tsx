@@ -4,7 +4,8 @@
  * Everything shown comes from agents and is rendered as text.
  */
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { SEARCH_GROUPS, type SearchHitKind, type SearchResult } from '../../../../shared/fleet-search';
+import type { SearchHitKind, SearchResult } from '../../../../shared/fleet-search';
+import { SEARCH_GROUPS } from '../../../../shared/search-groups';
 import { consoleApi, openLocation } from '../../bridge';
 import { useActions, useFleetCounts } from '../../store/store';
 import { describeHit, flattenResult, GROUP_TITLES, jumpTarget, jumpWords, type SearchOption } from './search-model';

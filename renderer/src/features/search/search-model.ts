@@ -1,6 +1,7 @@
 /** Pure helpers of the search palette: the flat option list, each hit's words and where Enter jumps. */
-import { SEARCH_GROUPS, type SearchHit, type SearchHitKind, type SearchResult } from '../../../../shared/fleet-search';
-import { STATUS_WORDS } from '../../../../shared/fleet';
+import type { SearchHit, SearchHitKind, SearchResult } from '../../../../shared/fleet-search';
+import { SEARCH_GROUPS } from '../../../../shared/search-groups';
+import { STATUS_WORDS } from '../../../../shared/fleet-status';
 import type { LocationTab } from '../../store/ui-slice';
 
 export const GROUP_TITLES: Readonly<Record<SearchHitKind, string>> = { location: 'Locations', task: 'Tasks', media: 'Media', saveset: 'Savesets' };

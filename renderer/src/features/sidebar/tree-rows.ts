@@ -1,6 +1,7 @@
 /** The sidebar's topology tree flattened into rows (pure, so filtering is testable and fast). */
 import type { LocationDetail } from '../../../../shared/console-api';
-import { STATUS_WORDS, type LocationView } from '../../../../shared/fleet';
+import { STATUS_WORDS } from '../../../../shared/fleet-status';
+import type { LocationView } from '../../../../shared/fleet';
 
 export type TreeRow =
   | { readonly kind: 'group'; readonly key: string; readonly label: string }

@@ -1,6 +1,6 @@
 /** Pure helpers of the Calendar tab: which backup days a week or month sheet shows, and what to ask for. */
 import type { CalendarRun } from '../../../../../shared/schedule';
-import { MAX_CALENDAR_SPAN_DAYS } from '../../../../../shared/schedule';
+import { MAX_CALENDAR_SPAN_DAYS } from '../../../../../shared/calendar-limits';
 
 export type SheetKind = 'week' | 'month';
 const DAY_MS = 86_400_000;

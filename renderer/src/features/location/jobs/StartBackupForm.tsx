@@ -1,6 +1,7 @@
 /** "Start backup": pick a task (taskList) and a type, then backupStart. */
 import { useState, type FormEvent } from 'react';
-import { backupTypeSchema, type BackupType, type Job } from '../../../../../shared/engine';
+import type { Job } from '../../../../../shared/engine';
+import { BACKUP_TYPES, isBackupType, type BackupType } from '../../../../../shared/backup-types';
 import { consoleApi } from '../../../bridge';
 import { useQuery } from '../../../use-query';
 import { outcomeOfError, type ActionOutcome } from '../action-outcome';
@@ -58,8 +59,8 @@ export function StartBackupForm({ locationId, canAct, initialTask = null, onStar
         </label>
         <label className="inline-field">
           <span>Type</span>
-          <select value={type} onChange={(event) => setType(backupTypeSchema.parse(event.target.value))} disabled={busy}>
-            {backupTypeSchema.options.map((option) => (
+          <select value={type} onChange={(event) => isBackupType(event.target.value) && setType(event.target.value)} disabled={busy}>
+            {BACKUP_TYPES.map((option) => (
               <option key={option} value={option}>
                 {TYPE_WORDS[option]}
               </option>
