@@ -223,7 +223,7 @@ function writeFileInPlace(batch: OutgoingBatch, fd: number, member: StreamMember
   if (done < member.size) {
     crc = zerosCrc(crc, member.size - done);
     options.warn(`${member.path}: ${typeof read === 'string' ? read : `File shrank by ${member.size - done} bytes`}; padding with zeros`);
-  } else if (changedSinceScan(member.scanned, fstatSync(fd))) {
+  } else if (changedSinceScan(member, fstatSync(fd))) {
     options.warn(`${member.path}: file changed as we read it`);
   }
   batch.used += blocks;
@@ -250,7 +250,7 @@ async function writeLargeFile(batch: OutgoingBatch, fd: number, member: StreamMe
     options.warn(`${member.path}: ${failure ?? `File shrank by ${size - done} bytes`}; padding with zeros`);
     crc = zerosCrc(crc, size - done);
     await batch.zeros(size - done);
-  } else if (changedSinceScan(member.scanned, fstatSync(fd))) {
+  } else if (changedSinceScan(member, fstatSync(fd))) {
     options.warn(`${member.path}: file changed as we read it`);
   }
   await batch.zeros(blocksOf(size) - size);

@@ -1,8 +1,9 @@
 /**
  * What Floe's stream writer (floe-stream.ts) is told about each path the scan saves: the member's
  * header fields from the path's lstat, whether GNU tar must write it instead, the key that makes
- * later names of a multiply linked file hard links, and the lstat itself, which tells a file that
- * changed while it was read. Members never leave the stream worker's thread.
+ * later names of a multiply linked file hard links, and what tells a file that changed while it
+ * was read. Plain numbers only: a member may wait (for getfattr's listing, for its batch) and the
+ * lstat's BigInts and Dates should not wait with it. Members never leave the stream worker.
  */
 import type { BigIntStats, Stats } from 'node:fs';
 import type { IndexRow } from './engine-store.js';
@@ -15,20 +16,20 @@ export interface StreamMember extends PlainMember {
   /**
    * GNU tar must write it: a sparse file, a path with extended attributes or ACLs, a device, FIFO or
    * socket. Such members go into one tar run at the end of the stream (their other fields unused).
+   * Set by the stream worker for paths getfattr lists.
    */
-  readonly viaTar: boolean;
+  viaTar: boolean;
   /** For a file with more than one link, `dev:ino`: later names of the same file become hard links. */
   readonly linkKey: string | null;
-  /** The path's lstat at the scan: a file whose size, mtime, ctime or inode differ after reading changed as it was read. */
-  readonly scanned: BigIntStats;
+  /** Inode, mtime and ctime (milliseconds as Node's Stats has them) at the scan; with the size, they tell a changed file. */
+  readonly ino: number;
+  readonly mtimeMs: number;
+  readonly ctimeMs: number;
 }
 
-/**
- * Whether the open file's `now` (a plain fstat: no BigInts to allocate per file) differs from
- * its lstat at the scan in size, mtime, ctime or inode.
- */
-export function changedSinceScan(scanned: BigIntStats, now: Stats): boolean {
-  return now.size !== Number(scanned.size) || now.ino !== Number(scanned.ino) || now.mtimeMs !== millisecondsOf(scanned.mtimeNs) || now.ctimeMs !== millisecondsOf(scanned.ctimeNs);
+/** Whether the open file's `now` (a plain fstat) differs from the scan in size, mtime, ctime or inode. */
+export function changedSinceScan(member: StreamMember, now: Stats): boolean {
+  return now.size !== member.size || now.ino !== member.ino || now.mtimeMs !== member.mtimeMs || now.ctimeMs !== member.ctimeMs;
 }
 
 /** Whole seconds (floored) and nanoseconds of a time in nanoseconds. */
@@ -43,7 +44,7 @@ function splitNs(ns: bigint): [number, number] {
 }
 
 /** The member Floe's writer stores for a scanned path; GNU tar's when it is special (see StreamMember.viaTar). */
-export function streamMember(row: IndexRow, stats: BigIntStats, withXattrs: ReadonlySet<string>): StreamMember {
+export function streamMember(row: IndexRow, stats: BigIntStats): StreamMember {
   const [mtimeSec, mtimeNsec] = splitNs(stats.mtimeNs);
   const sparse = row.type === 'file' && stats.blocks * 512n < stats.size;
   const type = row.type === 'other' ? 'file' : row.type; // 'other' goes via GNU tar, which reads the type itself
@@ -58,9 +59,10 @@ export function streamMember(row: IndexRow, stats: BigIntStats, withXattrs: Read
     mtimeSec,
     mtimeNsec,
     linkName: row.linkTarget,
-    viaTar: row.type === 'other' || sparse || withXattrs.has(row.path),
+    viaTar: row.type === 'other' || sparse,
     linkKey: row.type === 'file' && stats.nlink > 1n ? `${stats.dev}:${stats.ino}` : null,
-    scanned: stats,
+    ino: row.ino,
+    mtimeMs: millisecondsOf(stats.mtimeNs),
+    ctimeMs: millisecondsOf(stats.ctimeNs),
   };
 }
-

@@ -82,9 +82,10 @@ class RowSender {
   }
 }
 
-function* chain<T>(first: readonly T[], rest: Iterable<T>): Generator<T> {
+/** `first`, then `rest` mapped through `map`. */
+function* chain<T, U>(first: readonly U[], rest: Iterable<T>, map: (item: T) => U): Generator<U> {
   yield* first;
-  yield* rest;
+  for (const item of rest) yield map(item);
 }
 
 async function run(input: StreamWorkerInput, link: BatchLink): Promise<{ files: number; tarWarnings: string[] }> {
@@ -99,6 +100,9 @@ async function run(input: StreamWorkerInput, link: BatchLink): Promise<{ files: 
   let files = 0;
   let lastProgress = 0;
 
+  /** A scanned path as it waits: its row, and the member to write (null for a deletion record). The lstat is not kept. */
+  const scanned = ({ row, archive, stats }: ScannedPath): { row: IndexRow; member: StreamMember | null } => ({ row, member: archive && stats ? streamMember(row, stats) : null });
+
   async function* members(): AsyncGenerator<readonly StreamMember[]> {
     const walk = walkSources(input.sources, excludeMatcher([...input.excludes]), reference, (text) => link.post({ type: 'warning', text }));
     // getfattr lists the paths with attributes in its own process while the walk begins here; what
@@ -112,17 +116,17 @@ async function run(input: StreamWorkerInput, link: BatchLink): Promise<{ files: 
       () => (listed = true),
       () => (listed = true),
     );
-    const early: ScannedPath[] = [];
+    const early: Array<ReturnType<typeof scanned>> = [];
     while (!listed && early.length < EARLY_PATHS) {
       const next = walk.next();
       if (next.done) break;
-      early.push(next.value);
+      early.push(scanned(next.value));
       if (early.length % 512 === 0) await yieldToLoop(); // lets getfattr's end in
     }
     const withXattrs = await listing;
     let batch: StreamMember[] = [];
-    for (const { row, archive, stats } of chain(early, walk)) {
-      if (!archive || !stats) {
+    for (const { row, member } of chain(early, walk, scanned)) {
+      if (member === null) {
         deleted += 1;
         rows.add(row);
         continue;
@@ -130,7 +134,8 @@ async function run(input: StreamWorkerInput, link: BatchLink): Promise<{ files: 
       entries += 1;
       if (row.type === 'file') pending.set(row.path, row);
       else rows.add(row);
-      batch.push(streamMember(row, stats, withXattrs));
+      if (withXattrs.has(member.path)) member.viaTar = true;
+      batch.push(member);
       if (batch.length >= MEMBERS_PER_BATCH) {
         yield batch;
         batch = [];

@@ -27,7 +27,12 @@ function gnuTar(args: string[]): string {
 async function scan(source: string): Promise<StreamMember[]> {
   const withXattrs = await pathsWithXattrs([source], new AbortController().signal);
   const members: StreamMember[] = [];
-  for (const { row, stats } of walkSources([source], excludeMatcher([]), null, () => undefined)) if (stats) members.push(streamMember(row, stats, withXattrs));
+  for (const { row, stats } of walkSources([source], excludeMatcher([]), null, () => undefined)) {
+    if (!stats) continue;
+    const member = streamMember(row, stats);
+    if (withXattrs.has(member.path)) member.viaTar = true; // as the stream worker marks them
+    members.push(member);
+  }
   return members;
 }
 
