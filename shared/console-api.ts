@@ -144,7 +144,11 @@ export const consoleTopics = {
   location: locationsPushSchema,
   /** Patches of the AlarmsView: the fleet's alarm feed (unacknowledged first). */
   alarms: versionedPushSchema,
-  /** Patches of the FleetSummary: the fleet-wide aggregates, kept incrementally. */
+  /**
+   * Patches of the FleetSummary: the fleet-wide aggregates, kept incrementally. A change of only
+   * running jobs' progress goes out at most once a second (the `location` topic carries it at the
+   * full rate); any other change at the usual pace.
+   */
   summary: versionedPushSchema,
   /** Patches of the ChangesView: the provisioning journal (pending changes first). */
   changes: versionedPushSchema,

@@ -67,16 +67,31 @@ export function diffJson(before: unknown, after: unknown): Patch | undefined {
   if (isObject(before) && isObject(after)) {
     const o: Record<string, Patch> = {};
     let changed = false;
+    // Keys of `after` that `before` holds too (defined): when that is every key of `before`, none was deleted.
+    let kept = 0;
     for (const key of Object.keys(after)) {
-      if (after[key] === undefined) continue;
-      const inner = Object.hasOwn(before, key) && before[key] !== undefined ? diffJson(before[key], after[key]) : { r: after[key] };
+      const next = after[key];
+      if (next === undefined) continue;
+      const previous = before[key];
+      // The same value (a JSON value is never a function, so an equal one is `before`'s own): nothing
+      // to compare further. Inline, as most keys of a changed object are unchanged primitives.
+      if (previous === next && (next !== 0 || Object.is(previous, next))) {
+        kept += 1;
+        continue;
+      }
+      let inner: Patch | undefined;
+      if (previous !== undefined && Object.hasOwn(before, key)) {
+        kept += 1;
+        inner = typeof next !== 'object' || next === null ? { r: next } : diffJson(previous, next);
+      } else inner = { r: next };
       if (inner) {
         setOwn(o, key, inner);
         changed = true;
       }
     }
     let d: string[] | undefined;
-    for (const key of Object.keys(before)) if (before[key] !== undefined && (!Object.hasOwn(after, key) || after[key] === undefined)) (d ??= []).push(key);
+    const beforeKeys = Object.keys(before);
+    if (beforeKeys.length !== kept) for (const key of beforeKeys) if (before[key] !== undefined && (!Object.hasOwn(after, key) || after[key] === undefined)) (d ??= []).push(key);
     if (!changed && !d) return undefined;
     return d ? { o, d } : { o };
   }

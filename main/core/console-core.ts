@@ -21,11 +21,13 @@ import { LocationRegistry, type Registration } from './registry.js';
 import { LocationReplica } from './location-replica.js';
 import { AcknowledgedAlarms, alarmsMayChange, alarmsOf, DEFAULT_OFFLINE_ALARM_MS, sortAlarms } from './alarms.js';
 import type { Alarm, AlarmsView } from '../../shared/alarms.js';
+import { isProblemStatus } from '../../shared/fleet.js';
 import { FleetAggregates } from './fleet-aggregates.js';
 import { FleetCalendarSource } from './fleet-calendar.js';
 import { calendarRelevant } from './calendar-relevance.js';
 import { rerunCommand } from './rerun.js';
 import { PublishedCollection, PublishedTopic } from './topic-publisher.js';
+import { TurnQueue } from './turn-queue.js';
 import { FileSecretStore, type SecretStore } from './secret-store.js';
 import { ProvisioningJournal } from './provisioning-journal.js';
 import { Provisioner } from './provisioner.js';
@@ -41,6 +43,12 @@ export interface ConsoleCoreOptions {
   readonly probeTimeoutMs?: number;
   /** Minimum interval between two pushes of one topic (default 100 ms: about 10 per second). */
   readonly pushIntervalMs?: number;
+  /**
+   * How often the fleet summary is pushed when only running jobs' progress changed (default ten
+   * push intervals: once a second). Any other change of the summary goes out at the push interval;
+   * a location's detail carries its jobs' progress at the push interval.
+   */
+  readonly summaryProgressIntervalMs?: number;
   readonly clock?: () => Date;
   /** Protocol version to speak (tests only). */
   readonly protocol?: number;
@@ -110,15 +118,21 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     return { alarms: sortAlarms(alarms) };
   };
 
-  const fleetTopic = lifetime.add(new PublishedTopic(() => fleet.view(), pushIntervalMs));
-  const alarmsTopic = lifetime.add(new PublishedTopic(alarmsView, pushIntervalMs));
+  // The topics' pushes take turns of the event loop instead of running back to back when they fall due together.
+  const turns = lifetime.add(new TurnQueue());
+  const fleetTopic = lifetime.add(new PublishedTopic(() => fleet.view(), pushIntervalMs, { turns }));
+  const alarmsTopic = lifetime.add(new PublishedTopic(alarmsView, pushIntervalMs, { turns }));
   const summaryTopic = lifetime.add(
-    new PublishedTopic(() => {
-      settleSummary();
-      return aggregates.summary(fleet.order());
-    }, pushIntervalMs),
+    new PublishedTopic(
+      () => {
+        settleSummary();
+        return aggregates.summary(fleet.order());
+      },
+      pushIntervalMs,
+      { turns, slowIntervalMs: options.summaryProgressIntervalMs ?? pushIntervalMs * 10 },
+    ),
   );
-  const details = lifetime.add(new PublishedCollection(detailOf, pushIntervalMs));
+  const details = lifetime.add(new PublishedCollection(detailOf, pushIntervalMs, { turns }));
   const calendar = new FleetCalendarSource({
     locations: () => fleet.view().locations,
     replica: (id) => replicas.get(id)?.state ?? null,
@@ -145,10 +159,11 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
         if (!offlineSince.has(id)) offlineSince.set(id, clock().toISOString());
       } else offlineSince.delete(id);
       fleetTopic.changed();
-      // A location's summary reads only its id and name (and its replica); its link status moves
-      // it in the summary's order, so the summary is pushed again without a recount.
+      // A location's summary reads only its id and name (and its replica); turning into or out of a
+      // problem moves it in the summary's order (fleet-state.ts), so the summary is pushed again
+      // without a recount. Anything else (every delta's "last seen") leaves the summary as it is.
       if (before?.name !== location?.name || !aggregates.has(id)) summaryChanged(id);
-      else summaryTopic.changed();
+      else if (!before || !location || isProblemStatus(before.status) !== isProblemStatus(location.status)) summaryTopic.changed();
       // Its alarms read its status, detail, name and, when offline, when it was last seen.
       if (before?.status !== location?.status || before?.detail !== location?.detail || before?.name !== location?.name || location?.status === 'offline') alarmsChanged(id);
     }),
@@ -176,7 +191,8 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
       port: registration.port,
       fingerprint: registration.fingerprint,
       token,
-      clock,
+      // Only a given clock: without one the link reads Date.now() per delta instead of building a Date.
+      ...(options.clock ? { clock: options.clock } : {}),
       gate,
       ...(options.backoff ? { backoff: options.backoff } : {}),
       ...(options.connectTimeoutMs ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
@@ -199,8 +215,9 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
           const after = replica.state;
           if (calendarRelevant(before, delta)) calendar.invalidate(id);
           details.changed(id);
-          // A running job's progress patches the summary in place instead of recounting the location.
-          if (delta.change.domain === 'jobs' && !staleSummary.has(id) && aggregates.jobProgress(id, before, after, delta.change.change.job)) summaryTopic.changed();
+          // A running job's progress patches the summary in place instead of recounting the location,
+          // and is pushed at the summary's slower pace (the detail already carries it at the push interval).
+          if (delta.change.domain === 'jobs' && !staleSummary.has(id) && aggregates.jobProgress(id, before, after, delta.change.change.job)) summaryTopic.changedSlowly();
           else summaryChanged(id);
           if (alarmsMayChange(before, after)) alarmsChanged(id);
         }
@@ -250,7 +267,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     reconnect: (id) => provisioningDeps.relink(id),
     undoRegister: (id, previous) => undoRegister(provisioningDeps, id, previous),
   });
-  const changesTopic = lifetime.add(new PublishedTopic(() => provisioner.view(), pushIntervalMs));
+  const changesTopic = lifetime.add(new PublishedTopic(() => provisioner.view(), pushIntervalMs, { turns }));
   lifetime.add(provisioner.onChange(() => changesTopic.changed()));
 
   for (const registration of registry.list()) {

@@ -33,7 +33,7 @@ const JOB_FIELD = jobSchema.shape as unknown as Record<JobKey, z.ZodType>;
 /** The datetime pattern zod checks `at` with; if zod ever stops exposing it, `at` takes the zod path. */
 const AT_PATTERN: RegExp | undefined = (deltaSchema.shape.at as unknown as { _zod?: { def?: { pattern?: unknown } } })._zod?.def?.pattern as RegExp | undefined;
 const MAX_CURRENT_FILE = 4096;
-/** Jobs remembered per link: more than ever run at once on one agent; the oldest is forgotten first. */
+/** Jobs remembered per link: more than ever run at once on one agent; the first remembered is forgotten first. */
 const REMEMBERED_JOBS = 256;
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -72,10 +72,14 @@ export class DeltaParser {
   }
 
   private remember(job: Job): void {
-    this.jobs.delete(job.id);
-    if (FINAL_JOB_STATES.includes(job.state)) return;
+    if (FINAL_JOB_STATES.includes(job.state)) {
+      this.jobs.delete(job.id);
+      return;
+    }
+    // A job already remembered keeps its place (the order only picks which job to forget first).
+    const known = this.jobs.has(job.id);
     this.jobs.set(job.id, job);
-    if (this.jobs.size > REMEMBERED_JOBS) this.jobs.delete(this.jobs.keys().next().value as string);
+    if (!known && this.jobs.size > REMEMBERED_JOBS) this.jobs.delete(this.jobs.keys().next().value as string);
   }
 
   /** The delta, when it is a jobs delta for a remembered job that the cheap checks accept; otherwise undefined. */

@@ -2,12 +2,12 @@
  * The fleet state: every registered location with its link status. Main owns this truth; the
  * renderer gets a replica through the `fleet` topic. Problems sort first, then by name.
  *
- * Views are kept, not rebuilt: each location's view object changes only with its entry, the order
- * is sorted again only when a location comes, goes, is renamed or turns into or out of a problem,
- * and the fleet view is the same (frozen) object until something changes. So a push of the fleet
- * costs O(locations) pointer work and its diff skips every unchanged location by identity
- * (every delta refreshes "last seen"; sorting and rebuilding 1000 views per push blocked the loop
- * in the reconnect storm, docs/benchmarks.md).
+ * Views are kept, not rebuilt: each location's view object changes only with its entry, names are
+ * sorted again only when a location comes, goes or is renamed (a turn into or out of a problem
+ * only splits the sorted names again), and the fleet view is the same (frozen) object until
+ * something changes. So a push of the fleet costs O(locations) pointer work and its diff skips
+ * every unchanged location by identity (every delta refreshes "last seen"; sorting and rebuilding
+ * 1000 views per push blocked the loop in the reconnect storm, docs/benchmarks.md).
  */
 import { isProblemStatus, type FleetView, type LocationView } from '../../shared/fleet.js';
 import { toDisposable, type Disposable } from './disposable.js';
@@ -26,8 +26,10 @@ export class FleetState {
   private readonly entries = new Map<string, Entry>();
   private readonly listeners = new Set<(view: FleetView) => void>();
   private readonly locationListeners = new Set<(id: string, before: LocationView | undefined, after: LocationView | undefined) => void>();
-  /** Location ids in display order; null when it must be sorted again. */
+  /** Location ids in display order; null when it must be put in order again. */
   private sorted: readonly string[] | null = null;
+  /** Location ids by name alone; null when a location came, went or was renamed. */
+  private byName: readonly string[] | null = null;
   /** The fleet view as of the last change; null after a change. */
   private cachedView: FleetView | null = null;
 
@@ -39,6 +41,7 @@ export class FleetState {
     const before = this.entries.get(registration.id)?.view;
     this.entries.set(registration.id, entryOf(registration, lastSeen === null ? INITIAL_LINK_STATUS : { ...INITIAL_LINK_STATUS, lastSeen }));
     this.sorted = null;
+    this.byName = null;
     this.changed(registration.id, before);
   }
 
@@ -46,6 +49,7 @@ export class FleetState {
     const before = this.entries.get(id)?.view;
     if (!this.entries.delete(id)) return;
     this.sorted = null;
+    this.byName = null;
     this.changed(id, before);
   }
 
@@ -83,9 +87,19 @@ export class FleetState {
     return toDisposable(() => this.locationListeners.delete(listener));
   }
 
-  /** Location ids in display order (problems first, then by name). */
+  /**
+   * Location ids in display order (problems first, then by name). Names are sorted only when a
+   * location comes, goes or is renamed; a status turning into or out of a problem only splits that
+   * list again, in O(locations) without a comparison (in a reconnect storm every push saw such a
+   * turn, and sorting 1000 names with the collator each time held the loop for milliseconds).
+   */
   order(): readonly string[] {
-    this.sorted ??= Object.freeze([...this.entries.values()].map((entry) => entry.view).sort(problemsFirst).map((view) => view.id));
+    if (this.sorted) return this.sorted;
+    this.byName ??= [...this.entries.values()].map((entry) => entry.view).sort(byNameOnly).map((view) => view.id);
+    const problems: string[] = [];
+    const others: string[] = [];
+    for (const id of this.byName) (isProblemStatus((this.entries.get(id) as Entry).link.status) ? problems : others).push(id);
+    this.sorted = Object.freeze(problems.concat(others));
     return this.sorted;
   }
 
@@ -116,7 +130,7 @@ function toView(registration: Registration, link: LinkStatus): LocationView {
 /** The same order as `localeCompare` without arguments, without building a collator per comparison. */
 const byName = new Intl.Collator();
 
-function problemsFirst(a: LocationView, b: LocationView): number {
-  const rank = (view: LocationView): number => (isProblemStatus(view.status) ? 0 : 1);
-  return rank(a) - rank(b) || byName.compare(a.name, b.name);
+/** By name; equal names keep the order they were added in (Array.prototype.sort is stable). */
+function byNameOnly(a: LocationView, b: LocationView): number {
+  return byName.compare(a.name, b.name);
 }

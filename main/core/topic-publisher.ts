@@ -6,6 +6,12 @@
 import { diffJson, type VersionedPush } from '../../shared/topic-patch.js';
 import { coalesce, type Coalescer } from './coalesce.js';
 import type { Disposable } from './disposable.js';
+import type { TurnQueue } from './turn-queue.js';
+
+export interface PublishOptions {
+  /** Pushes that fall due wait for their turn of the event loop here (main/core/turn-queue.ts). */
+  readonly turns?: TurnQueue;
+}
 
 /** One value with a version: `publish` compares the value now with the last published one. */
 export class VersionedValue<T> {
@@ -41,20 +47,31 @@ export class VersionedValue<T> {
   }
 }
 
-/** A topic with one value: changes are coalesced, then published once to every subscriber. */
+/**
+ * A topic with one value: changes are coalesced, then published once to every subscriber. A
+ * change may be marked slow (`changedSlowly`, e.g. a running job's progress in the fleet summary):
+ * it goes out with the next ordinary change, or at most once per `slowIntervalMs`.
+ */
 export class PublishedTopic<T> implements Disposable {
   private readonly value: VersionedValue<T>;
   private readonly listeners = new Set<(push: VersionedPush) => void>();
   private readonly pusher: Coalescer<true>;
+  private readonly slowPusher: Coalescer<true>;
 
-  constructor(read: () => T, intervalMs: number) {
+  constructor(read: () => T, intervalMs: number, options: PublishOptions & { readonly slowIntervalMs?: number } = {}) {
     this.value = new VersionedValue(read);
-    this.pusher = coalesce(intervalMs, () => this.flush());
+    this.pusher = coalesce(intervalMs, () => this.flush(), options.turns);
+    this.slowPusher = coalesce(Math.max(intervalMs, options.slowIntervalMs ?? intervalMs), () => this.flush(), options.turns);
   }
 
   /** Something the value depends on changed: a push follows within the interval. */
   changed(): void {
     if (this.listeners.size > 0) this.pusher.push(true);
+  }
+
+  /** Something that may wait changed: a push follows with the next `changed`, at the latest within the slow interval. */
+  changedSlowly(): void {
+    if (this.listeners.size > 0) this.slowPusher.push(true);
   }
 
   /** Publishes pending changes now and returns the whole value (for a receiver that saw a gap). */
@@ -73,6 +90,7 @@ export class PublishedTopic<T> implements Disposable {
 
   dispose(): void {
     this.pusher.dispose();
+    this.slowPusher.dispose();
     this.listeners.clear();
   }
 
@@ -105,8 +123,9 @@ export class PublishedCollection<T> implements Disposable {
   constructor(
     private readonly read: (id: string) => T,
     intervalMs: number,
+    options: PublishOptions = {},
   ) {
-    this.pusher = coalesce(intervalMs, () => this.flush());
+    this.pusher = coalesce(intervalMs, () => this.flush(), options.turns);
   }
 
   changed(id: string): void {

@@ -3,6 +3,7 @@ import { backoffDelay } from '../../main/core/backoff.js';
 import { coalesce } from '../../main/core/coalesce.js';
 import { ConnectGate } from '../../main/core/connect-gate.js';
 import { dispatchCall } from '../../main/core/dispatch.js';
+import { TurnQueue } from '../../main/core/turn-queue.js';
 import { FloeError } from '../../shared/errors.js';
 import type { ConsoleService } from '../../shared/console-api.js';
 
@@ -43,6 +44,36 @@ describe('coalesce', () => {
     pusher.dispose();
     vi.advanceTimersByTime(500);
     expect(seen).toEqual([1]);
+  });
+
+  it('with a turn queue, coalescers that fall due together emit one per event-loop turn, each its newest value', async () => {
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    const turns = new TurnQueue();
+    const seen: string[] = [];
+    const a = coalesce<number>(100, (n) => seen.push(`a${n}`), turns);
+    const b = coalesce<number>(100, (n) => seen.push(`b${n}`), turns);
+    const c = coalesce<number>(100, (n) => seen.push(`c${n}`), turns);
+    a.push(1);
+    b.push(1);
+    c.push(1);
+    a.push(2); // joins a's queued emit
+    expect(seen).toEqual([]);
+    await turn();
+    expect(seen).toEqual(['a2']);
+    await turn();
+    expect(seen).toEqual(['a2', 'b1']);
+    c.dispose(); // a disposed coalescer's queued emit does nothing
+    await turn();
+    await turn();
+    expect(seen).toEqual(['a2', 'b1']);
+    // Once emitted, the interval applies again: a's next value waits for its timer, then its turn.
+    a.push(3);
+    await turn();
+    expect(seen).toEqual(['a2', 'b1']);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    await turn();
+    expect(seen).toEqual(['a2', 'b1', 'a3']);
+    turns.dispose();
   });
 });
 

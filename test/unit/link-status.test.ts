@@ -3,6 +3,8 @@ import { applyLinkEvent, INITIAL_LINK_STATUS, type LinkEvent, type LinkStatus } 
 import { FleetState } from '../../main/core/fleet-state.js';
 import type { Hello } from '../../shared/protocol/catalog.js';
 import type { Registration } from '../../main/core/registry.js';
+import { isProblemStatus } from '../../shared/fleet.js';
+import { seededRandom } from '../helpers/fuzz.js';
 
 const FINGERPRINT = `SHA256:${Array.from({ length: 32 }, () => '0F').join(':')}`;
 const hello: Hello = {
@@ -101,6 +103,39 @@ describe('fleet state', () => {
     expect(fleet.location(alpha.id)).toMatchObject({ status: 'connecting', port: 7999, lastSeen: '2026-11-23T09:00:05.000Z' });
     fleet.apply(alpha.id, { type: 'refused', reason: 'auth', detail: 'token refused' });
     expect(fleet.location(alpha.id)).toMatchObject({ status: 'auth-failed', lastSeen: '2026-11-23T09:00:05.000Z' });
+  });
+
+  it.each([5, 77, 2026])('keeps the order of a full sort (problems first, then by name, ties as added) through random changes (seed %i)', (seed) => {
+    const random = seededRandom(seed);
+    const fleet = new FleetState();
+    const names = ['alpha', 'Bravo', 'bravo', 'charlie', 'Ärger', 'zulu', 'delta', 'alpha'];
+    const added: Registration[] = [];
+    const events: LinkEvent[] = [online, { type: 'unreachable', detail: 'ECONNREFUSED' }, { type: 'refused', reason: 'auth', detail: 'x' }, { type: 'heard', at: '2026-11-23T09:00:00.000Z' }, { type: 'lost', at: '2026-11-23T09:00:00.000Z', detail: 'gone' }];
+    const collator = new Intl.Collator();
+    let created = 0;
+    for (let step = 0; step < 300; step += 1) {
+      const choice = random();
+      const pick = added[Math.floor(random() * added.length)];
+      if (choice < 0.2 || !pick) {
+        created += 1;
+        const next = { ...registration(names[Math.floor(random() * names.length)] as string, 0), id: `00000000-0000-4000-8000-${String(created).padStart(12, '0')}` };
+        added.push(next);
+        fleet.add(next);
+      } else if (choice < 0.25) {
+        fleet.remove(pick.id);
+        added.splice(added.indexOf(pick), 1);
+      } else if (choice < 0.3) {
+        const renamed = { ...pick, name: names[Math.floor(random() * names.length)] as string };
+        added[added.indexOf(pick)] = renamed;
+        fleet.add(renamed);
+      } else fleet.apply(pick.id, events[Math.floor(random() * events.length)] as LinkEvent);
+      if (random() < 0.3) {
+        const views = added.map((registration) => fleet.location(registration.id)).filter((view) => view !== undefined);
+        const expected = [...views].sort((a, b) => Number(!isProblemStatus(a.status)) - Number(!isProblemStatus(b.status)) || collator.compare(a.name, b.name)).map((view) => view.id);
+        expect(fleet.order()).toEqual(expected);
+        expect(fleet.view().locations.map((view) => view.id)).toEqual(expected);
+      }
+    }
   });
 
   it('ignores events for unknown locations and unsubscribes listeners', () => {

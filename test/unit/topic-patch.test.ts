@@ -112,6 +112,24 @@ describe('diffJson and applyPatch', () => {
   });
 });
 
+describe('diffJson of objects (unchanged keys compared inline)', () => {
+  it('finds a replaced, added or deleted key also when the key count stays the same, and ignores undefined values', () => {
+    expect(diffJson({ a: 1, b: 2 }, { a: 1, c: 2 })).toEqual({ o: { c: { r: 2 } }, d: ['b'] });
+    expect(diffJson({ a: 1, b: undefined }, { a: 1 })).toBeUndefined();
+    expect(diffJson({ a: 1 }, { a: 1, b: undefined })).toBeUndefined();
+    expect(diffJson({ a: 1, b: undefined }, { a: 1, b: 3 })).toEqual({ o: { b: { r: 3 } } });
+    expect(diffJson({ a: 1, b: 2 }, { a: 1, b: undefined })).toEqual({ o: {}, d: ['b'] });
+    expect(diffJson({ a: null, s: 'x' }, { a: 0, s: 'x' })).toEqual({ o: { a: { r: 0 } } });
+  });
+
+  it('tells 0 from -0 as before, and an inherited name from an own key', () => {
+    expect(diffJson({ n: 0 }, { n: -0 })).toEqual({ o: { n: { r: -0 } } });
+    expect(diffJson({ n: -0 }, { n: -0 })).toBeUndefined();
+    expect(diffJson({}, { constructor: 1, toString: 'x' })).toEqual({ o: { constructor: { r: 1 }, toString: { r: 'x' } } });
+    expect(diffJson({ constructor: 1 }, {})).toEqual({ o: {}, d: ['constructor'] });
+  });
+});
+
 describe('TopicFollower', () => {
   it('applies a whole value, then patches that follow on; drops older pushes; reports a gap', () => {
     const follower = new TopicFollower<{ n: number }>();

@@ -142,6 +142,32 @@ describe('PublishedTopic (fleet, alarms, summary)', () => {
     expect(pushes.slice(1).every((push) => push.base === push.version - 1)).toBe(true);
   });
 
+  it('a slow change goes out at most once per slow interval, or at once with the next ordinary change', () => {
+    vi.useFakeTimers();
+    let value = { n: 0, progress: 0 };
+    const topic = new PublishedTopic(() => value, 100, { slowIntervalMs: 1000 });
+    const pushes: VersionedPush[] = [];
+    topic.subscribe((push) => pushes.push(push));
+    // Progress every 100 ms for 2 s: the first goes out at once, then one a second with the newest value.
+    for (let step = 1; step <= 20; step += 1) {
+      value = { ...value, progress: step };
+      topic.changedSlowly();
+      vi.advanceTimersByTime(100);
+    }
+    expect(pushes.slice(1).map((push) => push.patch)).toEqual([{ o: { progress: { r: 1 } } }, { o: { progress: { r: 10 } } }, { o: { progress: { r: 20 } } }]);
+    // An ordinary change takes the pending progress with it at the ordinary pace; the slow timer then finds nothing new.
+    value = { ...value, progress: 21 };
+    topic.changedSlowly();
+    value = { ...value, n: 1 };
+    topic.changed();
+    vi.advanceTimersByTime(100);
+    expect(pushes.at(-1)?.patch).toEqual({ o: { n: { r: 1 }, progress: { r: 21 } } });
+    const count = pushes.length;
+    vi.advanceTimersByTime(2000);
+    expect(pushes).toHaveLength(count);
+    topic.dispose();
+  });
+
   it('a late subscriber gets the whole value first; a snapshot lets a receiver that saw a gap catch up', () => {
     vi.useFakeTimers();
     let value = { n: 1 };
