@@ -82,6 +82,11 @@ export interface MediaUse {
 }
 
 /** Labelled media capacity in use per location, fullest first (at most `limit` rows). */
+/** A share in percent for people: one decimal, "< 0.1" for a share above zero that would round to nothing. */
+export function percentLabel(value: number): string {
+  return value > 0 && value < 0.05 ? '< 0.1' : String(Math.round(value * 10) / 10);
+}
+
 export function mediaUse(rows: ReadonlyArray<{ readonly location: LocationView; readonly detail: LocationDetail | undefined }>, limit = 10): MediaUse[] {
   return rows
     .flatMap(({ location, detail }) => {
@@ -89,7 +94,8 @@ export function mediaUse(rows: ReadonlyArray<{ readonly location: LocationView; 
       const capacityBytes = media.reduce((sum, item) => sum + item.capacity, 0);
       if (media.length === 0 || capacityBytes === 0) return [];
       const usedBytes = media.reduce((sum, item) => sum + Math.min(item.used, item.capacity), 0);
-      return [{ name: location.name, usedBytes, capacityBytes, cartridges: media.length, used: Math.round((usedBytes / capacityBytes) * 1000) / 10 }];
+      // Not rounded: a small saveset on big cartridges is a few thousandths of a percent, and still in use.
+      return [{ name: location.name, usedBytes, capacityBytes, cartridges: media.length, used: (usedBytes / capacityBytes) * 100 }];
     })
     .sort((a, b) => b.used - a.used || a.name.localeCompare(b.name))
     .slice(0, limit);

@@ -8,7 +8,7 @@ import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testi
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startBridge } from '../../renderer/src/bridge';
 import { App } from '../../renderer/src/features/frame/App';
-import { mediaUse, successRates, volumePerDay } from '../../renderer/src/fleet-charts';
+import { mediaUse, percentLabel, successRates, volumePerDay } from '../../renderer/src/fleet-charts';
 import { jobsPerDay } from '../../renderer/src/jobs-per-day';
 import { storeActions } from '../../renderer/src/store/store';
 import type { LocationDetail } from '../../shared/console-api';
@@ -112,6 +112,17 @@ describe('fleet overview: jobs, failures and charts', () => {
     const use = mediaUse(rows);
     expect(use).toHaveLength(10);
     expect(use[0]?.used).toBe(99);
+  });
+
+  it('keeps a tiny media use above zero (a small saveset on big cartridges) and labels it "< 0.1"', () => {
+    const site = location('tiny');
+    const detail: LocationDetail = { ...engineDetail(site.id, { active: [], recent: [] }), devices: { loaders: [], drives: [], pools: [], media: [media('DAILY00001', null, { used: 10_240, capacity: 350 * 1024 * 1024 })] } };
+    const [use] = mediaUse([{ location: site, detail }]);
+    expect(use?.used).toBeGreaterThan(0);
+    expect(use?.used).toBeLessThan(0.01);
+    expect(percentLabel(use?.used ?? 0)).toBe('< 0.1');
+    expect(percentLabel(0)).toBe('0');
+    expect(percentLabel(42.26)).toBe('42.3');
   });
   it('recomputes the series when a location’s recent jobs are replaced, and gives the same figures again for the same jobs', () => {
     const a = location('alpha');

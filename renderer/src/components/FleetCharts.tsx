@@ -1,7 +1,7 @@
 /** The fleet overview's other charts (recharts): data volume per backup day, success rate and media use per location. */
 import { memo, type ReactElement } from 'react';
 import { Bar, BarChart, CartesianGrid, Cell, LabelList, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { LocationRate, MediaUse, VolumeBar } from '../fleet-charts';
+import { percentLabel, type LocationRate, type MediaUse, type VolumeBar } from '../fleet-charts';
 import { formatBytes } from '../format';
 
 const percent = (value: unknown): string => `${String(value)} %`;
@@ -73,10 +73,11 @@ export const MediaUseChart = memo(function MediaUseChart({ data }: Readonly<{ da
         <YAxis type="category" dataKey="name" width={110} tickLine={false} axisLine={false} interval={0} />
         <Tooltip {...TOOLTIP} formatter={(_value, _name, item) => {
             const row = item.payload as MediaUse;
-            return [`${row.used} % · ${formatBytes(row.usedBytes)} of ${formatBytes(row.capacityBytes)} on ${row.cartridges} cartridge${row.cartridges === 1 ? '' : 's'}`, 'in use'];
+            return [`${percentLabel(row.used)} % · ${formatBytes(row.usedBytes)} of ${formatBytes(row.capacityBytes)} on ${row.cartridges} cartridge${row.cartridges === 1 ? '' : 's'}`, 'in use'];
           }} />
-        <Bar dataKey="used" name="in use" fill="var(--unknown)" isAnimationActive={false} maxBarSize={14}>
-          <LabelList dataKey="used" position="right" formatter={percent} className="bar-label outside" />
+        {/* Any use above zero shows as at least a 2 px sliver. */}
+        <Bar dataKey="used" name="in use" fill="var(--unknown)" isAnimationActive={false} maxBarSize={14} minPointSize={(value) => (value !== null && value !== undefined && value > 0 ? 2 : 0)}>
+          <LabelList dataKey="used" position="right" formatter={(value: unknown) => `${percentLabel(Number(value))} %`} className="bar-label outside" />
         </Bar>
       </BarChart>
     </ChartCard>
