@@ -141,8 +141,18 @@ export class PublishedCollection<T> implements Disposable {
     if (this.listeners.size > 0) this.pusher.push(true);
   }
 
-  /** A member's value and version now; a pending change of it is pushed first, so patches follow on. */
+  /**
+   * A member's value and version now; a pending change of it is pushed first, so patches follow on.
+   * A member read for the first time is not pushed: the reader gets it whole here (its answer goes
+   * out before any later push on the same ordered link), and pushing it too sent every location's
+   * detail twice while a renderer loaded the fleet. A subscriber that never read it sees a gap at
+   * its next patch and reads it then.
+   */
   current(id: string): { readonly version: number; readonly value: T } {
+    if (!this.members.has(id)) {
+      this.dirty.delete(id); // the first version is read now, with every change so far
+      return this.member(id).current;
+    }
     this.flush([id]);
     return this.member(id).current;
   }

@@ -107,6 +107,9 @@ export function topologyPage({ mode, locations, jobsPerLocation, rate, template 
           if (version === 0) this.publish();
           return { version, value };
         },
+        get read() {
+          return version > 0;
+        },
       };
     };
     let fleetView = { locations: [...fleet] };
@@ -152,9 +155,14 @@ export function topologyPage({ mode, locations, jobsPerLocation, rate, template 
               bench.detailFetches = (bench.detailFetches ?? 0) + 1;
               bench.marks.lastDetailFetch = performance.now();
               const i = indexOf.get(id);
-              // A pending change of this member is pushed first, so patches follow on (PublishedCollection.current).
-              const pushed = flushLocations([i]);
-              if (pushed.length > 0) listeners.get('location')?.(structuredClone({ locations: pushed, removed: [] }));
+              // A pending change of a member read before is pushed first, so patches follow on; a member
+              // read for the first time goes to its reader only (PublishedCollection.current).
+              if (members[i].read) {
+                const pushed = flushLocations([i]);
+                if (pushed.length > 0) listeners.get('location')?.(structuredClone({ locations: pushed, removed: [] }));
+              } else {
+                dirty.delete(i);
+              }
               const { version, value } = members[i].current();
               return later({ ...value, version });
             };
