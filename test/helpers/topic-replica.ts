@@ -36,10 +36,22 @@ export function followLocations(service: ConsoleService): FollowedLocations {
   const details = new Map<string, LocationDetail>();
   const versions = new Map<string, number>();
   const pushes: LocationsPush[] = [];
+  /** A member first seen as a patch (another reader read it first: it is not pushed whole then) is fetched, as the renderer does. */
+  const fetchWhole = (id: string): void => {
+    void service.getLocationDetail({ id }).then(({ version, ...detail }) => {
+      if (version === undefined || (versions.get(id) ?? 0) >= version) return;
+      details.set(id, detail as LocationDetail);
+      versions.set(id, version);
+    });
+  };
   const stop = service.onTopic('location', (push) => {
     pushes.push(push);
     for (const member of push.locations) {
       const held = versions.get(member.id);
+      if (member.base !== null && held === undefined) {
+        fetchWhole(member.id);
+        continue;
+      }
       if (member.base !== null && member.base !== held) throw new Error(`location ${member.id}: push ${member.version} on ${member.base} does not follow ${held}`);
       details.set(member.id, applyPatch(details.get(member.id) as LocationDetail, member.patch));
       versions.set(member.id, member.version);
