@@ -11,7 +11,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { FloeError } from '../../shared/errors.js';
 
-export const GETFATTR = 'getfattr';
+const GETFATTR = 'getfattr';
 
 /** Attributes GNU tar does not store for us (no `--selinux`: labels belong to the machine). */
 const IGNORED = new Set(['security.selinux']);
@@ -19,9 +19,8 @@ const IGNORED = new Set(['security.selinux']);
 let available: boolean | null = null;
 
 /** Whether getfattr runs here (probed once per process). */
-export function xattrListerAvailable(command: string = GETFATTR): boolean {
-  if (command !== GETFATTR) return spawnSync(command, ['--version'], { stdio: 'ignore' }).status === 0;
-  available ??= spawnSync(command, ['--version'], { stdio: 'ignore' }).status === 0;
+export function xattrListerAvailable(): boolean {
+  available ??= spawnSync(GETFATTR, ['--version'], { stdio: 'ignore' }).status === 0;
   return available;
 }
 
@@ -51,7 +50,8 @@ function unescapeName(escaped: string): string {
  * Runs getfattr over `roots` and returns the paths with attributes. Unreadable directories make
  * getfattr exit with 1 after printing what it could read; that is kept (the walk warns about them).
  */
-export async function pathsWithXattrs(roots: readonly string[], signal: AbortSignal, command: string = GETFATTR): Promise<Set<string>> {
+export async function pathsWithXattrs(roots: readonly string[], signal: AbortSignal): Promise<Set<string>> {
+  const command = GETFATTR;
   if (roots.length === 0) return new Set();
   const child = spawn(command, ['-R', '-P', '-m', '-', '--absolute-names', '--', ...roots], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' }, signal });
   const out: Buffer[] = [];
