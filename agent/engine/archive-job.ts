@@ -47,7 +47,7 @@ function workerPair(input: ArchiveInput, channel: MessageChannel): Array<[Engine
   const { saveset, catalogPath, sources, excludes, reference, tarCommand, tarFeatures, batchBytes, maxInFlight } = input;
   const tar = tarCommand === undefined ? {} : { tarCommand };
   if (input.dataPath === 'floe') {
-    const stream: StreamWorkerInput = { sources, excludes, reference, ...tar, tarFeatures, batchBytes, maxInFlight, rowBatchesInFlight: input.rowBatchesInFlight, peer: channel.port1 };
+    const stream: StreamWorkerInput = { sources, excludes, reference, ...tar, tarFeatures, batchBytes, maxInFlight, rowBatchesInFlight: input.rowBatchesInFlight, nativeIo: input.nativeIo, peer: channel.port1 };
     const index: IndexWorkerInput = { saveset, catalogPath, peer: channel.port2 };
     return [
       ['stream-worker', stream, channel.port1],

@@ -67,6 +67,8 @@ export interface StreamWorkerInput {
   readonly maxInFlight: number;
   /** Batches of index rows sent to the index worker and not yet written. */
   readonly rowBatchesInFlight: number;
+  /** Floe's native file reader to load (native-io.ts), or null: Node's fs calls read the files. */
+  readonly nativeIo: string | null;
   /** To the index worker. */
   readonly peer: MessagePort;
 }

@@ -21,6 +21,7 @@ import type { RunningJob } from './job-manager.js';
 import type { ReferenceState } from './scan.js';
 import { tarFeatures } from './tar/gnu-tar.js';
 import { xattrListerAvailable } from './xattr-list.js';
+import { nativeIoLocation } from './native-io-location.js';
 import type { DataPath } from './archive-protocol.js';
 
 export interface EngineDeps {
@@ -146,10 +147,11 @@ export async function runBackup(job: RunningJob, task: Task, requested: BackupTy
     // The workers own the data path (scan, tar, checksums, the index rows); this thread only
     // writes its batches onto media and reports.
     const dataPath = chooseDataPath(task.compress);
+    const native = dataPath === 'floe' ? nativeIoLocation() : null;
     job.log(
       'info',
-      dataPath === 'floe'
-        ? "writing the stream with Floe's writer (GNU tar for sparse files, extended attributes and special files)"
+      native !== null
+        ? `writing the stream with Floe's writer (GNU tar for sparse files, extended attributes and special files), files read ${native.path === null ? `with Node's fs calls: ${native.reason}` : 'by the native reader'}`
         : `writing the stream with GNU tar for every member (${task.compress === 'gzip' ? 'gzip task' : 'getfattr missing, or FLOE_DATA_PATH=gnu-tar'})`,
     );
     const archived = await runArchive(
@@ -166,6 +168,7 @@ export async function runBackup(job: RunningJob, task: Task, requested: BackupTy
         maxInFlight: BATCHES_IN_FLIGHT,
         nameBatchesInFlight: NAME_BATCHES_IN_FLIGHT,
         rowBatchesInFlight: ROW_BATCHES_IN_FLIGHT,
+        nativeIo: native?.path ?? null,
       },
       {
         onData: async (data) => {

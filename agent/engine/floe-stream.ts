@@ -15,7 +15,8 @@
  */
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
-import { changedSinceScan, type StreamMember } from './stream-member.js';
+import type { WholeRead } from './native-io.js';
+import { changedSinceScan, type OpenFileState, type StreamMember } from './stream-member.js';
 import { BLOCK } from './tar/tar-header.js';
 import { END_OF_ARCHIVE_BYTES, MAX_HEADER_BYTES, writeEndOfArchive, writeMemberHeaders } from './tar/pax-writer.js';
 import { TarParser } from './tar/tar-parser.js';
@@ -42,6 +43,8 @@ export interface FloeStreamOptions {
    */
   onMember(name: string, type: TarEntry['type'], crc: number | string | null): void;
   warn(text: string): void;
+  /** Reads a whole small file into the batch (the native reader's, native-io.ts); Node's fs calls when absent. */
+  readonly readWhole?: ((path: string, target: Uint8Array, offset: number, size: number) => WholeRead) | undefined;
   /** Starts GNU tar on the members it must write (names relative to `/`). */
   startTar(names: readonly string[]): TarCreateRun;
   readonly signal: AbortSignal;
@@ -154,15 +157,19 @@ export async function writeFloeStream(options: FloeStreamOptions): Promise<{ tar
         options.onMember(member.name, 'hardlink', null);
         continue;
       }
-      const fd = openFile(member, options);
-      if (fd === null) continue;
-      let crc: number;
-      try {
-        // Most files fit what is left of the batch (made sure above): read at once, no await.
-        crc = MAX_HEADER_BYTES + blocks <= batch.free ? writeFileInPlace(batch, fd, member, options) : await writeLargeFile(batch, fd, member, options);
-      } finally {
-        closeSync(fd);
+      let crc: number | null;
+      // Most files fit what is left of the batch (made sure above): read at once, no await.
+      if (MAX_HEADER_BYTES + blocks <= batch.free) crc = writeFileInPlace(batch, member, options);
+      else {
+        const fd = openFile(member, options);
+        if (fd === null) continue;
+        try {
+          crc = await writeLargeFile(batch, fd, member, options);
+        } finally {
+          closeSync(fd);
+        }
       }
+      if (crc === null) continue; // it could not be opened (warned)
       if (member.linkKey !== null) firstLinks.set(member.linkKey, member.name);
       options.onMember(member.name, 'file', crc);
     }
@@ -203,7 +210,7 @@ function readFully(fd: number, target: Buffer, at: number, want: number, positio
     try {
       got = readSync(fd, target, at + done, want - done, position + done);
     } catch (error) {
-      return done > 0 ? done : `Read error at byte ${position}, while reading ${want} bytes: ${describe(error)}`;
+      return done > 0 ? done : readErrorText(error, position, want);
     }
     if (got === 0) break;
     done += got;
@@ -211,22 +218,69 @@ function readFully(fd: number, target: Buffer, at: number, want: number, positio
   return done;
 }
 
-/** A file whose headers and data fit in the batch: written without leaving this turn. Returns its CRC-32. */
-function writeFileInPlace(batch: OutgoingBatch, fd: number, member: StreamMember, options: FloeStreamOptions): number {
+function readErrorText(error: unknown, position: number, want: number): string {
+  return `Read error at byte ${position}, while reading ${want} bytes: ${describe(error)}`;
+}
+
+/** A whole small file read with Node's fs calls (open, reads, CRC-32, fstat, close), as the native reader does it in one call. */
+export function nodeWholeRead(path: string, target: Uint8Array, offset: number, size: number): WholeRead {
+  let fd: number;
+  try {
+    fd = openSync(path, OPEN_FLAGS);
+  } catch (error) {
+    return { opened: false, error: error as NodeJS.ErrnoException };
+  }
+  try {
+    let bytes = 0;
+    let readError: NodeJS.ErrnoException | null = null;
+    while (bytes < size) {
+      let got: number;
+      try {
+        got = readSync(fd, target, offset + bytes, size - bytes, bytes);
+      } catch (error) {
+        readError = error as NodeJS.ErrnoException;
+        break;
+      }
+      if (got === 0) break;
+      bytes += got;
+    }
+    const crc = crc32(target.subarray(offset, offset + bytes));
+    let after: OpenFileState | null = null;
+    try {
+      after = fstatSync(fd);
+    } catch {
+      // unknown state after the read: reported as changed
+    }
+    return { opened: true, bytes, crc, readError, after };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * A file whose headers and data fit in the batch: written without leaving this turn. Returns its
+ * CRC-32, or null when it could not be opened (warned; its headers, already in the buffer, are not
+ * counted, so the next member overwrites them).
+ */
+function writeFileInPlace(batch: OutgoingBatch, member: StreamMember, options: FloeStreamOptions): number | null {
   const target = batch.target;
-  batch.used += writeMemberHeaders(target, batch.used, member);
-  const read = readFully(fd, target, batch.used, member.size, 0);
-  const done = typeof read === 'number' ? read : 0;
-  let crc = crc32(target.subarray(batch.used, batch.used + done));
+  const at = batch.used + writeMemberHeaders(target, batch.used, member);
+  const read = (options.readWhole ?? nodeWholeRead)(member.path, target, at, member.size);
+  if (!read.opened) {
+    options.warn(`${member.path}: Cannot open: ${describe(read.error)}; not saved`);
+    return null;
+  }
+  let crc = read.crc;
   const blocks = blocksOf(member.size);
-  target.fill(0, batch.used + done, batch.used + blocks);
-  if (done < member.size) {
-    crc = zerosCrc(crc, member.size - done);
-    options.warn(`${member.path}: ${typeof read === 'string' ? read : `File shrank by ${member.size - done} bytes`}; padding with zeros`);
-  } else if (changedSinceScan(member, fstatSync(fd))) {
+  target.fill(0, at + read.bytes, at + blocks);
+  if (read.bytes < member.size) {
+    crc = zerosCrc(crc, member.size - read.bytes);
+    const why = read.readError !== null && read.bytes === 0 ? readErrorText(read.readError, 0, member.size) : `File shrank by ${member.size - read.bytes} bytes`;
+    options.warn(`${member.path}: ${why}; padding with zeros`);
+  } else if (read.after === null || changedSinceScan(member, read.after)) {
     options.warn(`${member.path}: file changed as we read it`);
   }
-  batch.used += blocks;
+  batch.used = at + blocks;
   return crc;
 }
 

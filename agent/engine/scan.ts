@@ -4,7 +4,7 @@
  * or inode differ), plus every directory, plus a "deleted" record for each path that vanished.
  * Never archive bits or the source's own flags.
  */
-import { lstatSync, readdirSync, readlinkSync, type BigIntStats } from 'node:fs';
+import { constants, lstatSync, readdirSync, readlinkSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { IndexRow } from './engine-store.js';
 import type { PathMatcher } from './glob.js';
@@ -16,27 +16,88 @@ function changed(previous: ReferenceState extends ReadonlyMap<string, infer V> ?
 }
 
 /**
- * Milliseconds since the epoch of a time in nanoseconds, computed exactly as Node's (non-bigint)
- * Stats computes `mtimeMs` (`sec * 1e3 + nsec / 1e6`): the two compare equal, and rows written
- * before and after the switch to nanosecond stats compare equal.
+ * What the walk keeps of a path's lstat: plain numbers (a Stats object carries four Dates, a
+ * BigIntStats eighteen BigInts), times as whole seconds (floored) and nanoseconds. From Node's
+ * lstat (`nodeLstat`) or from Floe's native reader (native-io.ts), which fill the same fields.
  */
-export function millisecondsOf(ns: bigint): number {
-  return Number(ns / 1_000_000_000n) * 1e3 + Number(ns % 1_000_000_000n) / 1e6;
+export interface PathStat {
+  readonly mode: number;
+  readonly uid: number;
+  readonly gid: number;
+  readonly size: number;
+  readonly mtimeSec: number;
+  readonly mtimeNsec: number;
+  readonly ctimeSec: number;
+  readonly ctimeNsec: number;
+  readonly ino: number;
+  readonly dev: number;
+  readonly nlink: number;
+  /** 512-byte blocks allocated (fewer than the size needs: a sparse file). */
+  readonly blocks: number;
 }
 
-function rowOf(path: string): { row: IndexRow; stats: BigIntStats } {
+/** A path's lstat; throws as lstatSync does (an error with `code`). */
+export type Lstat = (path: string) => PathStat;
+
+/** Whole seconds (floored) and nanoseconds of a time in nanoseconds. */
+function splitNs(ns: bigint): [number, number] {
+  let sec = ns / 1_000_000_000n;
+  let nsec = ns % 1_000_000_000n;
+  if (nsec < 0n) {
+    sec -= 1n;
+    nsec += 1_000_000_000n;
+  }
+  return [Number(sec), Number(nsec)];
+}
+
+/** Node's lstat, in nanoseconds, as a PathStat. */
+export function nodeLstat(path: string): PathStat {
   const stats = lstatSync(path, { bigint: true });
-  const type: IndexRow['type'] = stats.isFile() ? 'file' : stats.isDirectory() ? 'directory' : stats.isSymbolicLink() ? 'symlink' : 'other';
+  const [mtimeSec, mtimeNsec] = splitNs(stats.mtimeNs);
+  const [ctimeSec, ctimeNsec] = splitNs(stats.ctimeNs);
+  return {
+    mode: Number(stats.mode),
+    uid: Number(stats.uid),
+    gid: Number(stats.gid),
+    size: Number(stats.size),
+    mtimeSec,
+    mtimeNsec,
+    ctimeSec,
+    ctimeNsec,
+    ino: Number(stats.ino),
+    dev: Number(stats.dev),
+    nlink: Number(stats.nlink),
+    blocks: Number(stats.blocks),
+  };
+}
+
+/**
+ * Milliseconds since the epoch of a time in whole seconds (floored) and nanoseconds, as the catalog
+ * has always recorded them: the nanoseconds divided with truncation, then `sec * 1e3 + nsec / 1e6`
+ * as Node's Stats computes `mtimeMs`. Rows of earlier backups compare equal, also before 1970.
+ */
+export function millisecondsOf(sec: number, nsec: number): number {
+  return sec < 0 && nsec > 0 ? (sec + 1) * 1e3 + (nsec - 1e9) / 1e6 : sec * 1e3 + nsec / 1e6;
+}
+
+function typeOf(mode: number): IndexRow['type'] {
+  const format = mode & constants.S_IFMT;
+  return format === constants.S_IFREG ? 'file' : format === constants.S_IFDIR ? 'directory' : format === constants.S_IFLNK ? 'symlink' : 'other';
+}
+
+function rowOf(path: string, lstat: Lstat): { row: IndexRow; stats: PathStat } {
+  const stats = lstat(path);
+  const type = typeOf(stats.mode);
   const row: IndexRow = {
     path,
     type,
-    size: type === 'file' ? Number(stats.size) : 0,
-    mtime: millisecondsOf(stats.mtimeNs) / 1000,
-    ctime: millisecondsOf(stats.ctimeNs) / 1000,
-    ino: Number(stats.ino),
-    mode: Number(stats.mode) & 0o7777,
-    uid: Number(stats.uid),
-    gid: Number(stats.gid),
+    size: type === 'file' ? stats.size : 0,
+    mtime: millisecondsOf(stats.mtimeSec, stats.mtimeNsec) / 1000,
+    ctime: millisecondsOf(stats.ctimeSec, stats.ctimeNsec) / 1000,
+    ino: stats.ino,
+    mode: stats.mode & 0o7777,
+    uid: stats.uid,
+    gid: stats.gid,
     checksum: null,
     linkTarget: type === 'symlink' ? readlinkSync(path) : null,
     deleted: false,
@@ -48,16 +109,17 @@ function rowOf(path: string): { row: IndexRow; stats: BigIntStats } {
 export interface ScannedPath {
   readonly row: IndexRow;
   readonly archive: boolean;
-  /** The path's lstat (nanosecond times), or null for a "deleted" record. */
-  readonly stats: BigIntStats | null;
+  /** The path's lstat, or null for a "deleted" record. */
+  readonly stats: PathStat | null;
 }
 
 /**
  * The walk itself, synchronous and streaming: yields each path as soon as it is stat'ed (parents
  * before children, names sorted), then the "deleted" records. The backup worker feeds GNU tar from
- * it while the walk goes on. Warnings (unreadable paths) go to `warn`.
+ * it while the walk goes on. Warnings (unreadable paths) go to `warn`. `lstat` is Node's unless the
+ * caller has the native reader's (native-io.ts).
  */
-export function* walkSources(sources: readonly string[], exclude: PathMatcher, reference: ReferenceState | null, warn: (text: string) => void): Generator<ScannedPath> {
+export function* walkSources(sources: readonly string[], exclude: PathMatcher, reference: ReferenceState | null, warn: (text: string) => void, lstat: Lstat = nodeLstat): Generator<ScannedPath> {
   const seen = new Set<string>();
   const roots = sources.map((source) => resolve(source));
   // Depth first without recursion (nested generators cost per path and per level): the paths still
@@ -67,9 +129,9 @@ export function* walkSources(sources: readonly string[], exclude: PathMatcher, r
     if (seen.has(path) || exclude(path)) continue;
     seen.add(path);
     let row: IndexRow;
-    let stats: BigIntStats;
+    let stats: PathStat;
     try {
-      ({ row, stats } = rowOf(path));
+      ({ row, stats } = rowOf(path, lstat));
     } catch (error) {
       warn(`skipped ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
       continue;

@@ -2,12 +2,11 @@
  * What Floe's stream writer (floe-stream.ts) is told about each path the scan saves: the member's
  * header fields from the path's lstat, whether GNU tar must write it instead, the key that makes
  * later names of a multiply linked file hard links, and what tells a file that changed while it
- * was read. Plain numbers only: a member may wait (for getfattr's listing, for its batch) and the
- * lstat's BigInts and Dates should not wait with it. Members never leave the stream worker.
+ * was read. Plain numbers only (a member may wait for getfattr's listing, for its batch). Members
+ * never leave the stream worker.
  */
-import type { BigIntStats, Stats } from 'node:fs';
 import type { IndexRow } from './engine-store.js';
-import { millisecondsOf } from './scan.js';
+import { millisecondsOf, type PathStat } from './scan.js';
 import type { PlainMember } from './tar/pax-writer.js';
 
 export interface StreamMember extends PlainMember {
@@ -27,26 +26,22 @@ export interface StreamMember extends PlainMember {
   readonly ctimeMs: number;
 }
 
-/** Whether the open file's `now` (a plain fstat) differs from the scan in size, mtime, ctime or inode. */
-export function changedSinceScan(member: StreamMember, now: Stats): boolean {
+/** What an fstat of the open file tells after the read (Node's Stats, or the native reader's numbers). */
+export interface OpenFileState {
+  readonly size: number;
+  readonly ino: number;
+  readonly mtimeMs: number;
+  readonly ctimeMs: number;
+}
+
+/** Whether the open file's state after the read differs from the scan in size, mtime, ctime or inode. */
+export function changedSinceScan(member: StreamMember, now: OpenFileState): boolean {
   return now.size !== member.size || now.ino !== member.ino || now.mtimeMs !== member.mtimeMs || now.ctimeMs !== member.ctimeMs;
 }
 
-/** Whole seconds (floored) and nanoseconds of a time in nanoseconds. */
-function splitNs(ns: bigint): [number, number] {
-  let sec = ns / 1_000_000_000n;
-  let nsec = ns % 1_000_000_000n;
-  if (nsec < 0n) {
-    sec -= 1n;
-    nsec += 1_000_000_000n;
-  }
-  return [Number(sec), Number(nsec)];
-}
-
 /** The member Floe's writer stores for a scanned path; GNU tar's when it is special (see StreamMember.viaTar). */
-export function streamMember(row: IndexRow, stats: BigIntStats): StreamMember {
-  const [mtimeSec, mtimeNsec] = splitNs(stats.mtimeNs);
-  const sparse = row.type === 'file' && stats.blocks * 512n < stats.size;
+export function streamMember(row: IndexRow, stats: PathStat): StreamMember {
+  const sparse = row.type === 'file' && stats.blocks * 512 < stats.size;
   const type = row.type === 'other' ? 'file' : row.type; // 'other' goes via GNU tar, which reads the type itself
   return {
     path: row.path,
@@ -56,13 +51,13 @@ export function streamMember(row: IndexRow, stats: BigIntStats): StreamMember {
     uid: row.uid,
     gid: row.gid,
     size: row.size,
-    mtimeSec,
-    mtimeNsec,
+    mtimeSec: stats.mtimeSec,
+    mtimeNsec: stats.mtimeNsec,
     linkName: row.linkTarget,
     viaTar: row.type === 'other' || sparse,
-    linkKey: row.type === 'file' && stats.nlink > 1n ? `${stats.dev}:${stats.ino}` : null,
+    linkKey: row.type === 'file' && stats.nlink > 1 ? `${stats.dev}:${stats.ino}` : null,
     ino: row.ino,
-    mtimeMs: millisecondsOf(stats.mtimeNs),
-    ctimeMs: millisecondsOf(stats.ctimeNs),
+    mtimeMs: millisecondsOf(stats.mtimeSec, stats.mtimeNsec),
+    ctimeMs: millisecondsOf(stats.ctimeSec, stats.ctimeNsec),
   };
 }

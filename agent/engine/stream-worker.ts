@@ -16,6 +16,7 @@ import { crc32Hex } from './checksum.js';
 import type { IndexRow } from './engine-store.js';
 import { writeFloeStream } from './floe-stream.js';
 import { excludeMatcher } from './glob.js';
+import { loadNativeIo, nativeLstat, nativeWholeReader } from './native-io.js';
 import { walkSources, type ReferenceState, type ScannedPath } from './scan.js';
 import { streamMember, type StreamMember } from './stream-member.js';
 import { DEFAULT_TAR, seedTarFeatures } from './tar/gnu-tar.js';
@@ -92,6 +93,8 @@ async function run(input: StreamWorkerInput, link: BatchLink): Promise<{ files: 
   const signal = link.signal;
   seedTarFeatures(input.tarCommand ?? DEFAULT_TAR, input.tarFeatures);
   const rows = new RowSender(input.peer, input.rowBatchesInFlight, signal);
+  // The main thread loaded it before (native-io-location.ts): a failure here is a real fault.
+  const native = input.nativeIo === null ? null : loadNativeIo(input.nativeIo);
   const reference: ReferenceState | null = input.reference ? new Map(input.reference) : null;
   /** File rows wait here for their checksum. */
   const pending = new Map<string, IndexRow>();
@@ -104,7 +107,7 @@ async function run(input: StreamWorkerInput, link: BatchLink): Promise<{ files: 
   const scanned = ({ row, archive, stats }: ScannedPath): { row: IndexRow; member: StreamMember | null } => ({ row, member: archive && stats ? streamMember(row, stats) : null });
 
   async function* members(): AsyncGenerator<readonly StreamMember[]> {
-    const walk = walkSources(input.sources, excludeMatcher([...input.excludes]), reference, (text) => link.post({ type: 'warning', text }));
+    const walk = walkSources(input.sources, excludeMatcher([...input.excludes]), reference, (text) => link.post({ type: 'warning', text }), native ? nativeLstat(native) : undefined);
     // getfattr lists the paths with attributes in its own process while the walk begins here; what
     // the walk finds meanwhile waits (at most EARLY_PATHS) until the listing is in.
     const listing = pathsWithXattrs(
@@ -149,6 +152,7 @@ async function run(input: StreamWorkerInput, link: BatchLink): Promise<{ files: 
   const { tarWarnings } = await writeFloeStream({
     members: members(),
     batchBytes: input.batchBytes,
+    readWhole: native ? nativeWholeReader(native) : undefined,
     allocate: (bytes) => link.buffer(bytes),
     send: (buffer, length) => link.send(buffer, length),
     onMember: (name, type, crc) => {

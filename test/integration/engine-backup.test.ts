@@ -54,15 +54,18 @@ function gzipCrc32(path: string): string {
 
 describe('backup and restore', () => {
   it.each([
-    ['floe', "Floe's writer"],
-    ['gnu-tar', 'GNU tar for every member'],
-  ])('restores a full backup bit-exact, and plain GNU tar reads the chunks identically (data path %s)', async (dataPath, logged) => {
+    ['floe', 'on', "Floe's writer (GNU tar for sparse files, extended attributes and special files), files read by the native reader"],
+    ['floe', 'off', "Floe's writer (GNU tar for sparse files, extended attributes and special files), files read with Node's fs calls: FLOE_NATIVE_IO=off"],
+    ['gnu-tar', 'on', 'GNU tar for every member'],
+  ])('restores a full backup bit-exact, and plain GNU tar reads the chunks identically (data path %s, native reader %s)', async (dataPath, nativeIo, logged) => {
     const { init, socket, source, work } = await setup();
-    const before = process.env.FLOE_DATA_PATH;
-    process.env.FLOE_DATA_PATH = dataPath; // the in-process agent reads it when a backup starts
+    const before = { FLOE_DATA_PATH: process.env.FLOE_DATA_PATH, FLOE_NATIVE_IO: process.env.FLOE_NATIVE_IO };
+    Object.assign(process.env, { FLOE_DATA_PATH: dataPath, FLOE_NATIVE_IO: nativeIo }); // the in-process agent reads them when a backup starts
     const job = await runJob(socket, 'backup:start', { task: 'docs', type: 'full' }).finally(() => {
-      if (before === undefined) delete process.env.FLOE_DATA_PATH;
-      else process.env.FLOE_DATA_PATH = before;
+      for (const [name, value] of Object.entries(before)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
     });
     expect(job).toMatchObject({ state: 'successful', type: 'full' });
     const log = await call<Array<{ text: string }>>(socket, 'job:log', { id: job.id });

@@ -3,7 +3,8 @@
  * member shape (long and unicode names, symlinks, hard links, empty directories, sparse files, a
  * > 8 GiB sparse file, odd modes, fractional mtimes), extended attributes found by the real
  * getfattr (those members and the sparse ones written by GNU tar at the end), files larger than a
- * batch, and files that vanish, shrink or change between the scan and the read.
+ * batch, and files that vanish, shrink or change between the scan and the read. Each case runs with
+ * Node's fs calls and with Floe's native file reader (native-io.ts), which must give the same stream.
  */
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
@@ -12,7 +13,10 @@ import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { writeFloeStream } from '../../agent/engine/floe-stream.js';
 import { excludeMatcher } from '../../agent/engine/glob.js';
-import { walkSources } from '../../agent/engine/scan.js';
+import { loadNativeIo, nativeLstat, nativeWholeReader } from '../../agent/engine/native-io.js';
+import { nativeIoLocation } from '../../agent/engine/native-io-location.js';
+import { nodeLstat, walkSources, type Lstat } from '../../agent/engine/scan.js';
+import type { FloeStreamOptions } from '../../agent/engine/floe-stream.js';
 import { streamMember, type StreamMember } from '../../agent/engine/stream-member.js';
 import { spawnTarCreate } from '../../agent/engine/tar/tar-create.js';
 import { pathsWithXattrs } from '../../agent/engine/xattr-list.js';
@@ -23,11 +27,24 @@ function gnuTar(args: string[]): string {
   return execFileSync('tar', args, { env: { ...process.env, LC_ALL: 'C.UTF-8' }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-/** The scan's members for `source`, as the scan worker builds them. */
-async function scan(source: string): Promise<StreamMember[]> {
+/** How files are stat'ed and read: Node's fs calls, or the native reader (which `npm ci` builds). */
+interface Reader {
+  lstat: Lstat;
+  readWhole: FloeStreamOptions['readWhole'];
+}
+
+function nativeReader(): Reader {
+  const location = nativeIoLocation({});
+  if (location.path === null) throw new Error(`the native file reader is missing: ${location.reason}`);
+  const io = loadNativeIo(location.path);
+  return { lstat: nativeLstat(io), readWhole: nativeWholeReader(io) };
+}
+
+/** The scan's members for `source`, as the stream worker builds them. */
+async function scan(source: string, reader: Reader): Promise<StreamMember[]> {
   const withXattrs = await pathsWithXattrs([source], new AbortController().signal);
   const members: StreamMember[] = [];
-  for (const { row, stats } of walkSources([source], excludeMatcher([]), null, () => undefined)) {
+  for (const { row, stats } of walkSources([source], excludeMatcher([]), null, () => undefined, reader.lstat)) {
     if (!stats) continue;
     const member = streamMember(row, stats);
     if (withXattrs.has(member.path)) member.viaTar = true; // as the stream worker marks them
@@ -44,7 +61,7 @@ interface Written {
   tarWarnings: string[];
 }
 
-async function write(members: readonly StreamMember[], batchBytes = 64 * 1024): Promise<Written> {
+async function write(members: readonly StreamMember[], reader: Reader, batchBytes = 64 * 1024): Promise<Written> {
   const parts: Buffer[] = [];
   const batches: number[] = [];
   const crcs = new Map<string, number | string | null>();
@@ -55,6 +72,7 @@ async function write(members: readonly StreamMember[], batchBytes = 64 * 1024): 
       yield members.slice(5);
     })(),
     batchBytes,
+    readWhole: reader.readWhole,
     allocate: (bytes) => Buffer.allocUnsafeSlow(bytes),
     send: async (buffer, length) => {
       parts.push(Buffer.from(buffer, 0, length));
@@ -68,7 +86,10 @@ async function write(members: readonly StreamMember[], batchBytes = 64 * 1024): 
   return { stream: Buffer.concat(parts), batches, crcs, warnings, tarWarnings };
 }
 
-describe("Floe's stream writer", () => {
+describe.each([
+  ["Node's fs calls", (): Reader => ({ lstat: nodeLstat, readWhole: undefined })],
+  ['the native file reader', nativeReader],
+])("Floe's stream writer, files read by %s", (_name, reader) => {
   it('writes every member shape so that GNU tar restores the tree exactly, extended attributes included', async () => {
     const root = tempDir('floe-stream');
     const src = join(root, 'src');
@@ -80,10 +101,10 @@ describe("Floe's stream writer", () => {
     execFileSync('setfattr', ['-n', 'user.floe.origin', '-v', 'berlin', join(tree, 'tagged.txt')]);
     execFileSync('setfattr', ['-n', 'user.floe.dir', '-v', 'yes', join(tree, 'empty-dir')]);
 
-    const members = await scan(tree);
+    const members = await scan(tree, reader());
     const special = members.filter((member) => member.viaTar).map((member) => member.path.slice(tree.length));
     expect(special.sort()).toEqual(['/big-sparse.img', '/empty-dir', '/sparse.bin', '/tagged.txt']);
-    const written = await write(members);
+    const written = await write(members, reader());
     expect(written.warnings).toEqual([]);
     expect(written.stream.length % 512).toBe(0);
     expect(written.batches.slice(0, -1).every((length) => length >= 64 * 1024)).toBe(true); // full batches, the large file across several
@@ -117,12 +138,12 @@ describe("Floe's stream writer", () => {
     writeFileSync(join(tree, 'shrinking.txt'), 'x'.repeat(5000));
     writeFileSync(join(tree, 'growing.txt'), 'y'.repeat(100));
     writeFileSync(join(tree, 'steady.txt'), 'steady\n');
-    const members = await scan(tree);
+    const members = await scan(tree, reader());
     rmSync(join(tree, 'gone.txt'));
     truncateSync(join(tree, 'shrinking.txt'), 1000);
     appendFileSync(join(tree, 'growing.txt'), 'more');
 
-    const written = await write(members);
+    const written = await write(members, reader());
     expect(written.warnings).toHaveLength(3);
     expect(written.warnings[0]).toMatch(new RegExp(`^${join(tree, 'gone.txt')}: Cannot open: ENOENT .*; not saved$`));
     expect(written.warnings[1]).toBe(`${join(tree, 'growing.txt')}: file changed as we read it`);

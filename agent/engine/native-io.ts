@@ -1,0 +1,99 @@
+/**
+ * Floe's native file reader (agent/native/floe-io.c, built by `npm run build:node`), as the stream
+ * worker uses it: one call per path for the lstat of the walk and one for a small file's whole
+ * read (open, read, CRC-32, fstat, close), plain numbers instead of Stats objects. Where it is not
+ * built or cannot load, the worker uses Node's fs calls: the same archive, slower on small files.
+ * The main thread finds it (native-io-location.ts) and passes its path to the worker.
+ */
+import { getSystemErrorMap } from 'node:util';
+import { millisecondsOf, type Lstat, type PathStat } from './scan.js';
+import type { OpenFileState } from './stream-member.js';
+
+/** The addon's functions (see floe-io.c for the layout of `out`). */
+export interface NativeIo {
+  lstatInto(path: string, out: Float64Array): number;
+  readFileInto(path: string, target: Uint8Array, offset: number, size: number, out: Float64Array): number;
+}
+
+const loaded = new Map<string, NativeIo>();
+
+/** Loads the addon at `path` (once per thread); throws when it cannot load or lacks a function. */
+export function loadNativeIo(path: string): NativeIo {
+  const known = loaded.get(path);
+  if (known) return known;
+  const module = { exports: {} as Partial<NativeIo> };
+  process.dlopen(module, path);
+  const io = module.exports;
+  if (typeof io.lstatInto !== 'function' || typeof io.readFileInto !== 'function') throw new Error(`${path} is not Floe's native file reader (no lstatInto/readFileInto)`);
+  loaded.set(path, io as NativeIo);
+  return io as NativeIo;
+}
+
+/** An error as Node's fs calls throw it (`code`, `errno`, `syscall`, `path`), for a negative errno from the addon. */
+export function systemError(negativeErrno: number, syscall: string, path?: string): NodeJS.ErrnoException {
+  const [code, description] = getSystemErrorMap().get(negativeErrno) ?? [`E${-negativeErrno}`, `system error ${-negativeErrno}`];
+  const error: NodeJS.ErrnoException = new Error(`${code}: ${description}, ${syscall}${path === undefined ? '' : ` '${path}'`}`);
+  error.code = code;
+  error.errno = negativeErrno;
+  error.syscall = syscall;
+  if (path !== undefined) error.path = path;
+  return error;
+}
+
+/** The walk's lstat through the addon. */
+export function nativeLstat(io: NativeIo): Lstat {
+  const out = new Float64Array(12);
+  return (path: string): PathStat => {
+    const status = io.lstatInto(path, out);
+    if (status < 0) throw systemError(status, 'lstat', path);
+    return {
+      mode: out[0] as number,
+      uid: out[1] as number,
+      gid: out[2] as number,
+      size: out[3] as number,
+      mtimeSec: out[4] as number,
+      mtimeNsec: out[5] as number,
+      ctimeSec: out[6] as number,
+      ctimeNsec: out[7] as number,
+      ino: out[8] as number,
+      dev: out[9] as number,
+      nlink: out[10] as number,
+      blocks: out[11] as number,
+    };
+  };
+}
+
+/** What one whole-file read through the addon gives. */
+export type WholeRead =
+  | { readonly opened: false; readonly error: NodeJS.ErrnoException }
+  | {
+      readonly opened: true;
+      /** Bytes read: fewer than asked when the file ended early or a read failed. */
+      readonly bytes: number;
+      readonly crc: number;
+      /** The read error that ended the read early, if one did. */
+      readonly readError: NodeJS.ErrnoException | null;
+      /** The fstat after the read; null when it failed. */
+      readonly after: OpenFileState | null;
+    };
+
+/** Reads up to `size` bytes of the file at `path` into `target` at `offset`, through the addon. */
+export function nativeWholeReader(io: NativeIo): (path: string, target: Uint8Array, offset: number, size: number) => WholeRead {
+  const out = new Float64Array(8);
+  return (path, target, offset, size) => {
+    const bytes = io.readFileInto(path, target, offset, size, out);
+    if (bytes < 0) return { opened: false, error: systemError(bytes, 'open', path) };
+    const readErrno = out[1] as number;
+    const fstatSize = out[2] as number;
+    return {
+      opened: true,
+      bytes,
+      crc: out[0] as number,
+      readError: readErrno === 0 ? null : systemError(-readErrno, 'read'),
+      after:
+        fstatSize < 0
+          ? null
+          : { size: fstatSize, mtimeMs: millisecondsOf(out[3] as number, out[4] as number), ctimeMs: millisecondsOf(out[5] as number, out[6] as number), ino: out[7] as number },
+    };
+  };
+}

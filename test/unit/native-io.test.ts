@@ -1,0 +1,106 @@
+/**
+ * Floe's native file reader (agent/native/floe-io.c through agent/engine/native-io.ts) against
+ * Node's own fs calls on real files: the same lstat fields, the same whole-file reads (bytes,
+ * CRC-32, the fstat after the read, open and read errors with Node's codes), and clear errors for
+ * bad arguments. `npm ci` builds the reader; this test fails when it is not built.
+ */
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { nodeWholeRead } from '../../agent/engine/floe-stream.js';
+import { loadNativeIo, nativeLstat, nativeWholeReader, systemError, type NativeIo } from '../../agent/engine/native-io.js';
+import { nativeIoLocation } from '../../agent/engine/native-io-location.js';
+import { nodeLstat } from '../../agent/engine/scan.js';
+import { tempDir } from '../helpers/agents.js';
+
+let io: NativeIo;
+let root: string;
+
+beforeAll(() => {
+  const location = nativeIoLocation({});
+  if (location.path === null) throw new Error(`the native file reader is missing: ${location.reason}`);
+  io = loadNativeIo(location.path);
+  root = tempDir('native-io');
+  writeFileSync(join(root, 'file.bin'), Buffer.from(Array.from({ length: 70_000 }, (_, index) => (index * 7) % 251)));
+  writeFileSync(join(root, 'empty'), '');
+  mkdirSync(join(root, 'dir'));
+  symlinkSync('file.bin', join(root, 'link'));
+});
+
+describe('native file reader', () => {
+  it('is found and loads where the agent runs from; FLOE_NATIVE_IO=off turns it off', () => {
+    expect(nativeIoLocation({}).path).toMatch(/floe_io\.node$/);
+    expect(nativeIoLocation({ FLOE_NATIVE_IO: 'off' })).toEqual({ path: null, reason: 'FLOE_NATIVE_IO=off' });
+  });
+
+  it("gives the same lstat as Node's for a file, an empty file, a directory and a symlink", () => {
+    const lstat = nativeLstat(io);
+    for (const name of ['file.bin', 'empty', 'dir', 'link']) expect(lstat(join(root, name)), name).toEqual(nodeLstat(join(root, name)));
+  });
+
+  it("throws Node's error for a missing path and a path longer than PATH_MAX", () => {
+    const lstat = nativeLstat(io);
+    const missing = join(root, 'missing');
+    expect(() => lstat(missing)).toThrow(expect.objectContaining({ code: 'ENOENT', syscall: 'lstat', path: missing, message: `ENOENT: no such file or directory, lstat '${missing}'` }));
+    expect(() => nodeLstat(missing)).toThrow(expect.objectContaining({ code: 'ENOENT' }));
+    const long = `/${'x'.repeat(5000)}`;
+    expect(() => lstat(long)).toThrow(expect.objectContaining({ code: 'ENAMETOOLONG' }));
+  });
+
+  it("reads a whole file into the target at an offset as Node's calls do: bytes, CRC-32 and the state after the read", () => {
+    const read = nativeWholeReader(io);
+    const path = join(root, 'file.bin');
+    const ours = Buffer.alloc(80_000, 0xee);
+    const theirs = Buffer.alloc(80_000, 0xee);
+    const native = read(path, ours, 1000, 70_000);
+    const node = nodeWholeRead(path, theirs, 1000, 70_000);
+    expect(ours).toEqual(theirs);
+    expect(ours[999]).toBe(0xee); // nothing before the offset
+    expect(ours[71_000]).toBe(0xee); // nothing past the size
+    if (!native.opened || !node.opened) throw new Error('both must open the file');
+    expect(native.bytes).toBe(70_000);
+    expect(native.crc).toBe(crc32(ours.subarray(1000, 71_000)));
+    expect(native.readError).toBeNull();
+    const after = node.after as { size: number; ino: number; mtimeMs: number; ctimeMs: number };
+    expect(native.after).toEqual({ size: after.size, ino: after.ino, mtimeMs: after.mtimeMs, ctimeMs: after.ctimeMs });
+  });
+
+  it('stops at the end of a file that is shorter than asked, and reads an empty file', () => {
+    const read = nativeWholeReader(io);
+    const target = Buffer.alloc(100_000);
+    expect(read(join(root, 'file.bin'), target, 0, 90_000)).toMatchObject({ opened: true, bytes: 70_000 });
+    expect(read(join(root, 'empty'), target, 0, 0)).toMatchObject({ opened: true, bytes: 0, crc: 0, readError: null });
+  });
+
+  it("reports open and read errors with Node's codes, as Node's calls do", () => {
+    const read = nativeWholeReader(io);
+    const target = Buffer.alloc(4096);
+    const missing = read(join(root, 'missing'), target, 0, 10);
+    expect(missing).toMatchObject({ opened: false, error: { code: 'ENOENT', syscall: 'open' } });
+    expect(nodeWholeRead(join(root, 'missing'), target, 0, 10)).toMatchObject({ opened: false, error: { code: 'ENOENT', syscall: 'open' } });
+    expect(read(join(root, 'link'), target, 0, 10)).toMatchObject({ opened: false, error: { code: 'ELOOP' } }); // never follows a symlink
+    const directory = read(join(root, 'dir'), target, 0, 10); // opens, but reading a directory fails
+    expect(directory).toMatchObject({ opened: true, bytes: 0, readError: { code: 'EISDIR', syscall: 'read' } });
+    expect(nodeWholeRead(join(root, 'dir'), target, 0, 10)).toMatchObject({ opened: true, bytes: 0, readError: { code: 'EISDIR' } });
+  });
+
+  it('refuses bad arguments with a TypeError or RangeError and reads nothing', () => {
+    const out = new Float64Array(8);
+    const target = Buffer.alloc(16, 1);
+    const path = join(root, 'file.bin');
+    expect(() => io.readFileInto(path, target, 8, 9, out)).toThrow(RangeError); // past the end of the target
+    expect(() => io.readFileInto(path, target, -1, 4, out)).toThrow(RangeError);
+    expect(() => io.readFileInto(path, target, 0.5, 4, out)).toThrow(RangeError);
+    expect(() => io.readFileInto(path, target, 0, 4, new Float64Array(2))).toThrow(TypeError);
+    expect(() => io.readFileInto(path, new Float64Array(4) as unknown as Uint8Array, 0, 4, out)).toThrow(TypeError);
+    expect(() => io.readFileInto(42 as unknown as string, target, 0, 4, out)).toThrow(TypeError);
+    expect(() => io.lstatInto(path, new Float64Array(3))).toThrow(TypeError);
+    expect(target.equals(Buffer.alloc(16, 1))).toBe(true);
+  });
+
+  it("builds Node's error text for an errno", () => {
+    expect(systemError(-2, 'open', '/x').message).toBe("ENOENT: no such file or directory, open '/x'");
+    expect(systemError(-21, 'read').message).toBe('EISDIR: illegal operation on a directory, read');
+  });
+});
