@@ -6,13 +6,13 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { constants, existsSync, readFileSync, statSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createDataFile, type DataFileOptions } from '../../agent/devices/vtl/data-file.js';
 import { tempDir } from '../helpers/agents.js';
+import { probeDirect } from '../helpers/direct-io.js';
 
 const KIB = 1024;
 const MIB = 1024 * KIB;
@@ -28,30 +28,6 @@ function generator(seed: number): (below: number) => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return Math.floor((((t ^ (t >>> 14)) >>> 0) / 2 ** 32) * below);
   };
-}
-
-/** What the kernel does with direct I/O in `dir`: accepted at all, and whether a misaligned buffer is refused. */
-async function probeDirect(dir: string): Promise<{ direct: boolean; checksAlignment: boolean }> {
-  const path = join(dir, `probe-${process.pid}`);
-  const flag = constants.O_DIRECT as number | undefined;
-  if (flag === undefined) return { direct: false, checksAlignment: false };
-  let handle;
-  try {
-    handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | flag, 0o600);
-  } catch {
-    return { direct: false, checksAlignment: false };
-  }
-  try {
-    const memory = new Uint8Array(new WebAssembly.Memory({ initial: 1 }).buffer);
-    await handle.write(memory, 0, 4096, 0);
-    const refused = await handle.write(memory, 1, 4096, 4096).then(
-      () => false,
-      (error: NodeJS.ErrnoException) => error.code === 'EINVAL',
-    );
-    return { direct: true, checksAlignment: refused };
-  } finally {
-    await handle.close();
-  }
 }
 
 async function writeFile(dir: string, name: string, pieces: Buffer[], options: DataFileOptions = {}): Promise<{ mode: string; content: Buffer }> {

@@ -104,7 +104,8 @@ export class VtlDrive implements DriveIo, DataIo {
   async createFile(number: number, name: string): Promise<DataFileWriter> {
     if (this.isWriteProtected()) throw new DeviceError('DEVICE_FAILED', `the cartridge in drive ${this.number} is write-protected`);
     const path = this.filePath(number, name);
-    const file = await createDataFile(path);
+    // `FLOE_VTL_WRITE=buffered` in the agent's environment writes through the page cache, as before O_DIRECT.
+    const file = await createDataFile(path, { direct: process.env.FLOE_VTL_WRITE !== 'buffered' });
     const dir = this.cartridge();
     return {
       write: (data) => file.write(data),
