@@ -35,7 +35,11 @@ const STAGE_BYTES = 8 * 1024 * 1024;
 const WASM_PAGE = 64 * 1024;
 /** A write leaves at most this much staged (plus a partial block); more goes to the disk at once. */
 const WRITE_AT = 1024 * 1024;
-/** Staging areas kept for the next file once one is closed. */
+/**
+ * Staging areas kept for the next file once one is closed. V8 reserves about 10 GiB of address
+ * space (guard regions, not memory) per WebAssembly.Memory: reusing them keeps that to the drives
+ * writing at once plus this many; where it cannot reserve, the file is written buffered.
+ */
 const POOL_SIZE = 2;
 
 export type DataFileMode = 'direct' | 'buffered';
