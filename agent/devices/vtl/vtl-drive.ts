@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { DeviceError, type DataFileWriter, type DataIo, type DriveIo, type LabelRecord } from '../adapters.js';
 import { writeFileAtomic } from '../../secure-files.js';
+import { createDataFile } from './data-file.js';
 import { CARTRIDGE_FILE, LABEL_FILE, WRITE_PROTECT_FILE } from './layout.js';
 import type { VtlChanger } from './vtl-changer.js';
 
@@ -17,8 +18,6 @@ const labelSchema = z.object({
 });
 
 const DATA_FILE = /^(\d{5})\.(.+)$/;
-/** A data file is flushed in the background after every so many bytes written. */
-const SYNC_EVERY = 32 * 1024 * 1024;
 
 /** The directory's entries on disk, off the event loop: a busy disk can take a fsync far beyond a frame. */
 async function fsyncDirAsync(dir: string): Promise<void> {
@@ -105,40 +104,13 @@ export class VtlDrive implements DriveIo, DataIo {
   async createFile(number: number, name: string): Promise<DataFileWriter> {
     if (this.isWriteProtected()) throw new DeviceError('DEVICE_FAILED', `the cartridge in drive ${this.number} is write-protected`);
     const path = this.filePath(number, name);
-    const handle = await open(path, 'wx', 0o600);
+    // `FLOE_VTL_WRITE=buffered` in the agent's environment writes through the page cache, as before O_DIRECT.
+    const file = await createDataFile(path, { direct: process.env.FLOE_VTL_WRITE !== 'buffered' });
     const dir = this.cartridge();
-    // The disk writes back while the stream is still being produced: a datasync runs in the
-    // background after every SYNC_EVERY bytes, so the flush at close only waits for the tail.
-    let unsynced = 0;
-    let syncing: Promise<void> | null = null;
-    let syncError: unknown = null;
     return {
-      async write(data) {
-        if (syncError !== null) throw syncError;
-        let offset = 0;
-        while (offset < data.length) offset += (await handle.write(data, offset)).bytesWritten;
-        unsynced += data.length;
-        if (unsynced >= SYNC_EVERY && syncing === null) {
-          unsynced = 0;
-          syncing = handle.datasync().then(
-            () => {
-              syncing = null;
-            },
-            (error: unknown) => {
-              syncError = error;
-              syncing = null;
-            },
-          );
-        }
-      },
+      write: (data) => file.write(data),
       async close() {
-        try {
-          await syncing;
-          if (syncError !== null) throw syncError;
-          await handle.sync();
-        } finally {
-          await handle.close();
-        }
+        await file.close();
         await fsyncDirAsync(dir);
       },
     };
