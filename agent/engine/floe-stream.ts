@@ -39,9 +39,12 @@ export interface FloeStreamOptions {
   send(buffer: ArrayBuffer, length: number): Promise<void>;
   /**
    * One member is in the stream: its name (relative to `/`), type and, for files, the data's CRC-32:
-   * a number from this writer, hex from GNU tar's members (parsed), null for other types.
+   * a number from this writer, hex from GNU tar's members (parsed), null for other types; `member`
+   * is the scan's member for those this writer wrote, null for GNU tar's.
    */
-  onMember(name: string, type: TarEntry['type'], crc: number | string | null): void;
+  onMember(name: string, type: TarEntry['type'], crc: number | string | null, member: StreamMember | null): void;
+  /** A member left out: it could not be opened (warned). */
+  onLeftOut(member: StreamMember): void;
   warn(text: string): void;
   /** Reads a whole small file into the batch (the native reader's, native-io.ts); Node's fs calls when absent. */
   readonly readWhole?: ((path: string, target: Uint8Array, offset: number, size: number) => WholeRead) | undefined;
@@ -148,13 +151,13 @@ export async function writeFloeStream(options: FloeStreamOptions): Promise<{ tar
       if (batch.mustFlushBefore(MAX_HEADER_BYTES + blocks)) await batch.flush();
       if (member.type !== 'file') {
         batch.used += writeMemberHeaders(batch.target, batch.used, member);
-        options.onMember(member.name, member.type, null);
+        options.onMember(member.name, member.type, null, member);
         continue;
       }
       const first = member.linkKey === null ? undefined : firstLinks.get(member.linkKey);
       if (first !== undefined) {
         batch.used += writeMemberHeaders(batch.target, batch.used, { ...member, type: 'hardlink', size: 0, linkName: first });
-        options.onMember(member.name, 'hardlink', null);
+        options.onMember(member.name, 'hardlink', null, member);
         continue;
       }
       let crc: number | null;
@@ -162,16 +165,22 @@ export async function writeFloeStream(options: FloeStreamOptions): Promise<{ tar
       if (MAX_HEADER_BYTES + blocks <= batch.free) crc = writeFileInPlace(batch, member, options);
       else {
         const fd = openFile(member, options);
-        if (fd === null) continue;
+        if (fd === null) {
+          options.onLeftOut(member);
+          continue;
+        }
         try {
           crc = await writeLargeFile(batch, fd, member, options);
         } finally {
           closeSync(fd);
         }
       }
-      if (crc === null) continue; // it could not be opened (warned)
+      if (crc === null) {
+        options.onLeftOut(member); // it could not be opened (warned)
+        continue;
+      }
       if (member.linkKey !== null) firstLinks.set(member.linkKey, member.name);
-      options.onMember(member.name, 'file', crc);
+      options.onMember(member.name, 'file', crc, member);
     }
   }
 
@@ -320,7 +329,7 @@ function zerosCrc(crc: number, count: number): number {
 
 async function appendTarRun(batch: OutgoingBatch, names: readonly string[], options: FloeStreamOptions): Promise<string[]> {
   const tar = options.startTar(names);
-  const parser = new TarParser({ entry: (entry) => options.onMember(entry.path, entry.type, entry.checksum ?? null) }, { checksum: 'crc32' });
+  const parser = new TarParser({ entry: (entry) => options.onMember(entry.path, entry.type, entry.checksum ?? null, null) }, { checksum: 'crc32' });
   try {
     for await (const piece of tar.stdout as AsyncIterable<Buffer>) {
       parser.write(piece);

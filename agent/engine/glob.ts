@@ -28,6 +28,7 @@ function toRegExp(glob: string): RegExp {
 export type PathMatcher = (absolutePath: string) => boolean;
 
 export function excludeMatcher(patterns: readonly string[]): PathMatcher {
+  if (patterns.length === 0) return () => false; // the common case costs nothing per path
   const compiled = patterns.map((pattern) => ({ onPath: pattern.includes('/'), regex: toRegExp(pattern) }));
   return (path) => {
     const name = path.slice(path.lastIndexOf('/') + 1);

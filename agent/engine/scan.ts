@@ -113,6 +113,16 @@ export interface ScannedPath {
   readonly stats: PathStat | null;
 }
 
+/** Whether `path` is `root` or lies below it (both normalized). */
+function within(path: string, root: string): boolean {
+  return path === root || path.startsWith(root === '/' ? '/' : `${root}/`);
+}
+
+/** The roots without those inside another (or repeated), in their order: each path is walked once. */
+function outermost(roots: readonly string[]): string[] {
+  return roots.filter((root, index) => !roots.some((other, at) => at !== index && within(root, other) && (root !== other || at < index)));
+}
+
 /**
  * The walk itself, synchronous and streaming: yields each path as soon as it is stat'ed (parents
  * before children, names sorted), then the "deleted" records. The backup worker feeds GNU tar from
@@ -120,14 +130,16 @@ export interface ScannedPath {
  * caller has the native reader's (native-io.ts).
  */
 export function* walkSources(sources: readonly string[], exclude: PathMatcher, reference: ReferenceState | null, warn: (text: string) => void, lstat: Lstat = nodeLstat): Generator<ScannedPath> {
-  const seen = new Set<string>();
-  const roots = sources.map((source) => resolve(source));
+  const roots = outermost(sources.map((source) => resolve(source)));
+  // Paths walked, to tell the deletions: needed only against a reference (the roots do not nest, and
+  // the walk never follows a symlink, so no path comes twice).
+  const seen = reference === null ? null : new Set<string>();
   // Depth first without recursion (nested generators cost per path and per level): the paths still
   // to visit, children pushed in reverse so that they come out sorted, before the next sibling.
   const pending = [...roots].reverse();
   for (let path = pending.pop(); path !== undefined; path = pending.pop()) {
-    if (seen.has(path) || exclude(path)) continue;
-    seen.add(path);
+    if (exclude(path)) continue;
+    seen?.add(path);
     let row: IndexRow;
     let stats: PathStat;
     try {
@@ -149,9 +161,9 @@ export function* walkSources(sources: readonly string[], exclude: PathMatcher, r
     const prefix = path === '/' ? '/' : `${path}/`; // a normalized path: plain concatenation is enough
     for (let index = names.length - 1; index >= 0; index -= 1) pending.push(prefix + (names[index] as string));
   }
-  if (reference !== null) {
+  if (reference !== null && seen !== null) {
     for (const [path, previous] of reference) {
-      if (seen.has(path) || !roots.some((root) => path === root || path.startsWith(root === '/' ? '/' : `${root}/`))) continue;
+      if (seen.has(path) || !roots.some((root) => within(path, root))) continue;
       yield { row: { path, type: previous.type, size: 0, mtime: 0, ctime: 0, ino: 0, mode: 0, uid: 0, gid: 0, checksum: null, linkTarget: null, deleted: true }, archive: false, stats: null };
     }
   }

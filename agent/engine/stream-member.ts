@@ -12,6 +12,8 @@ import type { PlainMember } from './tar/pax-writer.js';
 export interface StreamMember extends PlainMember {
   /** Absolute path of the member (the name with its leading slash). */
   readonly path: string;
+  /** The member's index row (the stream worker completes a file's with its checksum). */
+  readonly row: IndexRow;
   /**
    * GNU tar must write it: a sparse file, a path with extended attributes or ACLs, a device, FIFO or
    * socket. Such members go into one tar run at the end of the stream (their other fields unused).
@@ -45,6 +47,7 @@ export function streamMember(row: IndexRow, stats: PathStat): StreamMember {
   const type = row.type === 'other' ? 'file' : row.type; // 'other' goes via GNU tar, which reads the type itself
   return {
     path: row.path,
+    row,
     name: row.path.slice(1) || '.',
     type,
     mode: row.mode,

@@ -96,7 +96,7 @@ async function run(input: StreamWorkerInput, link: BatchLink): Promise<{ files: 
   // The main thread loaded it before (native-io-location.ts): a failure here is a real fault.
   const native = input.nativeIo === null ? null : loadNativeIo(input.nativeIo);
   const reference: ReferenceState | null = input.reference ? new Map(input.reference) : null;
-  /** File rows wait here for their checksum. */
+  /** Rows of the files GNU tar writes wait here for the checksum from its stream (by path); the others' come with their member. */
   const pending = new Map<string, IndexRow>();
   let entries = 0;
   let deleted = 0;
@@ -135,9 +135,9 @@ async function run(input: StreamWorkerInput, link: BatchLink): Promise<{ files: 
         continue;
       }
       entries += 1;
-      if (row.type === 'file') pending.set(row.path, row);
-      else rows.add(row);
       if (withXattrs.has(member.path)) member.viaTar = true;
+      if (row.type !== 'file') rows.add(row);
+      else if (member.viaTar) pending.set(row.path, row); // else its row goes with its checksum (onMember, onLeftOut)
       batch.push(member);
       if (batch.length >= MEMBERS_PER_BATCH) {
         yield batch;
@@ -155,13 +155,12 @@ async function run(input: StreamWorkerInput, link: BatchLink): Promise<{ files: 
     readWhole: native ? nativeWholeReader(native) : undefined,
     allocate: (bytes) => link.buffer(bytes),
     send: (buffer, length) => link.send(buffer, length),
-    onMember: (name, type, crc) => {
+    onMember: (name, type, crc, member) => {
       files += 1;
       if (type === 'file' || type === 'hardlink') {
-        const path = `/${name}`;
-        const row = pending.get(path);
+        const row = member ? member.row : pending.get(`/${name}`);
         if (row) {
-          pending.delete(path);
+          if (!member) pending.delete(row.path);
           // This worker's own row (built by the walk, not yet sent): set in place, no copy.
           (row as { checksum: string | null }).checksum = typeof crc === 'number' ? crc32Hex(crc) : crc;
           rows.add(row);
@@ -173,11 +172,14 @@ async function run(input: StreamWorkerInput, link: BatchLink): Promise<{ files: 
         link.post({ type: 'progress', files, currentFile: `/${name.replace(/\/+$/, '')}` });
       }
     },
+    onLeftOut: (member) => {
+      rows.add(member.row); // a file that vanished or became unreadable since the scan: indexed, no checksum
+    },
     warn: (text) => link.post({ type: 'warning', text }),
     startTar: (names) => spawnTarCreate({ cwd: '/', paths: names, signal, ...(input.tarCommand ? { tarCommand: input.tarCommand } : {}) }),
     signal,
   });
-  for (const row of pending.values()) rows.add(row); // vanished or unreadable since the scan: indexed, no checksum
+  for (const row of pending.values()) rows.add(row); // GNU tar left it out (vanished or unreadable since the scan): indexed, no checksum
   rows.end();
   return { files, tarWarnings };
 }

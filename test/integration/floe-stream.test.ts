@@ -59,6 +59,7 @@ interface Written {
   crcs: Map<string, number | string | null>;
   warnings: string[];
   tarWarnings: string[];
+  leftOut: string[];
 }
 
 async function write(members: readonly StreamMember[], reader: Reader, batchBytes = 64 * 1024): Promise<Written> {
@@ -66,6 +67,7 @@ async function write(members: readonly StreamMember[], reader: Reader, batchByte
   const batches: number[] = [];
   const crcs = new Map<string, number | string | null>();
   const warnings: string[] = [];
+  const leftOut: string[] = [];
   const { tarWarnings } = await writeFloeStream({
     members: (async function* () {
       yield members.slice(0, 5);
@@ -78,12 +80,16 @@ async function write(members: readonly StreamMember[], reader: Reader, batchByte
       parts.push(Buffer.from(buffer, 0, length));
       batches.push(length);
     },
-    onMember: (name, _type, crc) => crcs.set(name, crc),
+    onMember: (name, _type, crc, member) => {
+      if (member !== null && member.name !== name) throw new Error(`member ${member.name} reported as ${name}`);
+      crcs.set(name, crc);
+    },
+    onLeftOut: (member) => leftOut.push(member.path),
     warn: (text) => warnings.push(text),
     startTar: (names) => spawnTarCreate({ cwd: '/', paths: names }),
     signal: new AbortController().signal,
   });
-  return { stream: Buffer.concat(parts), batches, crcs, warnings, tarWarnings };
+  return { stream: Buffer.concat(parts), batches, crcs, warnings, tarWarnings, leftOut };
 }
 
 describe.each([
@@ -106,6 +112,7 @@ describe.each([
     expect(special.sort()).toEqual(['/big-sparse.img', '/empty-dir', '/sparse.bin', '/tagged.txt']);
     const written = await write(members, reader());
     expect(written.warnings).toEqual([]);
+    expect(written.leftOut).toEqual([]);
     expect(written.stream.length % 512).toBe(0);
     expect(written.batches.slice(0, -1).every((length) => length >= 64 * 1024)).toBe(true); // full batches, the large file across several
     expect(written.batches.length).toBeGreaterThanOrEqual(4); // a batch holds up to 1 MiB past its nominal size
@@ -159,6 +166,8 @@ describe.each([
     expect(readFileSync(join(restored, 'growing.txt'), 'utf8')).toBe('y'.repeat(100)); // the size the header announced
     expect(readFileSync(join(restored, 'steady.txt'), 'utf8')).toBe('steady\n');
     expect(gnuTar(['-tf', archive])).not.toContain('gone.txt');
+    expect(written.leftOut).toEqual([join(tree, 'gone.txt')]);
+    expect(written.crcs.has(join(tree, 'gone.txt').slice(1))).toBe(false);
     expect(written.crcs.get(join(tree, 'shrinking.txt').slice(1))).toBe(crc32(readFileSync(join(restored, 'shrinking.txt'))));
   });
 });
