@@ -13,8 +13,11 @@ import { acquireWorker, releaseWorker } from './worker-pool.js';
 import { startEngineWorker, type EngineWorker } from './worker-start.js';
 
 export interface ArchiveHandlers {
-  /** Writes one batch of the stream; resolves once nothing refers to `data` any more (its memory goes back to the worker). */
-  onData(data: Buffer): Promise<void>;
+  /**
+   * Writes one batch of the stream (with its CRC-32 when the worker derived it); resolves once
+   * nothing refers to `data` any more (its memory goes back to the worker).
+   */
+  onData(data: Buffer, crc: number | undefined): Promise<void>;
   onProgress(files: number, currentFile: string): void;
   onWarning(text: string): void;
   onScanned(entries: number, deleted: number): void;
@@ -123,7 +126,7 @@ export async function runArchive(input: ArchiveInput, handlers: ArchiveHandlers,
         writes = writes.then(async () => {
           if (writeError !== null) return;
           try {
-            await handlers.onData(Buffer.from(message.buffer, 0, message.length));
+            await handlers.onData(Buffer.from(message.buffer, 0, message.length), message.crc);
             // The batch's memory goes back for the next one: fresh memory costs a page fault per 4 KiB.
             worker.postMessage({ type: 'credit', buffer: message.buffer } satisfies ToWorker, [message.buffer]);
           } catch (error) {

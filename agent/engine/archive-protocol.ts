@@ -119,7 +119,13 @@ export type ArchiveToScan =
 /** Either worker → main thread. */
 export type FromWorker =
   /** A batch of the saveset stream: the first `length` bytes of the (transferred) ArrayBuffer. */
-  | { readonly type: 'data'; readonly buffer: ArrayBuffer; readonly length: number }
+  | {
+      readonly type: 'data';
+      readonly buffer: ArrayBuffer;
+      readonly length: number;
+      /** CRC-32 of those bytes, where the worker derived it (stream worker); else the main thread computes it. */
+      readonly crc?: number;
+    }
   | { readonly type: 'progress'; readonly files: number; readonly currentFile: string }
   | { readonly type: 'warning'; readonly text: string }
   /** The scan has ended: entries handed to tar, deletions recorded. */

@@ -171,8 +171,8 @@ export async function runBackup(job: RunningJob, task: Task, requested: BackupTy
         nativeIo: native?.path ?? null,
       },
       {
-        onData: async (data) => {
-          await writer.write(data);
+        onData: async (data, crc) => {
+          await writer.write(data, crc);
           await writer.settled(); // the batch's buffer is reused once this resolves
           bytes += data.length;
           const mount = writer.mount;

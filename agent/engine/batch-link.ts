@@ -56,11 +56,11 @@ export class BatchLink {
     return Buffer.allocUnsafeSlow(bytes);
   }
 
-  /** Sends the first `length` bytes of `buffer` (transferred: the caller must not touch it again) once a credit allows. */
-  async send(buffer: ArrayBuffer, length: number): Promise<void> {
+  /** Sends the first `length` bytes of `buffer` (transferred: the caller must not touch it again), with their CRC-32 if known, once a credit allows. */
+  async send(buffer: ArrayBuffer, length: number, crc?: number): Promise<void> {
     while (this.credits === 0 && !this.signal.aborted) await new Promise<void>((resolve) => (this.waiter = resolve));
     this.signal.throwIfAborted();
     this.credits -= 1;
-    this.post({ type: 'data', buffer, length }, [buffer]);
+    this.post(crc === undefined ? { type: 'data', buffer, length } : { type: 'data', buffer, length, crc }, [buffer]);
   }
 }

@@ -62,7 +62,8 @@ export class ChunkWriter {
     return this.current?.mount ?? null;
   }
 
-  async write(data: Buffer): Promise<void> {
+  /** Writes `data`; `crc`, its CRC-32 if the caller has it, spares reading it again (computed for a part the medium's end splits off). */
+  async write(data: Buffer, crc?: number): Promise<void> {
     let offset = 0;
     while (offset < data.length) {
       const open = this.current ?? (await this.open());
@@ -70,7 +71,7 @@ export class ChunkWriter {
       const slice = data.subarray(offset, offset + take);
       open.pending.push(slice);
       open.pendingBytes += take;
-      open.pendingCrc = crc32(slice, open.pendingCrc);
+      open.pendingCrc = crc !== undefined && take === data.length ? crc32Combine(open.pendingCrc, crc, take) : crc32(slice, open.pendingCrc);
       open.room -= take;
       offset += take;
       if (open.pendingBytes >= WRITE_BATCH) await this.flush(open);

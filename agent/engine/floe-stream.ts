@@ -16,6 +16,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import type { WholeRead } from './native-io.js';
+import { crc32Combine } from './checksum.js';
 import { changedSinceScan, type OpenFileState, type StreamMember } from './stream-member.js';
 import { BLOCK } from './tar/tar-header.js';
 import { END_OF_ARCHIVE_BYTES, MAX_HEADER_BYTES, writeEndOfArchive, writeMemberHeaders } from './tar/pax-writer.js';
@@ -35,8 +36,11 @@ export interface FloeStreamOptions {
   readonly batchBytes: number;
   /** A buffer for a batch of at least `bytes` (not zero-filled; its own ArrayBuffer). */
   allocate(bytes: number): Buffer;
-  /** Hands one full batch on (the first `length` bytes of `buffer`, which the callee owns from then on); resolves when another may follow. */
-  send(buffer: ArrayBuffer, length: number): Promise<void>;
+  /**
+   * Hands one full batch on (the first `length` bytes of `buffer`, which the callee owns from then
+   * on) with their CRC-32; resolves when another may follow.
+   */
+  send(buffer: ArrayBuffer, length: number, crc: number): Promise<void>;
   /**
    * One member is in the stream: its name (relative to `/`), type and, for files, the data's CRC-32:
    * a number from this writer, hex from GNU tar's members (parsed), null for other types; `member`
@@ -46,6 +50,8 @@ export interface FloeStreamOptions {
   /** A member left out: it could not be opened (warned). */
   onLeftOut(member: StreamMember): void;
   warn(text: string): void;
+  /** CRC-32 of A followed by B (the native reader's, native-io.ts); checksum.ts's when absent. */
+  readonly crc32Combine?: ((crcA: number, crcB: number, lengthB: number) => number) | undefined;
   /** Reads a whole small file into the batch (the native reader's, native-io.ts); Node's fs calls when absent. */
   readonly readWhole?: ((path: string, target: Uint8Array, offset: number, size: number) => WholeRead) | undefined;
   /** Starts GNU tar on the members it must write (names relative to `/`). */
@@ -60,17 +66,38 @@ export interface FloeStreamOptions {
  */
 const SLACK = 1024 * 1024;
 
-/** The batch being filled; handed on once it holds at least its nominal size. */
+/**
+ * The batch being filled; handed on once it holds at least its nominal size, with its CRC-32. The
+ * CRC is derived, not read again: a file's data comes with the CRC its read computed (`dataCrc`,
+ * combined in); the bytes between (headers, padding, GNU tar's stream) are read once to catch up.
+ */
 class OutgoingBatch {
   private buffer: Buffer;
   private flushed = 0;
   used = 0;
+  /** CRC-32 of the batch's bytes before `crcAt`. */
+  private crc = 0;
+  private crcAt = 0;
+  private readonly combine: (crcA: number, crcB: number, lengthB: number) => number;
 
   constructor(
     private readonly capacity: number,
     private readonly options: FloeStreamOptions,
   ) {
     this.buffer = options.allocate(capacity + SLACK);
+    this.combine = options.crc32Combine ?? crc32Combine;
+  }
+
+  /** The bytes [from, from + length) of the batch, whose CRC-32 is `crc`, were just written (file data). */
+  dataCrc(from: number, length: number, crc: number): void {
+    this.catchUp(from);
+    this.crc = this.combine(this.crc, crc, length);
+    this.crcAt = from + length;
+  }
+
+  private catchUp(to: number): void {
+    if (to > this.crcAt) this.crc = crc32(this.buffer.subarray(this.crcAt, to), this.crc);
+    this.crcAt = to;
   }
 
   get target(): Buffer {
@@ -102,7 +129,11 @@ class OutgoingBatch {
     if (this.used === 0) return;
     this.options.signal.throwIfAborted();
     const length = this.used;
-    await this.options.send(this.buffer.buffer as ArrayBuffer, length);
+    this.catchUp(length);
+    const crc = this.crc;
+    this.crc = 0;
+    this.crcAt = 0;
+    await this.options.send(this.buffer.buffer as ArrayBuffer, length, crc);
     // After the send: a buffer the main thread gave back with its credit is there to reuse.
     this.buffer = this.options.allocate(this.capacity + SLACK);
     this.flushed += length;
@@ -279,6 +310,7 @@ function writeFileInPlace(batch: OutgoingBatch, member: StreamMember, options: F
     options.warn(`${member.path}: Cannot open: ${describe(read.error)}; not saved`);
     return null;
   }
+  batch.dataCrc(at, read.bytes, read.crc);
   let crc = read.crc;
   const blocks = blocksOf(member.size);
   target.fill(0, at + read.bytes, at + blocks);
@@ -305,7 +337,9 @@ async function writeLargeFile(batch: OutgoingBatch, fd: number, member: StreamMe
     const read = readFully(fd, batch.target, batch.used, Math.min(size - done, batch.free), done);
     if (typeof read === 'string') failure = read;
     if (typeof read === 'string' || read === 0) break;
-    crc = crc32(batch.target.subarray(batch.used, batch.used + read), crc);
+    const pieceCrc = crc32(batch.target.subarray(batch.used, batch.used + read));
+    batch.dataCrc(batch.used, read, pieceCrc);
+    crc = crc32Combine(crc, pieceCrc, read);
     batch.used += read;
     done += read;
   }

@@ -13,6 +13,7 @@ import type { OpenFileState } from './stream-member.js';
 export interface NativeIo {
   lstatInto(path: string, out: Float64Array): number;
   readFileInto(path: string, target: Uint8Array, offset: number, size: number, out: Float64Array): number;
+  crc32Combine(crcA: number, crcB: number, lengthB: number): number;
 }
 
 const loaded = new Map<string, NativeIo>();
@@ -24,7 +25,7 @@ export function loadNativeIo(path: string): NativeIo {
   const module = { exports: {} as Partial<NativeIo> };
   process.dlopen(module, path);
   const io = module.exports;
-  if (typeof io.lstatInto !== 'function' || typeof io.readFileInto !== 'function') throw new Error(`${path} is not Floe's native file reader (no lstatInto/readFileInto)`);
+  if (typeof io.lstatInto !== 'function' || typeof io.readFileInto !== 'function' || typeof io.crc32Combine !== 'function') throw new Error(`${path} is not Floe's native file reader (no lstatInto, readFileInto or crc32Combine)`);
   loaded.set(path, io as NativeIo);
   return io as NativeIo;
 }

@@ -154,7 +154,8 @@ async function run(input: StreamWorkerInput, link: BatchLink): Promise<{ files: 
     batchBytes: input.batchBytes,
     readWhole: native ? nativeWholeReader(native) : undefined,
     allocate: (bytes) => link.buffer(bytes),
-    send: (buffer, length) => link.send(buffer, length),
+    send: (buffer, length, crc) => link.send(buffer, length, crc),
+    crc32Combine: native ? native.crc32Combine : undefined,
     onMember: (name, type, crc, member) => {
       files += 1;
       if (type === 'file' || type === 'hardlink') {

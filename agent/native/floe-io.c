@@ -21,6 +21,9 @@
  *                 read: size, mtime sec, mtime nsec, ctime sec, ctime nsec, ino (size -1 if the
  *                 fstat failed).
  *
+ *   crc32Combine(crcA, crcB, lengthB) -> the CRC-32 of A followed by B (zlib's crc32_combine): the
+ *     stream worker derives each batch's CRC from its files' without reading their bytes again.
+ *
  * Numbers go through doubles: exact up to 2^53 (sizes, inodes and device numbers as Node gives them).
  * Bad arguments throw a TypeError or RangeError; a path too long for PATH_MAX gives -ENAMETOOLONG.
  */
@@ -34,6 +37,7 @@
 
 /* zlib's CRC-32, exported by the Node binary that loads this module (the same one node:zlib uses). */
 extern unsigned long crc32(unsigned long crc, const unsigned char *buf, unsigned int len);
+extern unsigned long crc32_combine(unsigned long crc1, unsigned long crc2, long len2);
 
 #define LSTAT_FIELDS 12
 #define READ_FIELDS 8
@@ -159,10 +163,23 @@ static napi_value read_file_into(napi_env env, napi_callback_info info) {
   return number(env, (double)done);
 }
 
+static napi_value crc32_combine_js(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  double a = -1, b = -1, length = -1;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 3 || napi_get_value_double(env, argv[0], &a) != napi_ok || napi_get_value_double(env, argv[1], &b) != napi_ok ||
+      napi_get_value_double(env, argv[2], &length) != napi_ok)
+    return fail(env, "ERR_INVALID_ARG_TYPE", "crc32Combine(crcA, crcB, lengthB) takes three numbers", 0);
+  if (!(a >= 0 && a <= 4294967295.0 && b >= 0 && b <= 4294967295.0 && length >= 0 && length <= 9007199254740991.0 && a == (double)(unsigned long)a && b == (double)(unsigned long)b && length == (double)(long)length))
+    return fail(env, "ERR_OUT_OF_RANGE", "crc32Combine: CRCs must be 32-bit unsigned integers and the length a whole number >= 0", 1);
+  return number(env, (double)crc32_combine((unsigned long)a, (unsigned long)b, (long)length));
+}
+
 NAPI_MODULE_INIT() {
   napi_property_descriptor functions[] = {
       {"lstatInto", NULL, lstat_into, NULL, NULL, NULL, napi_enumerable, NULL},
       {"readFileInto", NULL, read_file_into, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"crc32Combine", NULL, crc32_combine_js, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions);
   return exports;

@@ -31,13 +31,14 @@ function gnuTar(args: string[]): string {
 interface Reader {
   lstat: Lstat;
   readWhole: FloeStreamOptions['readWhole'];
+  crc32Combine: FloeStreamOptions['crc32Combine'];
 }
 
 function nativeReader(): Reader {
   const location = nativeIoLocation({});
   if (location.path === null) throw new Error(`the native file reader is missing: ${location.reason}`);
   const io = loadNativeIo(location.path);
-  return { lstat: nativeLstat(io), readWhole: nativeWholeReader(io) };
+  return { lstat: nativeLstat(io), readWhole: nativeWholeReader(io), crc32Combine: io.crc32Combine };
 }
 
 /** The scan's members for `source`, as the stream worker builds them. */
@@ -76,7 +77,10 @@ async function write(members: readonly StreamMember[], reader: Reader, batchByte
     batchBytes,
     readWhole: reader.readWhole,
     allocate: (bytes) => Buffer.allocUnsafeSlow(bytes),
-    send: async (buffer, length) => {
+    crc32Combine: reader.crc32Combine,
+    send: async (buffer, length, crc) => {
+      // The batch's CRC is derived from its files' (never read again): it must be that of its bytes.
+      if (crc !== crc32(Buffer.from(buffer, 0, length))) throw new Error(`batch ${batches.length}: CRC ${crc} is not that of its bytes`);
       parts.push(Buffer.from(buffer, 0, length));
       batches.push(length);
     },
@@ -93,7 +97,7 @@ async function write(members: readonly StreamMember[], reader: Reader, batchByte
 }
 
 describe.each([
-  ["Node's fs calls", (): Reader => ({ lstat: nodeLstat, readWhole: undefined })],
+  ["Node's fs calls", (): Reader => ({ lstat: nodeLstat, readWhole: undefined, crc32Combine: undefined })],
   ['the native file reader', nativeReader],
 ])("Floe's stream writer, files read by %s", (_name, reader) => {
   it('writes every member shape so that GNU tar restores the tree exactly, extended attributes included', async () => {

@@ -63,13 +63,17 @@ function source(tapes: MemoryTape[]): MediaSource & { done: MediaSource['done'] 
 }
 
 describe('ChunkWriter when a write hits the end of the medium', () => {
-  it('splits exactly where each medium ended; checksums and sizes are of what the medium holds', async () => {
+  it.each([
+    ['the writer computes every CRC', false],
+    ['the caller gives each write its CRC', true],
+  ])('splits exactly where each medium ended; checksums and sizes are of what the medium holds (%s)', async (_case, callerCrc) => {
     const stream = randomBytes(11 * 1024 * 1024 + 12345);
     const tapes = [new MemoryTape(3 * 1024 * 1024 + 777), new MemoryTape(0), new MemoryTape(5 * 1024 * 1024 + 1), new MemoryTape(64 * 1024 * 1024)];
     const writer = new ChunkWriter('S1', source(tapes));
     for (let offset = 0; offset < stream.length; ) {
       const size = 1 + ((offset * 7919) % 700_000);
-      await writer.write(stream.subarray(offset, offset + size));
+      const piece = stream.subarray(offset, offset + size);
+      await writer.write(piece, callerCrc ? crc32(piece) : undefined);
       offset += size;
     }
     const chunks = await writer.finish();

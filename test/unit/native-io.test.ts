@@ -99,6 +99,18 @@ describe('native file reader', () => {
     expect(target.equals(Buffer.alloc(16, 1))).toBe(true);
   });
 
+  it('combines CRC-32s as zlib does (crc of A then B from crc(A), crc(B) and the length of B), refusing what is not a CRC', () => {
+    const data = Buffer.from(Array.from({ length: 100_000 }, (_, index) => (index * 13) % 256));
+    for (const cut of [0, 1, 511, 512, 65_536, 99_999, 100_000]) {
+      const [a, b] = [data.subarray(0, cut), data.subarray(cut)];
+      expect(io.crc32Combine(crc32(a), crc32(b), b.length), `cut at ${cut}`).toBe(crc32(data));
+    }
+    expect(() => io.crc32Combine(-1, 0, 1)).toThrow(RangeError);
+    expect(() => io.crc32Combine(2 ** 32, 0, 1)).toThrow(RangeError);
+    expect(() => io.crc32Combine(0, 0, 1.5)).toThrow(RangeError);
+    expect(() => io.crc32Combine('0' as unknown as number, 0, 1)).toThrow(TypeError);
+  });
+
   it("builds Node's error text for an errno", () => {
     expect(systemError(-2, 'open', '/x').message).toBe("ENOENT: no such file or directory, open '/x'");
     expect(systemError(-21, 'read').message).toBe('EISDIR: illegal operation on a directory, read');

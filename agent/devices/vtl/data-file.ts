@@ -84,7 +84,7 @@ async function writeAll(handle: FileHandle, data: Uint8Array, position: number):
   }
 }
 
-/** Today's buffered writer: positioned writes, a background datasync every SYNC_EVERY bytes. */
+/** The buffered writer: positioned writes, a background datasync every SYNC_EVERY bytes. */
 class BufferedWriter {
   private unsynced = 0;
   private syncing: Promise<void> | null = null;
