@@ -119,7 +119,9 @@ export class VtlDrive implements DriveIo, DataIo {
   async readFile(number: number, name: string) {
     const path = this.filePath(number, name);
     if (!existsSync(path)) throw new DeviceError('NO_MEDIA', `file ${number} (${name}) is missing on the cartridge in drive ${this.number}`);
-    return createReadStream(path, { highWaterMark: 1024 * 1024 });
+    // Large reads: the chunks were written with O_DIRECT, so a restore reads them from the disk, not
+    // the page cache (a 512 MB restore took 1.9 s with 1 MiB reads, 1.65 s with 8 MiB).
+    return createReadStream(path, { highWaterMark: 8 * 1024 * 1024 });
   }
 
   async fileSize(number: number, name: string): Promise<number | null> {
