@@ -15,9 +15,9 @@
  */
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
-import type { WholeRead } from './native-io.js';
+import { nodeWholeRead, type WholeReader } from './whole-read.js';
 import { crc32Combine } from './checksum.js';
-import { changedSinceScan, type OpenFileState, type StreamMember } from './stream-member.js';
+import { changedSinceScan, type StreamMember } from './stream-member.js';
 import { BLOCK } from './tar/tar-header.js';
 import { END_OF_ARCHIVE_BYTES, MAX_HEADER_BYTES, writeEndOfArchive, writeMemberHeaders } from './tar/pax-writer.js';
 import { TarParser } from './tar/tar-parser.js';
@@ -27,7 +27,7 @@ import type { TarEntry } from './tar/entry.js';
 /** GNU tar's default record: the stream's length is a multiple of it. */
 const RECORD = 10 * 1024;
 const ZEROS = Buffer.alloc(64 * 1024);
-const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK; // as whole-read.ts and the native reader
 
 export interface FloeStreamOptions {
   /** The scan's members, batch by batch. */
@@ -53,7 +53,7 @@ export interface FloeStreamOptions {
   /** CRC-32 of A followed by B (the native reader's, native-io.ts); checksum.ts's when absent. */
   readonly crc32Combine?: ((crcA: number, crcB: number, lengthB: number) => number) | undefined;
   /** Reads a whole small file into the batch (the native reader's, native-io.ts); Node's fs calls when absent. */
-  readonly readWhole?: ((path: string, target: Uint8Array, offset: number, size: number) => WholeRead) | undefined;
+  readonly readWhole?: WholeReader | undefined;
   /** Starts GNU tar on the members it must write (names relative to `/`). */
   startTar(names: readonly string[]): TarCreateRun;
   readonly signal: AbortSignal;
@@ -260,41 +260,6 @@ function readFully(fd: number, target: Buffer, at: number, want: number, positio
 
 function readErrorText(error: unknown, position: number, want: number): string {
   return `Read error at byte ${position}, while reading ${want} bytes: ${describe(error)}`;
-}
-
-/** A whole small file read with Node's fs calls (open, reads, CRC-32, fstat, close), as the native reader does it in one call. */
-export function nodeWholeRead(path: string, target: Uint8Array, offset: number, size: number): WholeRead {
-  let fd: number;
-  try {
-    fd = openSync(path, OPEN_FLAGS);
-  } catch (error) {
-    return { opened: false, error: error as NodeJS.ErrnoException };
-  }
-  try {
-    let bytes = 0;
-    let readError: NodeJS.ErrnoException | null = null;
-    while (bytes < size) {
-      let got: number;
-      try {
-        got = readSync(fd, target, offset + bytes, size - bytes, bytes);
-      } catch (error) {
-        readError = error as NodeJS.ErrnoException;
-        break;
-      }
-      if (got === 0) break;
-      bytes += got;
-    }
-    const crc = crc32(target.subarray(offset, offset + bytes));
-    let after: OpenFileState | null = null;
-    try {
-      after = fstatSync(fd);
-    } catch {
-      // unknown state after the read: reported as changed
-    }
-    return { opened: true, bytes, crc, readError, after };
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /**

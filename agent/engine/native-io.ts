@@ -1,13 +1,13 @@
 /**
  * Floe's native file reader (agent/native/floe-io.c, built by `npm run build:node`), as the stream
- * worker uses it: one call per path for the lstat of the walk and one for a small file's whole
- * read (open, read, CRC-32, fstat, close), plain numbers instead of Stats objects. Where it is not
+ * worker uses it: one call per path for the lstat of the walk (here) and one for a small file's
+ * whole read (open, read, CRC-32, fstat, close: whole-read.ts), plain numbers instead of Stats
+ * objects, and zlib's CRC-32 combination for the batches' CRCs (floe-stream.ts). Where it is not
  * built or cannot load, the worker uses Node's fs calls: the same archive, slower on small files.
  * The main thread finds it (native-io-location.ts) and passes its path to the worker.
  */
 import { getSystemErrorMap } from 'node:util';
-import { millisecondsOf, type Lstat, type PathStat } from './scan.js';
-import type { OpenFileState } from './stream-member.js';
+import type { Lstat, PathStat } from './scan.js';
 
 /** The addon's functions (see floe-io.c for the layout of `out`). */
 export interface NativeIo {
@@ -60,41 +60,6 @@ export function nativeLstat(io: NativeIo): Lstat {
       dev: out[9] as number,
       nlink: out[10] as number,
       blocks: out[11] as number,
-    };
-  };
-}
-
-/** What one whole-file read through the addon gives. */
-export type WholeRead =
-  | { readonly opened: false; readonly error: NodeJS.ErrnoException }
-  | {
-      readonly opened: true;
-      /** Bytes read: fewer than asked when the file ended early or a read failed. */
-      readonly bytes: number;
-      readonly crc: number;
-      /** The read error that ended the read early, if one did. */
-      readonly readError: NodeJS.ErrnoException | null;
-      /** The fstat after the read; null when it failed. */
-      readonly after: OpenFileState | null;
-    };
-
-/** Reads up to `size` bytes of the file at `path` into `target` at `offset`, through the addon. */
-export function nativeWholeReader(io: NativeIo): (path: string, target: Uint8Array, offset: number, size: number) => WholeRead {
-  const out = new Float64Array(8);
-  return (path, target, offset, size) => {
-    const bytes = io.readFileInto(path, target, offset, size, out);
-    if (bytes < 0) return { opened: false, error: systemError(bytes, 'open', path) };
-    const readErrno = out[1] as number;
-    const fstatSize = out[2] as number;
-    return {
-      opened: true,
-      bytes,
-      crc: out[0] as number,
-      readError: readErrno === 0 ? null : systemError(-readErrno, 'read'),
-      after:
-        fstatSize < 0
-          ? null
-          : { size: fstatSize, mtimeMs: millisecondsOf(out[3] as number, out[4] as number), ctimeMs: millisecondsOf(out[5] as number, out[6] as number), ino: out[7] as number },
     };
   };
 }

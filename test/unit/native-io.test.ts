@@ -8,10 +8,10 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { nodeWholeRead } from '../../agent/engine/floe-stream.js';
-import { loadNativeIo, nativeLstat, nativeWholeReader, systemError, type NativeIo } from '../../agent/engine/native-io.js';
+import { loadNativeIo, nativeLstat, systemError, type NativeIo } from '../../agent/engine/native-io.js';
 import { nativeIoLocation } from '../../agent/engine/native-io-location.js';
 import { nodeLstat } from '../../agent/engine/scan.js';
+import { nativeWholeReader, nodeWholeRead } from '../../agent/engine/whole-read.js';
 import { tempDir } from '../helpers/agents.js';
 
 let io: NativeIo;
