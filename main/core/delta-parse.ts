@@ -5,10 +5,10 @@
  * `deltaSchema` itself, so the error is the one it gives.
  *
  * `DeltaParser` (one per link) adds a cheaper path for the commonest delta, a job's progress: a
- * job field equal to the one this link last accepted for the same job id is accepted as is (it
- * passed the same check then), the fields that move (`bytes`, `files`, `rate`, `currentFile`, the
- * delta's `seq` and `at`) get the schema's own rules written out, and any other changed field its
- * own zod schema. Whatever the fast path does not accept goes through the full schema, so a bad
+ * job field equal to the one this link last accepted for the same job id (a primitive, or a flat
+ * object such as `drive`) is accepted as is (it passed the same check then), the fields that move
+ * (`bytes`, `files`, `rate`, `currentFile`, the delta's `seq` and `at`) get the schema's own rules
+ * written out, and any other changed field its own zod schema. Whatever the fast path does not accept goes through the full schema, so a bad
  * delta is refused with exactly the issues `deltaSchema` reports.
  */
 import { z } from 'zod';
@@ -28,7 +28,6 @@ export function parseDelta(payload: unknown): DeltaParseResult {
 }
 
 type JobKey = keyof Job;
-const JOB_KEYS = Object.keys(jobSchema.shape) as JobKey[];
 const JOB_FIELD = jobSchema.shape as unknown as Record<JobKey, z.ZodType>;
 /** The datetime pattern zod checks `at` with; if zod ever stops exposing it, `at` takes the zod path. */
 const AT_PATTERN: RegExp | undefined = (deltaSchema.shape.at as unknown as { _zod?: { def?: { pattern?: unknown } } })._zod?.def?.pattern as RegExp | undefined;
@@ -38,6 +37,19 @@ const REMEMBERED_JOBS = 256;
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+
+/** Whether `value` is a plain object with exactly the keys of `before` (a plain object of primitives), each equal. */
+function sameFlatRecord(value: unknown, before: unknown): boolean {
+  if (!isRecord(value) || !isRecord(before)) return false;
+  let count = 0;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const item = value[key];
+    if (item !== before[key] || (item !== null && typeof item === 'object') || !Object.hasOwn(before, key)) return false;
+    count += 1;
+  }
+  return count === Object.keys(before).length;
+}
 
 /** The rules of the fields a progress delta changes, as `jobSchema` states them. */
 function movingFieldOk(key: JobKey, value: unknown): boolean | undefined {
@@ -52,6 +64,24 @@ function movingFieldOk(key: JobKey, value: unknown): boolean | undefined {
     default:
       return undefined;
   }
+}
+
+const REFUSED = Symbol('refused');
+
+/**
+ * A job field of a progress delta as the fast path accepts it: equal to what this link accepted
+ * before (a primitive, or a flat object such as `drive`), a moving field that passes its rule, or
+ * any other field that passes its own schema; else REFUSED (the full schema then decides).
+ */
+function accepted(job: Record<string, unknown>, previous: Job, key: JobKey): unknown {
+  const value = job[key];
+  const before = previous[key];
+  if (value === before && (value === null || typeof value !== 'object')) return value;
+  if (sameFlatRecord(value, before)) return before; // equal to what passed the schema before
+  const moving = movingFieldOk(key, value);
+  if (moving !== undefined) return moving ? value : REFUSED;
+  const field = JOB_FIELD[key].safeParse(value);
+  return field.success ? field.data : REFUSED;
 }
 
 /** Parses one link's deltas; remembers the jobs it accepted to check the next progress of each cheaply. */
@@ -93,25 +123,30 @@ export class DeltaParser {
     if (!isRecord(job) || typeof job.id !== 'string') return undefined;
     const previous = this.jobs.get(job.id);
     if (!previous) return undefined;
-    const out = {} as Record<JobKey, unknown>;
-    for (const key of JOB_KEYS) {
-      const value = job[key];
-      if (value === previous[key] && (value === null || typeof value !== 'object')) {
-        out[key] = value;
-        continue;
-      }
-      const moving = movingFieldOk(key, value);
-      if (moving === true) {
-        out[key] = value;
-        continue;
-      }
-      if (moving === false) return undefined;
-      const field = JOB_FIELD[key].safeParse(value);
-      if (!field.success) return undefined;
-      out[key] = field.data;
-    }
-    const accepted = out as Job;
-    this.remember(accepted);
-    return { seq, at, change: { domain: 'jobs', change: { job: accepted } } };
+    // Named fields, not a loop over the keys: every load and store stays monomorphic (a keyed loop
+    // cost about 3 µs per delta, most of the core's own share of a progress delta). `satisfies`
+    // makes the compiler refuse a Job field missing here.
+    const out = {
+      id: accepted(job, previous, 'id'),
+      kind: accepted(job, previous, 'kind'),
+      task: accepted(job, previous, 'task'),
+      type: accepted(job, previous, 'type'),
+      state: accepted(job, previous, 'state'),
+      queuedAt: accepted(job, previous, 'queuedAt'),
+      startedAt: accepted(job, previous, 'startedAt'),
+      endedAt: accepted(job, previous, 'endedAt'),
+      backupDay: accepted(job, previous, 'backupDay'),
+      bytes: accepted(job, previous, 'bytes'),
+      files: accepted(job, previous, 'files'),
+      rate: accepted(job, previous, 'rate'),
+      currentFile: accepted(job, previous, 'currentFile'),
+      saveset: accepted(job, previous, 'saveset'),
+      drive: accepted(job, previous, 'drive'),
+      message: accepted(job, previous, 'message'),
+    } satisfies Record<JobKey, unknown>;
+    for (const key in out) if (out[key as JobKey] === REFUSED) return undefined;
+    const next = out as Job;
+    this.remember(next);
+    return { seq, at, change: { domain: 'jobs', change: { job: next } } };
   }
 }

@@ -98,6 +98,11 @@ describe('DeltaParser (the per-link fast path for job progress)', () => {
     const cases = [
       progress({ state: 'waiting-media', message: 'insert DAILY00001', drive: { loader: 'lib1', number: 0 } }),
       progress({ drive: { loader: 'lib1', number: 1, extra: true } }),
+      progress({ drive: { loader: 'lib1', number: 1 } }), // equal to the drive it accepted last: kept as accepted
+      progress({ drive: { number: 1, loader: 'lib1' } }),
+      progress({ drive: { loader: 'lib1', number: 1, extra: 1 } }), // one key more: through the schema, which drops it
+      progress({ drive: { loader: 'lib1', number: '1' } }),
+      progress({ drive: JSON.parse('{"loader":"lib1","number":1,"__proto__":{"polluted":true}}') as unknown }),
       progress({ state: 'successful', endedAt: '2026-11-29T11:00:00.000Z' }),
       progress({ files: 99 }),
     ];
