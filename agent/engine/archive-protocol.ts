@@ -13,8 +13,9 @@
  *     writes the index rows; the archive worker runs GNU tar on the names, parses its stream,
  *     computes each file's CRC-32 and sends the checksums back to the scan worker.
  * Either way the worker that produces the stream sends it to the main thread in batches
- * (batch-link.ts); the main thread only writes them onto media, computes each chunk's CRC-32 and
- * reports.
+ * (batch-link.ts); the main thread only writes them onto media, combines each chunk's CRC-32 from
+ * the batches' (the stream worker sends each batch's, derived from its files'; the archive
+ * worker's batches are read once here) and reports.
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { IndexRow } from './engine-store.js';

@@ -13,9 +13,9 @@
  * and is left out; one that changed while it was read is a warning ("PATH: file changed as we
  * read it"); one that shrank is padded with zeros to the size its header announced.
  */
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
-import { nodeWholeRead, type WholeReader } from './whole-read.js';
+import { nodeWholeRead, OPEN_FLAGS, type WholeReader } from './whole-read.js';
 import { crc32Combine } from './checksum.js';
 import { changedSinceScan, type StreamMember } from './stream-member.js';
 import { BLOCK } from './tar/tar-header.js';
@@ -27,7 +27,6 @@ import type { TarEntry } from './tar/entry.js';
 /** GNU tar's default record: the stream's length is a multiple of it. */
 const RECORD = 10 * 1024;
 const ZEROS = Buffer.alloc(64 * 1024);
-const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK; // as whole-read.ts and the native reader
 
 export interface FloeStreamOptions {
   /** The scan's members, batch by batch. */

@@ -11,7 +11,8 @@ import { systemError, type NativeIo } from './native-io.js';
 import { millisecondsOf } from './scan.js';
 import type { OpenFileState } from './stream-member.js';
 
-const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+/** How the stream writer opens a file to read it (the native reader uses the same flags). */
+export const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 
 /** Reads up to `size` bytes of the file at `path` into `target` at `offset`. */
 export type WholeReader = (path: string, target: Uint8Array, offset: number, size: number) => WholeRead;
