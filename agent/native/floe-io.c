@@ -32,6 +32,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <node_api.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -49,12 +50,14 @@ static napi_value fail(napi_env env, const char *code, const char *message, int 
   return NULL;
 }
 
-/* The path argument as a NUL-terminated string in `path` (PATH_MAX bytes); 0 ok, -ENAMETOOLONG, or -1 not a string. */
+/* The path argument as a NUL-terminated string in `path` (PATH_MAX bytes); 0 ok, -ENAMETOOLONG, or
+ * -1: not a string, or one holding a NUL byte (it would name another path in C; Node refuses it too). */
 static int path_arg(napi_env env, napi_value value, char *path) {
   size_t length = 0;
   if (napi_get_value_string_utf8(env, value, NULL, 0, &length) != napi_ok) return -1;
   if (length >= PATH_MAX) return -ENAMETOOLONG;
   if (napi_get_value_string_utf8(env, value, path, PATH_MAX, &length) != napi_ok) return -1;
+  if (strlen(path) != length) return -1;
   return 0;
 }
 
@@ -82,7 +85,7 @@ static napi_value lstat_into(napi_env env, napi_callback_info info) {
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 2) return fail(env, "ERR_INVALID_ARG_TYPE", "lstatInto(path, out) takes two arguments", 0);
   char path[PATH_MAX];
   int status = path_arg(env, argv[0], path);
-  if (status == -1) return fail(env, "ERR_INVALID_ARG_TYPE", "lstatInto: path must be a string", 0);
+  if (status == -1) return fail(env, "ERR_INVALID_ARG_TYPE", "lstatInto: path must be a string without NUL bytes", 0);
   double *out = out_arg(env, argv[1], LSTAT_FIELDS);
   if (out == NULL) return fail(env, "ERR_INVALID_ARG_TYPE", "lstatInto: out must be a Float64Array of 12 or more", 0);
   if (status != 0) return number(env, status);
@@ -109,7 +112,7 @@ static napi_value read_file_into(napi_env env, napi_callback_info info) {
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 5) return fail(env, "ERR_INVALID_ARG_TYPE", "readFileInto(path, target, offset, size, out) takes five arguments", 0);
   char path[PATH_MAX];
   int status = path_arg(env, argv[0], path);
-  if (status == -1) return fail(env, "ERR_INVALID_ARG_TYPE", "readFileInto: path must be a string", 0);
+  if (status == -1) return fail(env, "ERR_INVALID_ARG_TYPE", "readFileInto: path must be a string without NUL bytes", 0);
   bool is_typed = false;
   napi_typedarray_type type;
   size_t target_length = 0;
@@ -119,7 +122,9 @@ static napi_value read_file_into(napi_env env, napi_callback_info info) {
   double offset = -1, size = -1;
   if (napi_get_value_double(env, argv[2], &offset) != napi_ok || napi_get_value_double(env, argv[3], &size) != napi_ok)
     return fail(env, "ERR_INVALID_ARG_TYPE", "readFileInto: offset and size must be numbers", 0);
-  if (!(offset >= 0 && size >= 0 && offset == (double)(size_t)offset && size == (double)(size_t)size && (size_t)offset <= target_length && (size_t)size <= target_length - (size_t)offset))
+  /* The range first (NaN and infinities fail it), so that the casts below only see values in range. */
+  if (!(offset >= 0 && size >= 0 && offset <= (double)target_length && size <= (double)target_length && offset == (double)(size_t)offset && size == (double)(size_t)size &&
+        (size_t)size <= target_length - (size_t)offset))
     return fail(env, "ERR_OUT_OF_RANGE", "readFileInto: offset and size must be whole numbers within the target", 1);
   double *out = out_arg(env, argv[4], READ_FIELDS);
   if (out == NULL) return fail(env, "ERR_INVALID_ARG_TYPE", "readFileInto: out must be a Float64Array of 8 or more", 0);

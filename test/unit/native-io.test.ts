@@ -92,10 +92,16 @@ describe('native file reader', () => {
     expect(() => io.readFileInto(path, target, 8, 9, out)).toThrow(RangeError); // past the end of the target
     expect(() => io.readFileInto(path, target, -1, 4, out)).toThrow(RangeError);
     expect(() => io.readFileInto(path, target, 0.5, 4, out)).toThrow(RangeError);
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, 1e30, 2 ** 64]) {
+      expect(() => io.readFileInto(path, target, bad, 4, out)).toThrow(RangeError);
+      expect(() => io.readFileInto(path, target, 0, bad, out)).toThrow(RangeError);
+    }
     expect(() => io.readFileInto(path, target, 0, 4, new Float64Array(2))).toThrow(TypeError);
     expect(() => io.readFileInto(path, new Float64Array(4) as unknown as Uint8Array, 0, 4, out)).toThrow(TypeError);
     expect(() => io.readFileInto(42 as unknown as string, target, 0, 4, out)).toThrow(TypeError);
     expect(() => io.lstatInto(path, new Float64Array(3))).toThrow(TypeError);
+    expect(() => io.lstatInto(`${path}\0.txt`, new Float64Array(12))).toThrow(TypeError); // C would see only what precedes the NUL
+    expect(() => io.readFileInto(`${path}\0.txt`, target, 0, 4, out)).toThrow(TypeError);
     expect(target.equals(Buffer.alloc(16, 1))).toBe(true);
   });
 
@@ -108,6 +114,7 @@ describe('native file reader', () => {
     expect(() => io.crc32Combine(-1, 0, 1)).toThrow(RangeError);
     expect(() => io.crc32Combine(2 ** 32, 0, 1)).toThrow(RangeError);
     expect(() => io.crc32Combine(0, 0, 1.5)).toThrow(RangeError);
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, 2 ** 64]) expect(() => io.crc32Combine(0, 0, bad)).toThrow(RangeError);
     expect(() => io.crc32Combine('0' as unknown as number, 0, 1)).toThrow(TypeError);
   });
 
