@@ -77,7 +77,8 @@ class OutgoingBatch {
   /** CRC-32 of the batch's bytes before `crcAt`. */
   private crc = 0;
   private crcAt = 0;
-  private readonly combine: (crcA: number, crcB: number, lengthB: number) => number;
+  /** CRC-32 of A followed by B (the native reader's when it is there). */
+  readonly combine: (crcA: number, crcB: number, lengthB: number) => number;
 
   constructor(
     private readonly capacity: number,
@@ -303,7 +304,7 @@ async function writeLargeFile(batch: OutgoingBatch, fd: number, member: StreamMe
     if (typeof read === 'string' || read === 0) break;
     const pieceCrc = crc32(batch.target.subarray(batch.used, batch.used + read));
     batch.dataCrc(batch.used, read, pieceCrc);
-    crc = crc32Combine(crc, pieceCrc, read);
+    crc = batch.combine(crc, pieceCrc, read);
     batch.used += read;
     done += read;
   }

@@ -30,9 +30,13 @@ export function loadNativeIo(path: string): NativeIo {
   return io as NativeIo;
 }
 
+/** errno → [code, description]; Node builds a new map on every getSystemErrorMap() call (about 22 µs). */
+let systemErrors: Map<number, [string, string]> | null = null;
+
 /** An error as Node's fs calls throw it (`code`, `errno`, `syscall`, `path`), for a negative errno from the addon. */
 export function systemError(negativeErrno: number, syscall: string, path?: string): NodeJS.ErrnoException {
-  const [code, description] = getSystemErrorMap().get(negativeErrno) ?? [`E${-negativeErrno}`, `system error ${-negativeErrno}`];
+  systemErrors ??= getSystemErrorMap();
+  const [code, description] = systemErrors.get(negativeErrno) ?? [`E${-negativeErrno}`, `system error ${-negativeErrno}`];
   const error: NodeJS.ErrnoException = new Error(`${code}: ${description}, ${syscall}${path === undefined ? '' : ` '${path}'`}`);
   error.code = code;
   error.errno = negativeErrno;

@@ -43,6 +43,14 @@ extern unsigned long crc32_combine(unsigned long crc1, unsigned long crc2, long 
 #define LSTAT_FIELDS 12
 #define READ_FIELDS 8
 
+/* The modification and change times of `st` as whole seconds and nanoseconds, into out[0..3]. */
+static void put_times(double *out, const struct stat *st) {
+  out[0] = (double)st->st_mtim.tv_sec;
+  out[1] = (double)st->st_mtim.tv_nsec;
+  out[2] = (double)st->st_ctim.tv_sec;
+  out[3] = (double)st->st_ctim.tv_nsec;
+}
+
 /* Throws and returns NULL: the caller returns NULL to JavaScript (the exception is pending). */
 static napi_value fail(napi_env env, const char *code, const char *message, int range) {
   if (range) napi_throw_range_error(env, code, message);
@@ -95,10 +103,7 @@ static napi_value lstat_into(napi_env env, napi_callback_info info) {
   out[1] = st.st_uid;
   out[2] = st.st_gid;
   out[3] = (double)st.st_size;
-  out[4] = (double)st.st_mtim.tv_sec;
-  out[5] = (double)st.st_mtim.tv_nsec;
-  out[6] = (double)st.st_ctim.tv_sec;
-  out[7] = (double)st.st_ctim.tv_nsec;
+  put_times(out + 4, &st);
   out[8] = (double)st.st_ino;
   out[9] = (double)st.st_dev;
   out[10] = (double)st.st_nlink;
@@ -156,10 +161,7 @@ static napi_value read_file_into(napi_env env, napi_callback_info info) {
   struct stat st;
   if (fstat(fd, &st) == 0) {
     out[2] = (double)st.st_size;
-    out[3] = (double)st.st_mtim.tv_sec;
-    out[4] = (double)st.st_mtim.tv_nsec;
-    out[5] = (double)st.st_ctim.tv_sec;
-    out[6] = (double)st.st_ctim.tv_nsec;
+    put_times(out + 3, &st);
     out[7] = (double)st.st_ino;
   } else {
     out[2] = -1;
