@@ -1,7 +1,8 @@
 /**
  * Floe's own saveset stream writer (data path "floe", see archive-protocol.ts): writes each member
  * the scan chose as pax headers (tar/pax-writer.ts) and, for files, their data read straight into
- * the outgoing batch, computing each file's CRC-32 on the bytes in place. No tar process, no pipe,
+ * the outgoing batch, computing each file's CRC-32 on the bytes in place (runs of plain small files
+ * in one call to the native reader's packer, file-packer.ts, where it is loaded). No tar process, no pipe,
  * no parsing, no names and checksums passed between threads (figures in docs/benchmarks.md).
  *
  * Members GNU tar must write (sparse files, extended attributes and ACLs, devices, FIFOs, sockets)
@@ -17,6 +18,8 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { nodeWholeRead, OPEN_FLAGS, type WholeReader } from './whole-read.js';
 import { crc32Combine } from './checksum.js';
+import { mayPack, PackStop, type FilePacker } from './file-packer.js';
+import { systemError } from './native-io.js';
 import { changedSinceScan, type StreamMember } from './stream-member.js';
 import { BLOCK } from './tar/tar-header.js';
 import { END_OF_ARCHIVE_BYTES, MAX_HEADER_BYTES, writeEndOfArchive, writeMemberHeaders } from './tar/pax-writer.js';
@@ -53,6 +56,8 @@ export interface FloeStreamOptions {
   readonly crc32Combine?: ((crcA: number, crcB: number, lengthB: number) => number) | undefined;
   /** Reads a whole small file into the batch (the native reader's, native-io.ts); Node's fs calls when absent. */
   readonly readWhole?: WholeReader | undefined;
+  /** Writes runs of plain small files in one call each (the native reader's, file-packer.ts); file by file when absent. */
+  readonly packer?: FilePacker | undefined;
   /** Starts GNU tar on the members it must write (names relative to `/`). */
   startTar(names: readonly string[]): TarCreateRun;
   readonly signal: AbortSignal;
@@ -81,7 +86,7 @@ class OutgoingBatch {
   readonly combine: (crcA: number, crcB: number, lengthB: number) => number;
 
   constructor(
-    private readonly capacity: number,
+    readonly capacity: number,
     private readonly options: FloeStreamOptions,
   ) {
     this.buffer = options.allocate(capacity + SLACK);
@@ -93,6 +98,19 @@ class OutgoingBatch {
     this.catchUp(from);
     this.crc = this.combine(this.crc, crc, length);
     this.crcAt = from + length;
+  }
+
+  /** The CRC-32 of the batch's bytes before `at` (the bytes from there on are about to be written by the packer). */
+  crcBefore(at: number): number {
+    this.catchUp(at);
+    return this.crc;
+  }
+
+  /** The packer wrote up to `end`; `crc` is the CRC-32 of the batch's bytes before it. */
+  packed(end: number, crc: number): void {
+    this.used = end;
+    this.crc = crc;
+    this.crcAt = end;
   }
 
   private catchUp(to: number): void {
@@ -173,7 +191,20 @@ export async function writeFloeStream(options: FloeStreamOptions): Promise<{ tar
 
   for await (const members of options.members) {
     options.signal.throwIfAborted();
-    for (const member of members) {
+    for (let index = 0; index < members.length; index += 1) {
+      let member = members[index] as StreamMember;
+      if (options.packer && mayPack(member)) {
+        // A run of files the packer may take: written in one call while they are plain and fit.
+        let end = index + 1;
+        while (end < members.length && mayPack(members[end] as StreamMember)) end += 1;
+        const stopped = await packRun(batch, members, index, end, options.packer, options);
+        if (stopped === end) {
+          index = end - 1;
+          continue;
+        }
+        index = stopped; // not plain (a long name, say): this writer takes it
+        member = members[index] as StreamMember;
+      }
       if (member.viaTar) {
         viaTar.push(member.name);
         continue;
@@ -226,6 +257,41 @@ export async function writeFloeStream(options: FloeStreamOptions): Promise<{ tar
   }
   await batch.flush();
   return { tarWarnings };
+}
+
+/**
+ * Packs `members[from..to)` (files `mayPack` allows) with the native packer, handing batches on as
+ * they fill; returns the index of the first member it did not take (`to` when it took them all).
+ */
+async function packRun(batch: OutgoingBatch, members: readonly StreamMember[], from: number, to: number, packer: FilePacker, options: FloeStreamOptions): Promise<number> {
+  let next = from;
+  while (next < to) {
+    const run = packer.pack(members, next, to, batch.target, batch.used, batch.capacity, batch.crcBefore(batch.used));
+    batch.packed(run.end, run.crc);
+    for (let index = 0; index < run.files; index += 1) reportPacked(members[next + index] as StreamMember, packer, index, options);
+    next += run.files;
+    if (run.stop === PackStop.NotPlain) return next;
+    if (run.stop === PackStop.Full) await batch.flush();
+  }
+  return next;
+}
+
+/** Warnings and the member's report for one packed file, as writeFileInPlace gives them. */
+function reportPacked(member: StreamMember, packer: FilePacker, index: number, options: FloeStreamOptions): void {
+  const bytes = packer.bytes(index);
+  if (bytes < 0) {
+    options.warn(`${member.path}: Cannot open: ${describe(systemError(bytes, 'open', member.path))}; not saved`);
+    options.onLeftOut(member);
+    return;
+  }
+  if (bytes < member.size) {
+    const readErrno = packer.readErrno(index);
+    const why = readErrno !== 0 && bytes === 0 ? readErrorText(systemError(-readErrno, 'read'), 0, member.size) : `File shrank by ${member.size - bytes} bytes`;
+    options.warn(`${member.path}: ${why}; padding with zeros`);
+  } else if (packer.changed(index)) {
+    options.warn(`${member.path}: file changed as we read it`);
+  }
+  options.onMember(member.name, 'file', packer.crc(index), member);
 }
 
 function blocksOf(size: number): number {

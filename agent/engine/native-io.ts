@@ -2,7 +2,8 @@
  * Floe's native file reader (agent/native/floe-io.c, built by `npm run build:node`), as the stream
  * worker uses it: one call per path for the lstat of the walk (here) and one for a small file's
  * whole read (open, read, CRC-32, fstat, close: whole-read.ts), plain numbers instead of Stats
- * objects, and zlib's CRC-32 combination for the batches' CRCs (floe-stream.ts). Where it is not
+ * objects, zlib's CRC-32 combination for the batches' CRCs (floe-stream.ts), and runs of plain
+ * small files written with their headers in one call (file-packer.ts). Where it is not
  * built or cannot load, the worker uses Node's fs calls: the same archive, slower on small files.
  * The main thread finds it (native-io-location.ts) and passes its path to the worker.
  */
@@ -14,6 +15,7 @@ export interface NativeIo {
   lstatInto(path: string, out: Float64Array): number;
   readFileInto(path: string, target: Uint8Array, offset: number, size: number, out: Float64Array): number;
   crc32Combine(crcA: number, crcB: number, lengthB: number): number;
+  packFiles(paths: readonly string[], meta: Float64Array, count: number, target: Uint8Array, offset: number, capacity: number, crc: number, results: Float64Array): number;
 }
 
 const loaded = new Map<string, NativeIo>();
@@ -25,7 +27,9 @@ export function loadNativeIo(path: string): NativeIo {
   const module = { exports: {} as Partial<NativeIo> };
   process.dlopen(module, path);
   const io = module.exports;
-  if (typeof io.lstatInto !== 'function' || typeof io.readFileInto !== 'function' || typeof io.crc32Combine !== 'function') throw new Error(`${path} is not Floe's native file reader (no lstatInto, readFileInto or crc32Combine)`);
+  for (const name of ['lstatInto', 'readFileInto', 'crc32Combine', 'packFiles'] as const) {
+    if (typeof io[name] !== 'function') throw new Error(`${path} is not Floe's native file reader of this version (it lacks ${name}); run npm run build:node`);
+  }
   loaded.set(path, io as NativeIo);
   return io as NativeIo;
 }

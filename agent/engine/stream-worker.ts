@@ -18,6 +18,7 @@ import { writeFloeStream } from './floe-stream.js';
 import { excludeMatcher } from './glob.js';
 import { loadNativeIo, nativeLstat } from './native-io.js';
 import { nativeWholeReader } from './whole-read.js';
+import { nativeFilePacker } from './file-packer.js';
 import { walkSources, type ReferenceState, type ScannedPath } from './scan.js';
 import { streamMember, type StreamMember } from './stream-member.js';
 import { DEFAULT_TAR, seedTarFeatures } from './tar/gnu-tar.js';
@@ -154,6 +155,7 @@ async function run(input: StreamWorkerInput, link: BatchLink): Promise<{ files: 
     members: members(),
     batchBytes: input.batchBytes,
     readWhole: native ? nativeWholeReader(native) : undefined,
+    packer: native ? nativeFilePacker(native) : undefined,
     allocate: (bytes) => link.buffer(bytes),
     send: (buffer, length, crc) => link.send(buffer, length, crc),
     crc32Combine: native ? native.crc32Combine : undefined,

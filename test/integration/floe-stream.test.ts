@@ -7,7 +7,7 @@
  * Node's fs calls and with Floe's native file reader (native-io.ts), which must give the same stream.
  */
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, linkSync, mkdirSync, readFileSync, rmSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ import { writeFloeStream } from '../../agent/engine/floe-stream.js';
 import { excludeMatcher } from '../../agent/engine/glob.js';
 import { loadNativeIo, nativeLstat } from '../../agent/engine/native-io.js';
 import { nativeWholeReader } from '../../agent/engine/whole-read.js';
+import { nativeFilePacker, type FilePacker } from '../../agent/engine/file-packer.js';
 import { nativeIoLocation } from '../../agent/engine/native-io-location.js';
 import { nodeLstat, walkSources, type Lstat } from '../../agent/engine/scan.js';
 import type { FloeStreamOptions } from '../../agent/engine/floe-stream.js';
@@ -33,13 +34,17 @@ interface Reader {
   lstat: Lstat;
   readWhole: FloeStreamOptions['readWhole'];
   crc32Combine: FloeStreamOptions['crc32Combine'];
+  packer: FloeStreamOptions['packer'];
 }
 
-function nativeReader(): Reader {
+const nodeReader = (): Reader => ({ lstat: nodeLstat, readWhole: undefined, crc32Combine: undefined, packer: undefined });
+
+/** The native reader file by file, or (as the stream worker uses it) with runs of plain files packed in one call. */
+function nativeReader(packing: boolean): Reader {
   const location = nativeIoLocation({});
   if (location.path === null) throw new Error(`the native file reader is missing: ${location.reason}`);
   const io = loadNativeIo(location.path);
-  return { lstat: nativeLstat(io), readWhole: nativeWholeReader(io), crc32Combine: io.crc32Combine };
+  return { lstat: nativeLstat(io), readWhole: nativeWholeReader(io), crc32Combine: io.crc32Combine, packer: packing ? nativeFilePacker(io) : undefined };
 }
 
 /** The scan's members for `source`, as the stream worker builds them. */
@@ -77,6 +82,7 @@ async function write(members: readonly StreamMember[], reader: Reader, batchByte
     })(),
     batchBytes,
     readWhole: reader.readWhole,
+    packer: reader.packer,
     allocate: (bytes) => Buffer.allocUnsafeSlow(bytes),
     crc32Combine: reader.crc32Combine,
     send: async (buffer, length, crc) => {
@@ -98,8 +104,9 @@ async function write(members: readonly StreamMember[], reader: Reader, batchByte
 }
 
 describe.each([
-  ["Node's fs calls", (): Reader => ({ lstat: nodeLstat, readWhole: undefined, crc32Combine: undefined })],
-  ['the native file reader', nativeReader],
+  ["Node's fs calls", nodeReader],
+  ['the native file reader', (): Reader => nativeReader(false)],
+  ['the native file reader, plain files packed', (): Reader => nativeReader(true)],
 ])("Floe's stream writer, files read by %s", (_name, reader) => {
   it('writes every member shape so that GNU tar restores the tree exactly, extended attributes included', async () => {
     const root = tempDir('floe-stream');
@@ -174,5 +181,48 @@ describe.each([
     expect(written.leftOut).toEqual([join(tree, 'gone.txt')]);
     expect(written.crcs.has(join(tree, 'gone.txt').slice(1))).toBe(false);
     expect(written.crcs.get(join(tree, 'shrinking.txt').slice(1))).toBe(crc32(readFileSync(join(restored, 'shrinking.txt'))));
+  });
+});
+
+describe('plain files packed by the native reader', () => {
+  it("give the same stream, batches and CRCs as Node's fs calls file by file, whatever stops a run", async () => {
+    const root = tempDir('floe-stream-packed');
+    const tree = join(root, 'tree');
+    mkdirSync(join(tree, 'sub'), { recursive: true });
+    const sizes = [0, 1, 511, 512, 513, 4096, 70_000, 300_000, 2 * 1024 * 1024 + 3];
+    for (let index = 0; index < 120; index += 1) {
+      const size = sizes[index % sizes.length] as number;
+      writeFileSync(join(tree, 'sub', `f${index}.bin`), Buffer.from(Array.from({ length: size }, (_, at) => (at * 13 + index) % 251)));
+    }
+    // Runs stop before what the packer leaves to the file-by-file writer: long and non-ASCII names,
+    // a hard link, a symlink, a directory; whole-second and nanosecond mtimes; a time before 1970.
+    writeFileSync(join(tree, 'sub', `${'n'.repeat(100 - join(tree, 'sub').length)}`), 'a name of exactly 100 bytes\n');
+    writeFileSync(join(tree, 'sub', `${'m'.repeat(101 - join(tree, 'sub').length)}`), 'a name of 101 bytes\n');
+    writeFileSync(join(tree, 'sub', 'grüße.txt'), 'not ASCII\n');
+    linkSync(join(tree, 'sub', 'f1.bin'), join(tree, 'sub', 'f1-again.bin'));
+    symlinkSync('f2.bin', join(tree, 'sub', 'link'));
+    utimesSync(join(tree, 'sub', 'f3.bin'), 1_500_000_000, 1_500_000_000);
+    utimesSync(join(tree, 'sub', 'f4.bin'), 1_500_000_000, 1_500_000_000.000_001);
+    utimesSync(join(tree, 'sub', 'f5.bin'), -1000.5, -1000.5);
+
+    const members = await scan(tree, nodeReader());
+    expect(members.some((member) => member.name.length === 100)).toBe(true);
+    for (const batchBytes of [64 * 1024, 4 * 1024 * 1024]) {
+      const plain = await write(members, nodeReader(), batchBytes);
+      const reader = nativeReader(true);
+      const packer = reader.packer as FilePacker;
+      let packedFiles = 0;
+      reader.packer = { ...packer, pack: (...args) => {
+        const run = packer.pack(...args);
+        packedFiles += run.files;
+        return run;
+      } };
+      const packed = await write(members, reader, batchBytes);
+      expect(packedFiles, 'files the packer wrote').toBeGreaterThan(100);
+      expect(packed.warnings).toEqual([]);
+      expect(packed.batches, `batch lengths at ${batchBytes}`).toEqual(plain.batches);
+      expect(packed.stream.equals(plain.stream), `stream at ${batchBytes}`).toBe(true);
+      expect([...packed.crcs]).toEqual([...plain.crcs]);
+    }
   });
 });

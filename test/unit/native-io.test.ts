@@ -4,7 +4,7 @@
  * CRC-32, the fstat after the read, open and read errors with Node's codes), and clear errors for
  * bad arguments. `npm ci` builds the reader; this test fails when it is not built.
  */
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,9 @@ import { loadNativeIo, nativeLstat, systemError, type NativeIo } from '../../age
 import { nativeIoLocation } from '../../agent/engine/native-io-location.js';
 import { nodeLstat } from '../../agent/engine/scan.js';
 import { nativeWholeReader, nodeWholeRead } from '../../agent/engine/whole-read.js';
+import { nativeFilePacker, PackStop } from '../../agent/engine/file-packer.js';
+import type { StreamMember } from '../../agent/engine/stream-member.js';
+import { paxRecord, paxTime } from '../../agent/engine/tar/pax-writer.js';
 import { tempDir } from '../helpers/agents.js';
 
 let io: NativeIo;
@@ -116,6 +119,48 @@ describe('native file reader', () => {
     expect(() => io.crc32Combine(0, 0, 1.5)).toThrow(RangeError);
     for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, 2 ** 64]) expect(() => io.crc32Combine(0, 0, bad)).toThrow(RangeError);
     expect(() => io.crc32Combine('0' as unknown as number, 0, 1)).toThrow(TypeError);
+  });
+
+  it('packs plain files with their headers and CRC-32s, stopping before one that is not plain or when the batch is full', () => {
+    const packer = nativeFilePacker(io);
+    const member = (name: string, size: number, extra: Partial<StreamMember> = {}): StreamMember =>
+      ({ path: join(root, name), name: join(root, name).slice(1), type: 'file', mode: 0o644, uid: 0, gid: 0, size, mtimeSec: 1_700_000_000, mtimeNsec: 0, linkName: null, viaTar: false, linkKey: null, ino: 0, mtimeMs: 0, ctimeMs: 0, ...extra }) as StreamMember;
+    const target = Buffer.alloc(300_000, 0xee);
+    const files = [member('file.bin', 70_000), member('missing', 10), member('empty', 0, { mtimeNsec: 5 }), member('file.bin', 70_000, { uid: 2 ** 21 })];
+    const run = packer.pack(files, 0, files.length, target, 512, 200_000, crc32(target.subarray(0, 512)));
+    expect(run).toMatchObject({ files: 3, stop: PackStop.NotPlain }); // a uid ustar cannot hold: the JavaScript writer's
+    expect(packer.bytes(0)).toBe(70_000);
+    expect(packer.crc(0)).toBe(crc32(readFileSync(join(root, 'file.bin'))));
+    expect(packer.changed(0)).toBe(true); // inode and times given as 0 here, not as the file has them
+    expect(packer.bytes(1)).toBe(-2); // ENOENT: left out, no bytes
+    expect([packer.bytes(2), packer.crc(2)]).toEqual([0, 0]);
+    expect(run.end).toBe(512 + 512 + 70_144 + 1024 + 512); // file.bin: header, data, padding; empty: pax mtime header and its record, header
+    expect(run.crc).toBe(crc32(target.subarray(0, run.end)));
+    expect(target.subarray(512 + 512 + 70_000, 512 + 512 + 70_144).every((byte) => byte === 0)).toBe(true);
+    const record = paxRecord('mtime', paxTime(1_700_000_000, 5));
+    expect(target.subarray(512 + 512 + 70_144 + 512, 512 + 512 + 70_144 + 512 + record.length).toString()).toBe(record);
+    expect(target[run.end]).toBe(0xee); // nothing past the end
+
+    const full = packer.pack(files, 0, 1, target, 200_000, 200_000, 0);
+    expect(full).toMatchObject({ files: 0, end: 200_000, stop: PackStop.Full });
+    const large = packer.pack([member('file.bin', 2 * 1024 * 1024)], 0, 1, target, 0, 1000, 0);
+    expect(large).toMatchObject({ files: 0, end: 0, stop: PackStop.NotPlain }); // larger than a batch's slack
+  });
+
+  it('refuses bad packing arguments with a TypeError or RangeError and writes nothing', () => {
+    const target = Buffer.alloc(64 * 1024, 1);
+    const meta = new Float64Array(9);
+    const results = new Float64Array(7);
+    const path = join(root, 'file.bin');
+    expect(() => io.packFiles('x' as unknown as string[], meta, 1, target, 0, 10, 0, results)).toThrow(TypeError);
+    expect(() => io.packFiles([path], meta, 2, target, 0, 10, 0, results)).toThrow(RangeError); // more than the paths
+    expect(() => io.packFiles([path], meta, 1, target, 0, 10, 2 ** 32, results)).toThrow(RangeError);
+    for (const bad of [Number.NaN, -1, 0.5, 1e30]) expect(() => io.packFiles([path], meta, 1, target, bad, 10, 0, results)).toThrow(RangeError);
+    expect(() => io.packFiles([path], meta, 1, target, 0, target.length + 1, 0, results)).toThrow(RangeError);
+    expect(() => io.packFiles([path], new Float64Array(8), 1, target, 0, 10, 0, results)).toThrow(TypeError);
+    expect(() => io.packFiles([path], meta, 1, target, 0, 10, 0, new Float64Array(6))).toThrow(TypeError);
+    expect(() => io.packFiles([42 as unknown as string], meta, 1, target, 0, 10, 0, results)).toThrow(TypeError);
+    expect(target.equals(Buffer.alloc(64 * 1024, 1))).toBe(true);
   });
 
   it("builds Node's error text for an errno", () => {
