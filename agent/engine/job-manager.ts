@@ -46,6 +46,12 @@ export class JobManager {
     return { active: [...this.active.values()].map((entry) => entry.job), recent: this.store.jobs(RECENT_JOBS).filter((job) => FINAL_JOB_STATES.includes(job.state)) };
   }
 
+  /** Whether a job of `kind` is running or about to (queued); one waiting for media does not count. */
+  isRunning(kind: Job['kind']): boolean {
+    for (const { job } of this.active.values()) if (job.kind === kind && (job.state === 'running' || job.state === 'queued')) return true;
+    return false;
+  }
+
   list(limit: number): Job[] {
     const persisted = this.store.jobs(limit);
     return persisted.map((job) => this.active.get(job.id)?.job ?? job);

@@ -7,6 +7,8 @@
  * - Built in the background, after the saveset is committed (never inside the commit: the backup's
  *   last step stays short), in batches of BATCH rows with the event loop free between them; the
  *   progress is kept in `name_search_state`, so a build cut by a restart resumes where it stopped.
+ *   While a backup runs (`busy`), the build waits between batches: the next task of a nightly run
+ *   keeps the agent's CPU, and search answers from the scan meanwhile.
  * - Rows of saveset number n get rowids n·2^32 + k, in path order: a query gives the FTS5 index a rowid
  *   range, so it reads only that saveset's matches, already in path order.
  * - Queries are `name LIKE '%text%'` on the FTS5 table, which the trigram index answers (same
@@ -30,6 +32,8 @@ const SPAN = 2 ** 32;
  * 10.3 s at 2,000), large enough that the commits' fsyncs stay a small part of the build.
  */
 const BATCH = 2_000;
+/** How often a build waiting for the agent to be idle looks again. */
+const IDLE_POLL_MS = 250;
 
 interface State {
   saveset: string;
@@ -43,7 +47,11 @@ export class NameSearch {
   private readonly building = new Map<string, Promise<void>>();
   private closed = false;
 
-  constructor(private readonly db: CatalogDb) {
+  /** `busy`: whether work that comes first is running (a backup); the build waits while it is. */
+  constructor(
+    private readonly db: CatalogDb,
+    private readonly busy: () => boolean = () => false,
+  ) {
     ensureSchema(db, 'name-search', MIGRATIONS);
   }
 
@@ -100,6 +108,10 @@ export class NameSearch {
     let { after, rows } = state;
     // The agent closes the catalog on shutdown; the build stops there and resumes at the next one.
     while (state.done !== 1 && !this.closed && this.db.open) {
+      if (this.busy()) {
+        await new Promise<void>((resolve) => setTimeout(resolve, IDLE_POLL_MS));
+        continue;
+      }
       const batch = read.all(saveset, after, BATCH) as Array<{ path: string; name: string }>;
       const last = batch.at(-1);
       this.db.transaction(() => {

@@ -5,7 +5,7 @@
  * Figures on a million files: `node --import tsx test/bench/name-search.mjs`.
  */
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openCatalog, type CatalogDb } from '../../agent/catalog/database.js';
 import { EngineStore, type IndexRow } from '../../agent/engine/engine-store.js';
 import { NameSearch } from '../../agent/engine/name-search.js';
@@ -83,5 +83,23 @@ describe('file index queries', () => {
     expect(second.paths('S1', 'report', 10)).toEqual(['/data/d00/report 100%.txt']);
     expect(second.paths('S2', 'report', 10)).toEqual(['/other/d00/report 100%.txt']);
     expect(second.paths('S1', 'file-44999', 10)).toEqual(store.search('S1', 'file-44999', 10).map((entry) => entry.path));
+  });
+
+  it('waits while a backup runs, then builds', async () => {
+    const { db } = catalog(3000);
+    let backupRunning = true;
+    let looks = 0;
+    const names = new NameSearch(db, () => {
+      looks += 1;
+      return backupRunning;
+    });
+    const built = names.build('S1');
+    await vi.waitFor(() => expect(looks).toBeGreaterThanOrEqual(3), { timeout: 5000, interval: 50 });
+    expect((db.prepare('SELECT COUNT(*) AS n FROM name_search').get() as { n: number }).n).toBe(0); // not one batch meanwhile
+    expect(names.ready('S1')).toBe(false);
+    backupRunning = false;
+    await built;
+    expect(names.ready('S1')).toBe(true);
+    expect((db.prepare('SELECT COUNT(*) AS n FROM name_search').get() as { n: number }).n).toBe(3000);
   });
 });
