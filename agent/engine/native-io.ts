@@ -51,7 +51,7 @@ export function systemError(negativeErrno: number, syscall: string, path?: strin
 
 /** The walk's lstat through the addon. */
 export function nativeLstat(io: NativeIo): Lstat {
-  const out = new Float64Array(12);
+  const out = new Float64Array(13);
   return (path: string): PathStat => {
     const status = io.lstatInto(path, out);
     if (status < 0) throw systemError(status, 'lstat', path);
@@ -68,6 +68,7 @@ export function nativeLstat(io: NativeIo): Lstat {
       dev: out[9] as number,
       nlink: out[10] as number,
       blocks: out[11] as number,
+      xattrs: out[12] === 1,
     };
   };
 }

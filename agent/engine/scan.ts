@@ -34,6 +34,11 @@ export interface PathStat {
   readonly nlink: number;
   /** 512-byte blocks allocated (fewer than the size needs: a sparse file). */
   readonly blocks: number;
+  /**
+   * Whether the path carries an extended attribute or ACL GNU tar stores (the native reader's
+   * lstat tells); null when this lstat cannot tell (Node's: the stream worker asks getfattr).
+   */
+  readonly xattrs: boolean | null;
 }
 
 /** A path's lstat; throws as lstatSync does (an error with `code`). */
@@ -68,6 +73,7 @@ export function nodeLstat(path: string): PathStat {
     dev: Number(stats.dev),
     nlink: Number(stats.nlink),
     blocks: Number(stats.blocks),
+    xattrs: null,
   };
 }
 

@@ -17,7 +17,7 @@ export interface StreamMember extends PlainMember {
   /**
    * GNU tar must write it: a sparse file, a path with extended attributes or ACLs, a device, FIFO or
    * socket. Such members go into one tar run at the end of the stream (their other fields unused).
-   * Set by the stream worker for paths getfattr lists.
+   * Set here from the native lstat's attribute flag, or by the stream worker for paths getfattr lists.
    */
   viaTar: boolean;
   /** For a file with more than one link, `dev:ino`: later names of the same file become hard links. */
@@ -57,7 +57,7 @@ export function streamMember(row: IndexRow, stats: PathStat): StreamMember {
     mtimeSec: stats.mtimeSec,
     mtimeNsec: stats.mtimeNsec,
     linkName: row.linkTarget,
-    viaTar: row.type === 'other' || sparse,
+    viaTar: row.type === 'other' || sparse || stats.xattrs === true,
     linkKey: row.type === 'file' && stats.nlink > 1 ? `${stats.dev}:${stats.ino}` : null,
     ino: row.ino,
     mtimeMs: millisecondsOf(stats.mtimeSec, stats.mtimeNsec),

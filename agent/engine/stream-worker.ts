@@ -1,6 +1,7 @@
 /**
- * The stream worker (see archive-protocol.ts; data path "floe"): lists the paths with extended
- * attributes (xattr-list.ts) while it walks the sources (synchronous fs calls are fine on this thread),
+ * The stream worker (see archive-protocol.ts; data path "floe"): learns which paths carry extended
+ * attributes from the native lstat (or lists them with getfattr, xattr-list.ts, where the native
+ * reader is not loaded) while it walks the sources (synchronous fs calls are fine on this thread),
  * decides what the backup saves and writes the stream with Floe's own writer (floe-stream.ts), all
  * on this one thread, so no member crosses a thread boundary on its way into the stream. The
  * index rows, each file's with its CRC-32, go to the index worker in batches (at most
@@ -110,13 +111,16 @@ async function run(input: StreamWorkerInput, link: BatchLink): Promise<{ files: 
 
   async function* members(): AsyncGenerator<readonly StreamMember[]> {
     const walk = walkSources(input.sources, excludeMatcher([...input.excludes]), reference, (text) => link.post({ type: 'warning', text }), native ? nativeLstat(native) : undefined);
-    // getfattr lists the paths with attributes in its own process while the walk begins here; what
-    // the walk finds meanwhile waits (at most EARLY_PATHS) until the listing is in.
-    const listing = pathsWithXattrs(
-      input.sources.map((source) => resolve(source)),
-      signal,
-    );
-    let listed = false;
+    // The native lstat tells which paths carry attributes (streamMember marks them). Without it,
+    // getfattr lists them in its own process while the walk begins here; what the walk finds
+    // meanwhile waits (at most EARLY_PATHS) until the listing is in.
+    const listing = native
+      ? Promise.resolve(new Set<string>())
+      : pathsWithXattrs(
+          input.sources.map((source) => resolve(source)),
+          signal,
+        );
+    let listed = native !== null;
     listing.then(
       () => (listed = true),
       () => (listed = true),

@@ -1,8 +1,9 @@
 /**
  * Which paths under a backup's sources carry extended attributes or POSIX ACLs. Node cannot read
- * extended attributes, so Floe's own stream writer (floe-stream.ts) asks `getfattr` (Debian package
- * `attr`) once per backup, before the walk, and leaves those paths to GNU tar, which stores them
- * (`--xattrs --acls`). Without getfattr the whole backup goes through GNU tar (backup-run.ts).
+ * extended attributes, so where Floe's native reader is not loaded (its lstat tells: native-io.ts)
+ * the stream worker asks `getfattr` (Debian package `attr`) once per backup, during the walk, and
+ * leaves those paths to GNU tar, which stores them (`--xattrs --acls`). Without getfattr the whole
+ * backup goes through GNU tar (backup-run.ts).
  *
  * `getfattr -R -P -m - --absolute-names` walks each source without following symlinks and prints,
  * for each path with at least one attribute, "# file: PATH" and then the attribute names, one per

@@ -11,8 +11,11 @@
  * static state: each worker thread loads its own instance):
  *
  *   lstatInto(path, out) -> 0 or -errno
- *     out[0..11] = mode, uid, gid, size, mtime sec, mtime nsec, ctime sec, ctime nsec, ino, dev,
- *                  nlink, 512-byte blocks
+ *     out[0..12] = mode, uid, gid, size, mtime sec, mtime nsec, ctime sec, ctime nsec, ino, dev,
+ *                  nlink, 512-byte blocks, 1 when the path carries an extended attribute or ACL
+ *                  GNU tar stores (any but security.selinux; also when the list cannot be read,
+ *                  so that GNU tar decides), else 0: one llistxattr, where the stream worker
+ *                  would otherwise run getfattr over the whole tree
  *
  *   readFileInto(path, target, offset, size, out) -> bytes read (0..size), or -errno if open failed
  *     Opens PATH (O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC), reads at most SIZE bytes into
@@ -52,13 +55,14 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 /* zlib's CRC-32, exported by the Node binary that loads this module (the same one node:zlib uses). */
 extern unsigned long crc32(unsigned long crc, const unsigned char *buf, unsigned int len);
 extern unsigned long crc32_combine(unsigned long crc1, unsigned long crc2, long len2);
 
-#define LSTAT_FIELDS 12
+#define LSTAT_FIELDS 13
 #define READ_FIELDS 8
 
 /* The modification and change times of `st` as whole seconds and nanoseconds, into out[0..3]. */
@@ -105,6 +109,17 @@ static napi_value number(napi_env env, double value) {
   return result;
 }
 
+/* 1 when `path` (not followed) carries an attribute GNU tar stores, 0 when not (see lstatInto). */
+static int carries_attributes(const char *path) {
+  char names[4096];
+  ssize_t size = llistxattr(path, names, sizeof names);
+  if (size == 0) return 0;
+  if (size < 0) return errno == ENOTSUP ? 0 : 1; /* ERANGE: a list over 4 KiB holds more than security.selinux */
+  for (ssize_t at = 0; at < size; at += (ssize_t)strnlen(names + at, (size_t)(size - at)) + 1)
+    if (strcmp(names + at, "security.selinux") != 0) return 1;
+  return 0;
+}
+
 static napi_value lstat_into(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
@@ -113,7 +128,7 @@ static napi_value lstat_into(napi_env env, napi_callback_info info) {
   int status = path_arg(env, argv[0], path);
   if (status == -1) return fail(env, "ERR_INVALID_ARG_TYPE", "lstatInto: path must be a string without NUL bytes", 0);
   double *out = out_arg(env, argv[1], LSTAT_FIELDS);
-  if (out == NULL) return fail(env, "ERR_INVALID_ARG_TYPE", "lstatInto: out must be a Float64Array of 12 or more", 0);
+  if (out == NULL) return fail(env, "ERR_INVALID_ARG_TYPE", "lstatInto: out must be a Float64Array of 13 or more", 0);
   if (status != 0) return number(env, status);
   struct stat st;
   if (lstat(path, &st) != 0) return number(env, -errno);
@@ -126,6 +141,7 @@ static napi_value lstat_into(napi_env env, napi_callback_info info) {
   out[9] = (double)st.st_dev;
   out[10] = (double)st.st_nlink;
   out[11] = (double)st.st_blocks;
+  out[12] = carries_attributes(path);
   return number(env, 0);
 }
 

@@ -54,7 +54,8 @@ async function scan(source: string, reader: Reader): Promise<StreamMember[]> {
   for (const { row, stats } of walkSources([source], excludeMatcher([]), null, () => undefined, reader.lstat)) {
     if (!stats) continue;
     const member = streamMember(row, stats);
-    if (withXattrs.has(member.path)) member.viaTar = true; // as the stream worker marks them
+    // As the stream worker marks them: the native lstat's flag (streamMember), else getfattr's listing.
+    if (stats.xattrs === null && withXattrs.has(member.path)) member.viaTar = true;
     members.push(member);
   }
   return members;

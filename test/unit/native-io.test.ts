@@ -4,6 +4,7 @@
  * CRC-32, the fstat after the read, open and read errors with Node's codes), and clear errors for
  * bad arguments. `npm ci` builds the reader; this test fails when it is not built.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -37,9 +38,15 @@ describe('native file reader', () => {
     expect(nativeIoLocation({ FLOE_NATIVE_IO: 'off' })).toEqual({ path: null, reason: 'FLOE_NATIVE_IO=off' });
   });
 
-  it("gives the same lstat as Node's for a file, an empty file, a directory and a symlink", () => {
+  it("gives the same lstat as Node's for a file, an empty file, a directory and a symlink, and tells which carry attributes", () => {
     const lstat = nativeLstat(io);
-    for (const name of ['file.bin', 'empty', 'dir', 'link']) expect(lstat(join(root, name)), name).toEqual(nodeLstat(join(root, name)));
+    for (const name of ['file.bin', 'empty', 'dir', 'link']) expect(lstat(join(root, name)), name).toEqual({ ...nodeLstat(join(root, name)), xattrs: false });
+    expect(nodeLstat(join(root, 'file.bin')).xattrs).toBeNull(); // Node cannot tell: getfattr lists them
+    writeFileSync(join(root, 'tagged'), 'x');
+    mkdirSync(join(root, 'tagged-dir'));
+    for (const name of ['tagged', 'tagged-dir']) execFileSync('setfattr', ['-n', 'user.floe.origin', '-v', 'berlin', join(root, name)]);
+    expect(lstat(join(root, 'tagged'))).toEqual({ ...nodeLstat(join(root, 'tagged')), xattrs: true });
+    expect(lstat(join(root, 'tagged-dir')).xattrs).toBe(true);
   });
 
   it("throws Node's error for a missing path and a path longer than PATH_MAX", () => {
@@ -103,7 +110,7 @@ describe('native file reader', () => {
     expect(() => io.readFileInto(path, new Float64Array(4) as unknown as Uint8Array, 0, 4, out)).toThrow(TypeError);
     expect(() => io.readFileInto(42 as unknown as string, target, 0, 4, out)).toThrow(TypeError);
     expect(() => io.lstatInto(path, new Float64Array(3))).toThrow(TypeError);
-    expect(() => io.lstatInto(`${path}\0.txt`, new Float64Array(12))).toThrow(TypeError); // C would see only what precedes the NUL
+    expect(() => io.lstatInto(`${path}\0.txt`, new Float64Array(13))).toThrow(TypeError); // C would see only what precedes the NUL
     expect(() => io.readFileInto(`${path}\0.txt`, target, 0, 4, out)).toThrow(TypeError);
     expect(target.equals(Buffer.alloc(16, 1))).toBe(true);
   });
