@@ -309,6 +309,33 @@ static size_t read_fully(int fd, unsigned char *into, size_t want, int *read_err
   return done;
 }
 
+/* The directory of the files being packed: files of one directory come in a row (the walk's order). */
+struct directory {
+  int fd; /* O_PATH descriptor, or -1 */
+  size_t length;
+  char path[PATH_MAX];
+};
+
+/*
+ * Opens the file at absolute `path` as readFileInto does, relative to its directory's descriptor
+ * (opened once per directory): the kernel then resolves one name per file, not the whole path.
+ * The same files are reached: open(path) follows symlinks in the directory part of the path too.
+ * Where the directory cannot be opened, open(path) tells why the file cannot be.
+ */
+static int open_in(struct directory *directory, const char *path) {
+  const int flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC;
+  const char *slash = strrchr(path, '/');
+  size_t parent = slash == path ? 1 : (size_t)(slash - path);
+  if (directory->fd < 0 || directory->length != parent || memcmp(directory->path, path, parent) != 0) {
+    if (directory->fd >= 0) close(directory->fd);
+    memcpy(directory->path, path, parent);
+    directory->path[parent] = 0;
+    directory->length = parent;
+    directory->fd = open(directory->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  }
+  return directory->fd >= 0 ? openat(directory->fd, slash + 1, flags) : open(path, flags);
+}
+
 static napi_value pack_files(napi_env env, napi_callback_info info) {
   size_t argc = 8;
   napi_value argv[8];
@@ -341,6 +368,7 @@ static napi_value pack_files(napi_env env, napi_callback_info info) {
   unsigned long crc = (unsigned long)crc_arg;
   int stop = STOP_DONE;
   char path[PATH_MAX];
+  struct directory directory = {-1, 0, {0}};
   for (; packed < count; packed += 1) {
     const double *m = meta + packed * META_FIELDS;
     double *r = results + 3 + packed * RESULT_FIELDS;
@@ -367,7 +395,7 @@ static napi_value pack_files(napi_env env, napi_callback_info info) {
       stop = STOP_FULL;
       break;
     }
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    int fd = open_in(&directory, path);
     if (fd < 0) {
       r[0] = -errno;
       r[1] = 0;
@@ -407,6 +435,7 @@ static napi_value pack_files(napi_env env, napi_callback_info info) {
     r[2] = read_errno;
     r[3] = changed;
   }
+  if (directory.fd >= 0) close(directory.fd);
   results[0] = (double)used;
   results[1] = (double)crc;
   results[2] = stop;
