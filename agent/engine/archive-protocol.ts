@@ -20,6 +20,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { IndexRow } from './engine-store.js';
 import type { TarFeatures } from './tar/gnu-tar.js';
+import type { PackedRows } from './row-pack.js';
 
 /** Who writes the saveset stream: Floe's pax writer (plus GNU tar for special members), or GNU tar alone. */
 export type DataPath = 'floe' | 'gnu-tar';
@@ -85,8 +86,8 @@ export interface IndexWorkerInput {
 
 /** Stream worker → index worker. */
 export type StreamToIndex =
-  /** Index rows, checksums set; the stream worker does not touch them again. */
-  | { readonly type: 'rows'; readonly rows: readonly IndexRow[] }
+  /** Index rows, checksums set, packed (row-pack.ts). */
+  | { readonly type: 'rows'; readonly rows: PackedRows }
   | { readonly type: 'rows-end' };
 
 /** Index worker → stream worker: one batch of rows is written, another may come. */

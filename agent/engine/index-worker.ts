@@ -8,6 +8,7 @@ import { parentPort } from 'node:worker_threads';
 import { openCatalog } from '../catalog/database.js';
 import { failureMessage, type FromWorker, type IndexToStream, type IndexWorkerInput, type StreamToIndex, type ToWorker } from './archive-protocol.js';
 import { indexWriter } from './index-writer.js';
+import { unpackRows } from './row-pack.js';
 
 if (!parentPort) throw new Error('index-worker runs as a worker thread only');
 const port = parentPort;
@@ -31,7 +32,7 @@ async function run(input: IndexWorkerInput, abort: AbortController): Promise<voi
             resolve();
             return;
           }
-          for (const row of message.rows) index.add(row);
+          for (const row of unpackRows(message.rows)) index.add(row);
           input.peer.postMessage({ type: 'rows-taken' } satisfies IndexToStream);
         } catch (error) {
           reject(error as Error);

@@ -13,6 +13,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { parentPort, type MessagePort } from 'node:worker_threads';
 import { failureMessage, type IndexToStream, type StreamToIndex, type StreamWorkerInput, type ToWorker } from './archive-protocol.js';
 import { BatchLink } from './batch-link.js';
+import { RowPacker } from './row-pack.js';
 import { crc32Hex } from './checksum.js';
 import type { IndexRow } from './engine-store.js';
 import { writeFloeStream } from './floe-stream.js';
@@ -39,7 +40,7 @@ const port = parentPort;
 
 /** Index rows on their way to the index worker, at most `rowBatchesInFlight` batches unwritten. */
 class RowSender {
-  private rows: IndexRow[] = [];
+  private readonly rows = new RowPacker(ROWS_PER_BATCH);
   private credits: number;
   private wake: (() => void) | null = null;
 
@@ -60,10 +61,10 @@ class RowSender {
     });
   }
 
-  /** Queues a row; sends a full batch at once (credits are checked in `pace`). */
+  /** Queues a row (packed at once: it is complete); sends a full batch at once (credits are checked in `pace`). */
   add(row: IndexRow): void {
-    this.rows.push(row);
-    if (this.rows.length >= ROWS_PER_BATCH) this.send();
+    this.rows.add(row);
+    if (this.rows.count >= ROWS_PER_BATCH) this.send();
   }
 
   /** Waits while the index worker is behind by every batch it may be. */
@@ -75,13 +76,13 @@ class RowSender {
   }
 
   end(): void {
-    if (this.rows.length > 0) this.send();
+    if (this.rows.count > 0) this.send();
     this.peer.postMessage({ type: 'rows-end' } satisfies StreamToIndex);
   }
 
   private send(): void {
-    this.peer.postMessage({ type: 'rows', rows: this.rows } satisfies StreamToIndex);
-    this.rows = [];
+    const rows = this.rows.take();
+    this.peer.postMessage({ type: 'rows', rows } satisfies StreamToIndex, [rows.numbers.buffer as ArrayBuffer]);
     this.credits -= 1;
   }
 }
