@@ -27,6 +27,11 @@ import { TarParser } from './tar/tar-parser.js';
 import type { TarCreateRun } from './tar/tar-create.js';
 import type { TarEntry } from './tar/entry.js';
 
+export type CrcOf = (data: Uint8Array, offset: number, length: number, crc: number) => number;
+
+/** node:zlib's CRC-32 in CrcOf's shape. */
+const zlibCrc: CrcOf = (data, offset, length, crc) => crc32(data.subarray(offset, offset + length), crc);
+
 /** GNU tar's default record: the stream's length is a multiple of it. */
 const RECORD = 10 * 1024;
 const ZEROS = Buffer.alloc(64 * 1024);
@@ -54,6 +59,8 @@ export interface FloeStreamOptions {
   warn(text: string): void;
   /** CRC-32 of A followed by B (the native reader's, native-io.ts); checksum.ts's when absent. */
   readonly crc32Combine?: ((crcA: number, crcB: number, lengthB: number) => number) | undefined;
+  /** CRC-32 of `length` bytes of `data` from `offset`, continuing `crc` (the native reader's, folded; node:zlib's when absent). */
+  readonly crc32?: CrcOf | undefined;
   /** Reads a whole small file into the batch (the native reader's, native-io.ts); Node's fs calls when absent. */
   readonly readWhole?: WholeReader | undefined;
   /** Writes runs of plain small files in one call each (the native reader's, file-packer.ts); file by file when absent. */
@@ -84,6 +91,8 @@ class OutgoingBatch {
   private crcAt = 0;
   /** CRC-32 of A followed by B (the native reader's when it is there). */
   readonly combine: (crcA: number, crcB: number, lengthB: number) => number;
+  /** CRC-32 of bytes (the native reader's when it is there). */
+  readonly crcOf: CrcOf;
 
   constructor(
     readonly capacity: number,
@@ -91,6 +100,7 @@ class OutgoingBatch {
   ) {
     this.buffer = options.allocate(capacity + SLACK);
     this.combine = options.crc32Combine ?? crc32Combine;
+    this.crcOf = options.crc32 ?? zlibCrc;
   }
 
   /** The bytes [from, from + length) of the batch, whose CRC-32 is `crc`, were just written (file data). */
@@ -114,7 +124,7 @@ class OutgoingBatch {
   }
 
   private catchUp(to: number): void {
-    if (to > this.crcAt) this.crc = crc32(this.buffer.subarray(this.crcAt, to), this.crc);
+    if (to > this.crcAt) this.crc = this.crcOf(this.buffer, this.crcAt, to - this.crcAt, this.crc);
     this.crcAt = to;
   }
 
@@ -368,7 +378,7 @@ async function writeLargeFile(batch: OutgoingBatch, fd: number, member: StreamMe
     const read = readFully(fd, batch.target, batch.used, Math.min(size - done, batch.free), done);
     if (typeof read === 'string') failure = read;
     if (typeof read === 'string' || read === 0) break;
-    const pieceCrc = crc32(batch.target.subarray(batch.used, batch.used + read));
+    const pieceCrc = batch.crcOf(batch.target, batch.used, read, 0);
     batch.dataCrc(batch.used, read, pieceCrc);
     crc = batch.combine(crc, pieceCrc, read);
     batch.used += read;

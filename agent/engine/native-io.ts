@@ -2,9 +2,10 @@
  * Floe's native file reader (agent/native/floe-io.c, built by `npm run build:node`), as the stream
  * worker uses it: one call per path for the lstat of the walk (here) and one for a small file's
  * whole read (open, read, CRC-32, fstat, close: whole-read.ts), plain numbers instead of Stats
- * objects, zlib's CRC-32 combination for the batches' CRCs (floe-stream.ts), and runs of plain
- * small files written with their headers in one call (file-packer.ts). Where it is not
- * built or cannot load, the worker uses Node's fs calls: the same archive, slower on small files.
+ * objects; runs of plain small files written with their headers in one call (file-packer.ts);
+ * CRC-32 folded with carry-less multiplication (crc32-fold.c, about 3x node:zlib's) and zlib's
+ * combination of CRC-32s for the batches' CRCs (floe-stream.ts). Where it is not built or cannot
+ * load, the worker uses Node's fs calls: the same archive, slower.
  * The main thread finds it (native-io-location.ts) and passes its path to the worker.
  */
 import { getSystemErrorMap } from 'node:util';
@@ -14,6 +15,7 @@ import type { Lstat, PathStat } from './scan.js';
 export interface NativeIo {
   lstatInto(path: string, out: Float64Array): number;
   readFileInto(path: string, target: Uint8Array, offset: number, size: number, out: Float64Array): number;
+  crc32(data: Uint8Array, offset: number, length: number, crc: number): number;
   crc32Combine(crcA: number, crcB: number, lengthB: number): number;
   packFiles(paths: readonly string[], meta: Float64Array, count: number, target: Uint8Array, offset: number, capacity: number, crc: number, results: Float64Array): number;
 }
@@ -27,7 +29,7 @@ export function loadNativeIo(path: string): NativeIo {
   const module = { exports: {} as Partial<NativeIo> };
   process.dlopen(module, path);
   const io = module.exports;
-  for (const name of ['lstatInto', 'readFileInto', 'crc32Combine', 'packFiles'] as const) {
+  for (const name of ['lstatInto', 'readFileInto', 'crc32', 'crc32Combine', 'packFiles'] as const) {
     if (typeof io[name] !== 'function') throw new Error(`${path} is not Floe's native file reader of this version (it lacks ${name}); run npm run build:node`);
   }
   loaded.set(path, io as NativeIo);

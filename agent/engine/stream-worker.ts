@@ -164,6 +164,7 @@ async function run(input: StreamWorkerInput, link: BatchLink): Promise<{ files: 
     allocate: (bytes) => link.buffer(bytes),
     send: (buffer, length, crc) => link.send(buffer, length, crc),
     crc32Combine: native ? native.crc32Combine : undefined,
+    crc32: native ? native.crc32 : undefined,
     onMember: (name, type, crc, member) => {
       files += 1;
       if (type === 'file' || type === 'hardlink') {

@@ -24,6 +24,10 @@
  *                 read: size, mtime sec, mtime nsec, ctime sec, ctime nsec, ino (size -1 if the
  *                 fstat failed).
  *
+ *   crc32(data, offset, length, crc) -> the CRC-32 of LENGTH bytes of DATA from OFFSET, continuing
+ *     CRC (0 to start): zlib's crc32, folded with carry-less multiplication where the CPU can
+ *     (crc32-fold.c; every CRC this module computes goes through it).
+ *
  *   crc32Combine(crcA, crcB, lengthB) -> the CRC-32 of A followed by B (zlib's crc32_combine): the
  *     stream worker derives each batch's CRC from its files' without reading their bytes again.
  *
@@ -58,8 +62,9 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-/* zlib's CRC-32, exported by the Node binary that loads this module (the same one node:zlib uses). */
-extern unsigned long crc32(unsigned long crc, const unsigned char *buf, unsigned int len);
+#include "crc32-fold.h"
+
+/* zlib's CRC-32 combination, exported by the Node binary that loads this module. */
 extern unsigned long crc32_combine(unsigned long crc1, unsigned long crc2, long len2);
 
 #define LSTAT_FIELDS 13
@@ -184,13 +189,7 @@ static napi_value read_file_into(napi_env env, napi_callback_info info) {
     if (got == 0) break;
     done += (size_t)got;
   }
-  unsigned long crc = 0;
-  for (size_t at = 0; at < done;) {
-    size_t piece = done - at > (1u << 30) ? (1u << 30) : done - at;
-    crc = crc32(crc, into + at, (unsigned int)piece);
-    at += piece;
-  }
-  out[0] = (double)crc;
+  out[0] = (double)floe_crc32(0, into, done);
   out[1] = read_errno;
   struct stat st;
   if (fstat(fd, &st) == 0) {
@@ -202,6 +201,25 @@ static napi_value read_file_into(napi_env env, napi_callback_info info) {
   }
   close(fd);
   return number(env, (double)done);
+}
+
+static napi_value crc32_js(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 4) return fail(env, "ERR_INVALID_ARG_TYPE", "crc32(data, offset, length, crc) takes four arguments", 0);
+  bool is_typed = false;
+  napi_typedarray_type type;
+  size_t data_length = 0;
+  void *data = NULL;
+  if (napi_is_typedarray(env, argv[0], &is_typed) != napi_ok || !is_typed || napi_get_typedarray_info(env, argv[0], &type, &data_length, &data, NULL, NULL) != napi_ok || type != napi_uint8_array)
+    return fail(env, "ERR_INVALID_ARG_TYPE", "crc32: data must be a Uint8Array (a Buffer)", 0);
+  double offset = -1, length = -1, crc = -1;
+  if (napi_get_value_double(env, argv[1], &offset) != napi_ok || napi_get_value_double(env, argv[2], &length) != napi_ok || napi_get_value_double(env, argv[3], &crc) != napi_ok)
+    return fail(env, "ERR_INVALID_ARG_TYPE", "crc32: offset, length and crc must be numbers", 0);
+  if (!(offset >= 0 && length >= 0 && offset <= (double)data_length && length <= (double)data_length && offset == (double)(size_t)offset && length == (double)(size_t)length &&
+        (size_t)length <= data_length - (size_t)offset && crc >= 0 && crc <= 4294967295.0 && crc == (double)(unsigned long)crc))
+    return fail(env, "ERR_OUT_OF_RANGE", "crc32: offset and length must be whole numbers within the data, crc a 32-bit unsigned integer", 1);
+  return number(env, (double)floe_crc32((unsigned long)crc, (const unsigned char *)data + (size_t)offset, (size_t)length));
 }
 
 static napi_value crc32_combine_js(napi_env env, napi_callback_info info) {
@@ -425,10 +443,10 @@ static napi_value pack_files(napi_env env, napi_callback_info info) {
                 milliseconds_of((double)st.st_ctim.tv_sec, (double)st.st_ctim.tv_nsec) != m[7];
     close(fd);
     memset(at + done, 0, blocks - done); /* what the file lacked, then the padding */
-    unsigned long data_crc = crc32(0, at, (unsigned int)size);
-    crc = crc32(crc, start, (unsigned int)(at - start));
+    unsigned long data_crc = floe_crc32(0, at, size);
+    crc = floe_crc32(crc, start, (size_t)(at - start));
     crc = crc32_combine(crc, data_crc, (long)size);
-    crc = crc32(crc, at + size, (unsigned int)(blocks - size));
+    crc = floe_crc32(crc, at + size, blocks - size);
     used = (size_t)(at - target) + blocks;
     r[0] = (double)done;
     r[1] = (double)data_crc;
@@ -446,6 +464,7 @@ NAPI_MODULE_INIT() {
   napi_property_descriptor functions[] = {
       {"lstatInto", NULL, lstat_into, NULL, NULL, NULL, napi_enumerable, NULL},
       {"readFileInto", NULL, read_file_into, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"crc32", NULL, crc32_js, NULL, NULL, NULL, napi_enumerable, NULL},
       {"crc32Combine", NULL, crc32_combine_js, NULL, NULL, NULL, napi_enumerable, NULL},
       {"packFiles", NULL, pack_files, NULL, NULL, NULL, napi_enumerable, NULL},
   };

@@ -34,17 +34,18 @@ interface Reader {
   lstat: Lstat;
   readWhole: FloeStreamOptions['readWhole'];
   crc32Combine: FloeStreamOptions['crc32Combine'];
+  crc32: FloeStreamOptions['crc32'];
   packer: FloeStreamOptions['packer'];
 }
 
-const nodeReader = (): Reader => ({ lstat: nodeLstat, readWhole: undefined, crc32Combine: undefined, packer: undefined });
+const nodeReader = (): Reader => ({ lstat: nodeLstat, readWhole: undefined, crc32Combine: undefined, crc32: undefined, packer: undefined });
 
 /** The native reader file by file, or (as the stream worker uses it) with runs of plain files packed in one call. */
 function nativeReader(packing: boolean): Reader {
   const location = nativeIoLocation({});
   if (location.path === null) throw new Error(`the native file reader is missing: ${location.reason}`);
   const io = loadNativeIo(location.path);
-  return { lstat: nativeLstat(io), readWhole: nativeWholeReader(io), crc32Combine: io.crc32Combine, packer: packing ? nativeFilePacker(io) : undefined };
+  return { lstat: nativeLstat(io), readWhole: nativeWholeReader(io), crc32Combine: io.crc32Combine, crc32: io.crc32, packer: packing ? nativeFilePacker(io) : undefined };
 }
 
 /** The scan's members for `source`, as the stream worker builds them. */
@@ -86,6 +87,7 @@ async function write(members: readonly StreamMember[], reader: Reader, batchByte
     packer: reader.packer,
     allocate: (bytes) => Buffer.allocUnsafeSlow(bytes),
     crc32Combine: reader.crc32Combine,
+    crc32: reader.crc32,
     send: async (buffer, length, crc) => {
       // The batch's CRC is derived from its files' (never read again): it must be that of its bytes.
       if (crc !== crc32(Buffer.from(buffer, 0, length))) throw new Error(`batch ${batches.length}: CRC ${crc} is not that of its bytes`);

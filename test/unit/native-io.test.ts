@@ -170,6 +170,22 @@ describe('native file reader', () => {
     expect(target.equals(Buffer.alloc(64 * 1024, 1))).toBe(true);
   });
 
+  it("computes CRC-32 as node:zlib does, for every length, offset and starting CRC, and refuses what is not data", () => {
+    const data = Buffer.from(Array.from({ length: 3 * 1024 * 1024 + 77 }, (_, index) => (index * 2_654_435_761) >>> 24));
+    for (let length = 0; length <= 300; length += 1) {
+      for (const offset of [0, 1, 15]) {
+        const piece = data.subarray(offset, offset + length);
+        expect(io.crc32(data, offset, length, 0), `${length} bytes from ${offset}`).toBe(crc32(piece));
+        expect(io.crc32(data, offset, length, 0xdeadbeef)).toBe(crc32(piece, 0xdeadbeef));
+      }
+    }
+    for (const [offset, length] of [[0, data.length], [3, 1024 * 1024 + 5], [64, 4096]] as const) expect(io.crc32(data, offset, length, 7)).toBe(crc32(data.subarray(offset, offset + length), 7));
+    expect(() => io.crc32(data, 0, data.length + 1, 0)).toThrow(RangeError);
+    expect(() => io.crc32(data, -1, 1, 0)).toThrow(RangeError);
+    for (const bad of [Number.NaN, 0.5, 2 ** 32]) expect(() => io.crc32(data, 0, 1, bad)).toThrow(RangeError);
+    expect(() => io.crc32(new Float64Array(4) as unknown as Uint8Array, 0, 1, 0)).toThrow(TypeError);
+  });
+
   it("builds Node's error text for an errno", () => {
     expect(systemError(-2, 'open', '/x').message).toBe("ENOENT: no such file or directory, open '/x'");
     expect(systemError(-21, 'read').message).toBe('EISDIR: illegal operation on a directory, read');
