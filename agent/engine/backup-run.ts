@@ -42,13 +42,14 @@ const NAME_BATCHES_IN_FLIGHT = 8;
 const ROW_BATCHES_IN_FLIGHT = 16;
 
 /**
- * Who writes a backup's stream: Floe's own writer for uncompressed tasks when getfattr is there to
- * find the paths with extended attributes (GNU tar writes those), GNU tar alone otherwise.
- * `FLOE_DATA_PATH=gnu-tar` in the agent's environment forces GNU tar for every backup.
+ * Who writes a backup's stream: Floe's own writer for uncompressed tasks when something finds the
+ * paths with extended attributes (GNU tar writes those): the native reader's lstat, or getfattr
+ * where the reader is not loaded; GNU tar alone otherwise. `FLOE_DATA_PATH=gnu-tar` in the agent's
+ * environment forces GNU tar for every backup.
  */
-export function chooseDataPath(compress: 'none' | 'gzip', env: NodeJS.ProcessEnv = process.env): DataPath {
+export function chooseDataPath(compress: 'none' | 'gzip', env: NodeJS.ProcessEnv = process.env, nativeReader: () => boolean = () => nativeIoLocation(env).path !== null, getfattr: () => boolean = xattrListerAvailable): DataPath {
   if (env.FLOE_DATA_PATH === 'gnu-tar' || compress !== 'none') return 'gnu-tar';
-  return xattrListerAvailable() ? 'floe' : 'gnu-tar';
+  return nativeReader() || getfattr() ? 'floe' : 'gnu-tar';
 }
 
 const TYPE_LETTER: Record<BackupType, string> = { copy: 'C', full: 'F', diff: 'D', incr: 'I' };
@@ -152,7 +153,7 @@ export async function runBackup(job: RunningJob, task: Task, requested: BackupTy
       'info',
       native !== null
         ? `writing the stream with Floe's writer (GNU tar for sparse files, extended attributes and special files), files read ${native.path === null ? `with Node's fs calls: ${native.reason}` : 'by the native reader'}`
-        : `writing the stream with GNU tar for every member (${task.compress === 'gzip' ? 'gzip task' : 'getfattr missing, or FLOE_DATA_PATH=gnu-tar'})`,
+        : `writing the stream with GNU tar for every member (${task.compress === 'gzip' ? 'gzip task' : process.env.FLOE_DATA_PATH === 'gnu-tar' ? 'FLOE_DATA_PATH=gnu-tar' : 'neither the native reader nor getfattr finds extended attributes here'})`,
     );
     const archived = await runArchive(
       {
