@@ -108,6 +108,25 @@ static double *out_arg(napi_env env, napi_value value, size_t fields) {
   return data;
 }
 
+/* The Uint8Array (Buffer) argument's bytes, their count in *length; NULL when it is not one. */
+static unsigned char *bytes_arg(napi_env env, napi_value value, size_t *length) {
+  bool is_typed = false;
+  napi_typedarray_type type;
+  void *data = NULL;
+  if (napi_is_typedarray(env, value, &is_typed) != napi_ok || !is_typed || napi_get_typedarray_info(env, value, &type, length, &data, NULL, NULL) != napi_ok || type != napi_uint8_array) return NULL;
+  return data;
+}
+
+/* A double argument that is a whole number in [0, max] (NaN and infinities are not: tested before any cast). */
+static int whole_in(double value, double max) {
+  return value >= 0 && value <= max && value == (double)(unsigned long long)value;
+}
+
+/* Whether [offset, offset + length) are whole numbers within `limit` bytes. */
+static int span_within(double offset, double length, size_t limit) {
+  return whole_in(offset, (double)limit) && whole_in(length, (double)limit) && (size_t)length <= limit - (size_t)offset;
+}
+
 static napi_value number(napi_env env, double value) {
   napi_value result;
   napi_create_double(env, value, &result);
@@ -157,26 +176,20 @@ static napi_value read_file_into(napi_env env, napi_callback_info info) {
   char path[PATH_MAX];
   int status = path_arg(env, argv[0], path);
   if (status == -1) return fail(env, "ERR_INVALID_ARG_TYPE", "readFileInto: path must be a string without NUL bytes", 0);
-  bool is_typed = false;
-  napi_typedarray_type type;
   size_t target_length = 0;
-  void *target = NULL;
-  if (napi_is_typedarray(env, argv[1], &is_typed) != napi_ok || !is_typed || napi_get_typedarray_info(env, argv[1], &type, &target_length, &target, NULL, NULL) != napi_ok || type != napi_uint8_array)
-    return fail(env, "ERR_INVALID_ARG_TYPE", "readFileInto: target must be a Uint8Array (a Buffer)", 0);
+  unsigned char *target = bytes_arg(env, argv[1], &target_length);
+  if (target == NULL) return fail(env, "ERR_INVALID_ARG_TYPE", "readFileInto: target must be a Uint8Array (a Buffer)", 0);
   double offset = -1, size = -1;
   if (napi_get_value_double(env, argv[2], &offset) != napi_ok || napi_get_value_double(env, argv[3], &size) != napi_ok)
     return fail(env, "ERR_INVALID_ARG_TYPE", "readFileInto: offset and size must be numbers", 0);
-  /* The range first (NaN and infinities fail it), so that the casts below only see values in range. */
-  if (!(offset >= 0 && size >= 0 && offset <= (double)target_length && size <= (double)target_length && offset == (double)(size_t)offset && size == (double)(size_t)size &&
-        (size_t)size <= target_length - (size_t)offset))
-    return fail(env, "ERR_OUT_OF_RANGE", "readFileInto: offset and size must be whole numbers within the target", 1);
+  if (!span_within(offset, size, target_length)) return fail(env, "ERR_OUT_OF_RANGE", "readFileInto: offset and size must be whole numbers within the target", 1);
   double *out = out_arg(env, argv[4], READ_FIELDS);
   if (out == NULL) return fail(env, "ERR_INVALID_ARG_TYPE", "readFileInto: out must be a Float64Array of 8 or more", 0);
   if (status != 0) return number(env, status);
 
   int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) return number(env, -errno);
-  unsigned char *into = (unsigned char *)target + (size_t)offset;
+  unsigned char *into = target + (size_t)offset;
   size_t want = (size_t)size, done = 0;
   int read_errno = 0;
   while (done < want) {
@@ -207,19 +220,15 @@ static napi_value crc32_js(napi_env env, napi_callback_info info) {
   size_t argc = 4;
   napi_value argv[4];
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 4) return fail(env, "ERR_INVALID_ARG_TYPE", "crc32(data, offset, length, crc) takes four arguments", 0);
-  bool is_typed = false;
-  napi_typedarray_type type;
   size_t data_length = 0;
-  void *data = NULL;
-  if (napi_is_typedarray(env, argv[0], &is_typed) != napi_ok || !is_typed || napi_get_typedarray_info(env, argv[0], &type, &data_length, &data, NULL, NULL) != napi_ok || type != napi_uint8_array)
-    return fail(env, "ERR_INVALID_ARG_TYPE", "crc32: data must be a Uint8Array (a Buffer)", 0);
+  const unsigned char *data = bytes_arg(env, argv[0], &data_length);
+  if (data == NULL) return fail(env, "ERR_INVALID_ARG_TYPE", "crc32: data must be a Uint8Array (a Buffer)", 0);
   double offset = -1, length = -1, crc = -1;
   if (napi_get_value_double(env, argv[1], &offset) != napi_ok || napi_get_value_double(env, argv[2], &length) != napi_ok || napi_get_value_double(env, argv[3], &crc) != napi_ok)
     return fail(env, "ERR_INVALID_ARG_TYPE", "crc32: offset, length and crc must be numbers", 0);
-  if (!(offset >= 0 && length >= 0 && offset <= (double)data_length && length <= (double)data_length && offset == (double)(size_t)offset && length == (double)(size_t)length &&
-        (size_t)length <= data_length - (size_t)offset && crc >= 0 && crc <= 4294967295.0 && crc == (double)(unsigned long)crc))
+  if (!span_within(offset, length, data_length) || !whole_in(crc, 4294967295.0))
     return fail(env, "ERR_OUT_OF_RANGE", "crc32: offset and length must be whole numbers within the data, crc a 32-bit unsigned integer", 1);
-  return number(env, (double)floe_crc32((unsigned long)crc, (const unsigned char *)data + (size_t)offset, (size_t)length));
+  return number(env, (double)floe_crc32((unsigned long)crc, data + (size_t)offset, (size_t)length));
 }
 
 static napi_value crc32_combine_js(napi_env env, napi_callback_info info) {
@@ -229,7 +238,7 @@ static napi_value crc32_combine_js(napi_env env, napi_callback_info info) {
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 3 || napi_get_value_double(env, argv[0], &a) != napi_ok || napi_get_value_double(env, argv[1], &b) != napi_ok ||
       napi_get_value_double(env, argv[2], &length) != napi_ok)
     return fail(env, "ERR_INVALID_ARG_TYPE", "crc32Combine(crcA, crcB, lengthB) takes three numbers", 0);
-  if (!(a >= 0 && a <= 4294967295.0 && b >= 0 && b <= 4294967295.0 && length >= 0 && length <= 9007199254740991.0 && a == (double)(unsigned long)a && b == (double)(unsigned long)b && length == (double)(long)length))
+  if (!whole_in(a, 4294967295.0) || !whole_in(b, 4294967295.0) || !whole_in(length, 9007199254740991.0))
     return fail(env, "ERR_OUT_OF_RANGE", "crc32Combine: CRCs must be 32-bit unsigned integers and the length a whole number >= 0", 1);
   return number(env, (double)crc32_combine((unsigned long)a, (unsigned long)b, (long)length));
 }
@@ -305,11 +314,6 @@ static int plain_name(const char *name, size_t length) {
   return 1;
 }
 
-/* A double argument that must be a whole number in [0, max]. */
-static int whole_in(double value, double max) {
-  return value >= 0 && value <= max && value == (double)(unsigned long long)value;
-}
-
 /* Reads up to `want` bytes of `fd` into `into`; returns the count, with *read_errno set on a read error. */
 static size_t read_fully(int fd, unsigned char *into, size_t want, int *read_errno) {
   size_t done = 0;
@@ -367,12 +371,9 @@ static napi_value pack_files(napi_env env, napi_callback_info info) {
   if (napi_get_value_double(env, argv[2], &count_arg) != napi_ok || napi_get_value_double(env, argv[4], &offset_arg) != napi_ok || napi_get_value_double(env, argv[5], &capacity_arg) != napi_ok ||
       napi_get_value_double(env, argv[6], &crc_arg) != napi_ok)
     return fail(env, "ERR_INVALID_ARG_TYPE", "packFiles: count, offset, capacity and crc must be numbers", 0);
-  bool is_typed = false;
-  napi_typedarray_type type;
   size_t target_length = 0;
-  void *target_data = NULL;
-  if (napi_is_typedarray(env, argv[3], &is_typed) != napi_ok || !is_typed || napi_get_typedarray_info(env, argv[3], &type, &target_length, &target_data, NULL, NULL) != napi_ok || type != napi_uint8_array)
-    return fail(env, "ERR_INVALID_ARG_TYPE", "packFiles: target must be a Uint8Array (a Buffer)", 0);
+  unsigned char *target = bytes_arg(env, argv[3], &target_length);
+  if (target == NULL) return fail(env, "ERR_INVALID_ARG_TYPE", "packFiles: target must be a Uint8Array (a Buffer)", 0);
   if (!whole_in(count_arg, paths_length) || !whole_in(offset_arg, (double)target_length) || !whole_in(capacity_arg, (double)target_length) || !whole_in(crc_arg, 4294967295.0))
     return fail(env, "ERR_OUT_OF_RANGE", "packFiles: count must be within paths, offset and capacity within the target, crc a 32-bit unsigned integer", 1);
   size_t count = (size_t)count_arg;
@@ -381,7 +382,6 @@ static napi_value pack_files(napi_env env, napi_callback_info info) {
   double *results = out_arg(env, argv[7], 3 + count * RESULT_FIELDS);
   if (results == NULL) return fail(env, "ERR_INVALID_ARG_TYPE", "packFiles: results must be a Float64Array of 3 + 4 numbers per file", 0);
 
-  unsigned char *target = target_data;
   size_t used = (size_t)offset_arg, capacity = (size_t)capacity_arg, packed = 0;
   unsigned long crc = (unsigned long)crc_arg;
   int stop = STOP_DONE;
