@@ -281,7 +281,10 @@ async function packRun(batch: OutgoingBatch, members: readonly StreamMember[], f
     for (let index = 0; index < run.files; index += 1) reportPacked(members[next + index] as StreamMember, packer, index, options);
     next += run.files;
     if (run.stop === PackStop.NotPlain) return next;
-    if (run.stop === PackStop.Full) await batch.flush();
+    if (run.stop === PackStop.Full) {
+      if (batch.used === 0) throw new Error(`the packer found no room in an empty batch of ${batch.capacity} bytes`); // never loop on it
+      await batch.flush();
+    }
   }
   return next;
 }
