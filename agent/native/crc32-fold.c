@@ -6,17 +6,30 @@
  * worker's checksums of the saveset stop costing a third of a large backup's time.
  *
  * The folding constants are the white paper's for this polynomial (x^n mod P for the distances
- * folded, reflected), the same numbers every implementation of it uses. Where the CPU lacks
- * PCLMULQDQ or SSE4.1 (checked once), and for the last bytes that do not fill 16, zlib's own crc32
- * (exported by the Node binary) does the work. test/unit/native-io.test.ts compares the result
+ * folded, reflected), the same numbers every implementation of it uses. On x86 CPUs without
+ * PCLMULQDQ or SSE4.1 (checked once), on other architectures, and for the last bytes that do not
+ * fill 16, zlib's own crc32 (exported by the Node binary) does the work. test/unit/native-io.test.ts compares the result
  * with node:zlib's for every length up to a few hundred bytes and for large unaligned buffers.
  */
 #include "crc32-fold.h"
 
-#include <immintrin.h>
 #include <stdint.h>
 
 extern unsigned long crc32(unsigned long crc, const unsigned char *buf, unsigned int len);
+
+/* zlib's crc32 over any length (its length argument is an unsigned int). */
+static unsigned long zlib_crc32(unsigned long crc, const unsigned char *data, size_t length) {
+  while (length > 0) {
+    unsigned int piece = length > (1u << 30) ? (1u << 30) : (unsigned int)length;
+    crc = crc32(crc, data, piece);
+    data += piece;
+    length -= piece;
+  }
+  return crc;
+}
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
 
 /* x^(4*128+32) and x^(4*128-32) mod P: folds a lane 64 bytes on. */
 #define K1 0x0154442bd4ULL
@@ -97,11 +110,13 @@ unsigned long floe_crc32(unsigned long crc, const unsigned char *data, size_t le
     data += whole;
     length -= whole;
   }
-  while (length > 0) {
-    unsigned int piece = length > (1u << 30) ? (1u << 30) : (unsigned int)length;
-    crc = crc32(crc, data, piece);
-    data += piece;
-    length -= piece;
-  }
-  return crc;
+  return zlib_crc32(crc, data, length);
 }
+
+#else /* another architecture: zlib's crc32 throughout */
+
+unsigned long floe_crc32(unsigned long crc, const unsigned char *data, size_t length) {
+  return zlib_crc32(crc, data, length);
+}
+
+#endif
