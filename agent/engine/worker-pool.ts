@@ -2,9 +2,12 @@
  * Idle backup workers kept for the next backup (data path "floe": stream and index workers). A
  * worker thread costs 50–150 ms to start (an isolate, Node's bootstrap, our modules) and starts
  * with cold compiled code; against a backup of 20k small files taking well under a second, that
- * matters. A worker that ended its job cleanly comes back here (at most MAX_IDLE per kind, each
- * for IDLE_MS, never keeping the process alive); one that failed, was cancelled or is unsure is
- * terminated instead. Jobs reach a pooled worker as a `job` message (archive-protocol.ts).
+ * matters. A worker that ended its job cleanly comes back here (at most MAX_IDLE per kind, never
+ * keeping the process alive); one that failed, was cancelled or is unsure is terminated instead.
+ * The first idle worker of a kind stays until the agent stops, so that the next night's first
+ * backup finds its code compiled (about 25 MB of memory per worker, figures in
+ * docs/benchmarks.md); a second one goes after IDLE_MS. Jobs reach a pooled worker as a `job`
+ * message (archive-protocol.ts).
  */
 import type { Worker } from 'node:worker_threads';
 import { startEngineWorker, type EngineWorker } from './worker-start.js';
@@ -14,7 +17,8 @@ const IDLE_MS = 60_000;
 
 interface Idle {
   readonly worker: Worker;
-  readonly timer: NodeJS.Timeout;
+  /** When it goes; null for the one kept until the agent stops. */
+  readonly timer: NodeJS.Timeout | null;
   readonly onExit: () => void;
 }
 
@@ -24,7 +28,7 @@ const idle = new Map<EngineWorker, Idle[]>();
 export async function acquireWorker(name: EngineWorker): Promise<Worker> {
   const entry = idle.get(name)?.pop();
   if (!entry) return startEngineWorker(name, null);
-  clearTimeout(entry.timer);
+  if (entry.timer) clearTimeout(entry.timer);
   entry.worker.off('exit', entry.onExit);
   entry.worker.ref();
   return entry.worker;
@@ -41,11 +45,15 @@ export function releaseWorker(name: EngineWorker, worker: Worker): void {
     const at = list.indexOf(entry);
     if (at >= 0) list.splice(at, 1);
   };
-  const timer = setTimeout(() => {
-    remove();
-    void worker.terminate();
-  }, IDLE_MS);
-  timer.unref();
+  // The only idle one of its kind is kept; another goes after IDLE_MS.
+  const timer =
+    list.length === 0
+      ? null
+      : setTimeout(() => {
+          remove();
+          void worker.terminate();
+        }, IDLE_MS);
+  timer?.unref();
   const entry: Idle = { worker, timer, onExit: remove };
   worker.once('exit', remove); // died while idle: not handed out again
   worker.unref();
@@ -56,6 +64,6 @@ export function releaseWorker(name: EngineWorker, worker: Worker): void {
 /** Terminates every idle worker (the agent's shutdown). */
 export async function closeIdleWorkers(): Promise<void> {
   const all = [...idle.values()].flatMap((list) => list.splice(0));
-  for (const entry of all) clearTimeout(entry.timer);
+  for (const entry of all) if (entry.timer) clearTimeout(entry.timer);
   await Promise.all(all.map((entry) => entry.worker.terminate()));
 }

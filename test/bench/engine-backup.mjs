@@ -71,8 +71,8 @@ async function main() {
   console.log('# anchor: tar --create --format=pax -f FILE DIR (tar+fsync: then fsync FILE), and tar -x -f FILE -C DIR (tar -x disk: FILE read with dd iflag=direct, from the disk as Floe reads its O_DIRECT-written chunks), on the same data; sync before each step');
   console.log('# Floe backup includes scan, index, checksums, fsync of every chunk and the catalog commit; ratio = GNU tar time / Floe time (>1: Floe faster)');
   console.log('# an unmeasured warm-up backup and restore of one file runs first (from the sources, the first of a process bundles the worker threads);');
-  console.log('# every measured backup starts its workers cold (the pool of idle backup workers is emptied before it), as the first backup of a night would;');
-  console.log('# the small set is then backed up once more at once, its workers warm from the pool, as the next task of a nightly run would ("workers warm")');
+  console.log('# every measured backup starts its workers cold (the pool of idle backup workers is emptied before it), as the first backup after the agent starts would;');
+  console.log('# the small set is then backed up once more at once, its workers warm from the pool, as every later one would: the next task, and the next night\'s first backup, since the agent keeps one idle pair ("workers warm")');
   const trees = makeTrees();
   watchEventLoop();
   const init = await initDataDir({ dataDir: join(root, 'agent'), name: 'bench', listen: '127.0.0.1:0', now: new Date() });

@@ -1,5 +1,5 @@
 /** The pool of backup workers (agent/engine/worker-pool.ts), with real worker threads. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { acquireWorker, closeIdleWorkers, releaseWorker } from '../../agent/engine/worker-pool.js';
 
 afterEach(async () => {
@@ -32,6 +32,26 @@ describe('backup worker pool', () => {
     expect(workers).not.toContain(fresh);
     releaseWorker('index-worker', next);
     releaseWorker('index-worker', fresh);
+  });
+
+  it('keeps the first idle worker of a kind until close, and a second one for a minute', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const [kept, extra] = await Promise.all([acquireWorker('index-worker'), acquireWorker('index-worker')]);
+      if (!kept || !extra) throw new Error('two workers expected');
+      const extraExited = new Promise<void>((resolve) => extra.once('exit', () => resolve()));
+      let keptExited = false;
+      kept.once('exit', () => (keptExited = true));
+      releaseWorker('index-worker', kept);
+      releaseWorker('index-worker', extra);
+      vi.advanceTimersByTime(24 * 60 * 60 * 1000); // a day later
+      await extraExited;
+      expect(keptExited).toBe(false);
+      expect(await acquireWorker('index-worker')).toBe(kept);
+      releaseWorker('index-worker', kept);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('terminates the idle workers on close', async () => {
