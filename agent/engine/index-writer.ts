@@ -7,14 +7,16 @@
  * staging table needed at commit, which ran on the agent's event loop.
  *
  * Rows go in with one statement per ROWS_PER_STATEMENT (fewer bindings and statement steps than
- * one INSERT per row) and one transaction per ROWS_PER_TRANSACTION.
+ * one INSERT per row) and one transaction per ROWS_PER_TRANSACTION: as many as the stream worker
+ * sends at once, so the rows still to write when the stream ends are one message's (a commit costs
+ * no fsync here; 4096 rows left 20-40 ms of writing after the stream on a 20k-file backup).
  */
 import type { CatalogDb } from '../catalog/database.js';
 import type { IndexRow } from './engine-store.js';
 
 const COLUMNS = 15;
 const ROWS_PER_STATEMENT = 64;
-const ROWS_PER_TRANSACTION = 4096;
+const ROWS_PER_TRANSACTION = 1024;
 
 const insertSql = (rows: number): string =>
   `INSERT OR REPLACE INTO files (saveset, path, parent, name, type, size, mtime, ctime, ino, mode, uid, gid, checksum, link_target, deleted) VALUES ${Array.from({ length: rows }, () => `(${Array.from({ length: COLUMNS }, () => '?').join(', ')})`).join(', ')}`;
