@@ -108,6 +108,12 @@ static double *out_arg(napi_env env, napi_value value, size_t fields) {
   return data;
 }
 
+/* Fills argv with the call's first `count` arguments; 0 when it was given fewer. */
+static int get_args(napi_env env, napi_callback_info info, size_t count, napi_value *argv) {
+  size_t argc = count;
+  return napi_get_cb_info(env, info, &argc, argv, NULL, NULL) == napi_ok && argc >= count;
+}
+
 /* The Uint8Array (Buffer) argument's bytes, their count in *length; NULL when it is not one. */
 static unsigned char *bytes_arg(napi_env env, napi_value value, size_t *length) {
   bool is_typed = false;
@@ -145,9 +151,8 @@ static int carries_attributes(const char *path) {
 }
 
 static napi_value lstat_into(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
   napi_value argv[2];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 2) return fail(env, "ERR_INVALID_ARG_TYPE", "lstatInto(path, out) takes two arguments", 0);
+  if (!get_args(env, info, 2, argv)) return fail(env, "ERR_INVALID_ARG_TYPE", "lstatInto(path, out) takes two arguments", 0);
   char path[PATH_MAX];
   int status = path_arg(env, argv[0], path);
   if (status == -1) return fail(env, "ERR_INVALID_ARG_TYPE", "lstatInto: path must be a string without NUL bytes", 0);
@@ -170,9 +175,8 @@ static napi_value lstat_into(napi_env env, napi_callback_info info) {
 }
 
 static napi_value read_file_into(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
   napi_value argv[5];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 5) return fail(env, "ERR_INVALID_ARG_TYPE", "readFileInto(path, target, offset, size, out) takes five arguments", 0);
+  if (!get_args(env, info, 5, argv)) return fail(env, "ERR_INVALID_ARG_TYPE", "readFileInto(path, target, offset, size, out) takes five arguments", 0);
   char path[PATH_MAX];
   int status = path_arg(env, argv[0], path);
   if (status == -1) return fail(env, "ERR_INVALID_ARG_TYPE", "readFileInto: path must be a string without NUL bytes", 0);
@@ -217,9 +221,8 @@ static napi_value read_file_into(napi_env env, napi_callback_info info) {
 }
 
 static napi_value crc32_js(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
   napi_value argv[4];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 4) return fail(env, "ERR_INVALID_ARG_TYPE", "crc32(data, offset, length, crc) takes four arguments", 0);
+  if (!get_args(env, info, 4, argv)) return fail(env, "ERR_INVALID_ARG_TYPE", "crc32(data, offset, length, crc) takes four arguments", 0);
   size_t data_length = 0;
   const unsigned char *data = bytes_arg(env, argv[0], &data_length);
   if (data == NULL) return fail(env, "ERR_INVALID_ARG_TYPE", "crc32: data must be a Uint8Array (a Buffer)", 0);
@@ -232,10 +235,9 @@ static napi_value crc32_js(napi_env env, napi_callback_info info) {
 }
 
 static napi_value crc32_combine_js(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
   napi_value argv[3];
   double a = -1, b = -1, length = -1;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 3 || napi_get_value_double(env, argv[0], &a) != napi_ok || napi_get_value_double(env, argv[1], &b) != napi_ok ||
+  if (!get_args(env, info, 3, argv) || napi_get_value_double(env, argv[0], &a) != napi_ok || napi_get_value_double(env, argv[1], &b) != napi_ok ||
       napi_get_value_double(env, argv[2], &length) != napi_ok)
     return fail(env, "ERR_INVALID_ARG_TYPE", "crc32Combine(crcA, crcB, lengthB) takes three numbers", 0);
   if (!whole_in(a, 4294967295.0) || !whole_in(b, 4294967295.0) || !whole_in(length, 9007199254740991.0))
@@ -359,9 +361,8 @@ static int open_in(struct directory *directory, const char *path) {
 }
 
 static napi_value pack_files(napi_env env, napi_callback_info info) {
-  size_t argc = 8;
   napi_value argv[8];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 8)
+  if (!get_args(env, info, 8, argv))
     return fail(env, "ERR_INVALID_ARG_TYPE", "packFiles(paths, meta, count, target, offset, capacity, crc, results) takes eight arguments", 0);
   bool is_array = false;
   uint32_t paths_length = 0;
