@@ -147,8 +147,9 @@ export async function runBackup(job: RunningJob, task: Task, requested: BackupTy
   try {
     // The workers own the data path (scan, tar, checksums, the index rows); this thread only
     // writes its batches onto media and reports.
-    const dataPath = chooseDataPath(task.compress);
-    const native = dataPath === 'floe' ? nativeIoLocation() : null;
+    const reader = nativeIoLocation();
+    const dataPath = chooseDataPath(task.compress, process.env, () => reader.path !== null);
+    const native = dataPath === 'floe' ? reader : null;
     job.log(
       'info',
       native !== null

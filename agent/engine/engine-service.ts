@@ -47,7 +47,7 @@ export class EngineService {
   ) {
     this.store = new EngineStore(ctx.db);
     this.jobs = new JobManager(ctx, this.store, backupDayOf);
-    this.names = new NameSearch(ctx.db, () => this.jobs.isRunning('backup'));
+    this.names = new NameSearch(ctx.db, () => this.jobs.runningOrQueued('backup'));
     this.deps = { ctx, store: this.store, devices, hooksDir: join(ctx.paths.root, 'hooks'), ...(options.retryMs === undefined ? {} : { retryMs: options.retryMs }) };
   }
 

@@ -47,7 +47,7 @@ export class JobManager {
   }
 
   /** Whether a job of `kind` is running or about to (queued); one waiting for media does not count. */
-  isRunning(kind: Job['kind']): boolean {
+  runningOrQueued(kind: Job['kind']): boolean {
     for (const { job } of this.active.values()) if (job.kind === kind && (job.state === 'running' || job.state === 'queued')) return true;
     return false;
   }
