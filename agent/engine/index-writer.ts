@@ -9,7 +9,7 @@
  * Rows go in with one statement per ROWS_PER_STATEMENT (fewer bindings and statement steps than
  * one INSERT per row) and one transaction per ROWS_PER_TRANSACTION: as many as the stream worker
  * sends at once, so the rows still to write when the stream ends are one message's (a commit costs
- * no fsync here; 4096 rows left 20-40 ms of writing after the stream on a 20k-file backup).
+ * no fsync here; 4096 rows left up to 35 ms of writing after the stream on a 20k-file backup).
  */
 import type { CatalogDb } from '../catalog/database.js';
 import type { IndexRow } from './engine-store.js';

@@ -1,8 +1,8 @@
 /**
  * Index rows packed for the hop from the stream worker to the index worker. A structured clone of
- * 1024 row objects costs 25-30 ms per 20k rows to send and as much to receive; their strings
+ * 1024 row objects costs 25-31 ms per 20k rows to send and 24-46 ms to receive; their strings
  * (path, checksum, link target) joined in one string and their numbers in one Float64Array cost
- * 3-7 ms each way. A NUL separates the strings: no path, checksum or link target holds one.
+ * 2-7 ms each way once warm (14-18 ms the first time). A NUL separates the strings: no path, checksum or link target holds one.
  */
 import type { IndexRow } from './engine-store.js';
 
