@@ -33,13 +33,16 @@ export interface EngineDeps {
   readonly retryMs?: number;
 }
 
-/** The archive worker hands over the stream in batches of this size, at most this many ahead of the media writes. */
-const BATCH_BYTES = 4 * 1024 * 1024;
-const BATCHES_IN_FLIGHT = 4;
-/** The scan worker runs at most this many batches of names ahead of tar. */
-const NAME_BATCHES_IN_FLIGHT = 8;
-/** The stream worker runs at most this many batches of index rows ahead of the index worker. */
-const ROW_BATCHES_IN_FLIGHT = 16;
+/** How the workers hand the stream and the index rows on (archive-protocol.ts). */
+export const STREAM_PACING = {
+  /** The archive or stream worker hands over the stream in batches of this size, at most `maxInFlight` ahead of the media writes. */
+  batchBytes: 4 * 1024 * 1024,
+  maxInFlight: 4,
+  /** The scan worker runs at most this many batches of names ahead of tar. */
+  nameBatchesInFlight: 8,
+  /** The stream worker runs at most this many batches of index rows ahead of the index worker. */
+  rowBatchesInFlight: 16,
+} as const;
 
 /**
  * Who writes a backup's stream: Floe's own writer for uncompressed tasks when something finds the
@@ -166,10 +169,7 @@ export async function runBackup(job: RunningJob, task: Task, requested: BackupTy
         reference: reference ? [...reference] : null,
         compress: task.compress,
         tarFeatures: tarFeatures(),
-        batchBytes: BATCH_BYTES,
-        maxInFlight: BATCHES_IN_FLIGHT,
-        nameBatchesInFlight: NAME_BATCHES_IN_FLIGHT,
-        rowBatchesInFlight: ROW_BATCHES_IN_FLIGHT,
+        ...STREAM_PACING,
         nativeIo: native?.path ?? null,
       },
       {

@@ -10,6 +10,7 @@ import { JobManager } from './job-manager.js';
 import { NameSearch } from './name-search.js';
 import { checkTarget, runRestore } from './restore-run.js';
 import { runVerify } from './verify-run.js';
+import { warmUpBackupWorkers, type WarmUp } from './warm-up.js';
 import { join } from 'node:path';
 
 function toRecord(entry: IndexEntry): FileRecord {
@@ -49,6 +50,11 @@ export class EngineService {
     this.jobs = new JobManager(ctx, this.store, backupDayOf);
     this.names = new NameSearch(ctx.db, () => this.jobs.runningOrQueued('backup'));
     this.deps = { ctx, store: this.store, devices, hooksDir: join(ctx.paths.root, 'hooks'), ...(options.retryMs === undefined ? {} : { retryMs: options.retryMs }) };
+  }
+
+  /** A dry backup that leaves the backup workers booted and compiled in the pool (warm-up.ts); the agent runs it after its start. */
+  warmUp(signal: AbortSignal): Promise<WarmUp | null> {
+    return warmUpBackupWorkers(this.store, join(this.deps.ctx.paths.root, 'warm-up'), signal);
   }
 
   addTask(args: TaskInput): Task {

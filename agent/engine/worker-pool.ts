@@ -6,8 +6,9 @@
  * keeping the process alive); one that failed, was cancelled or is unsure is terminated instead.
  * The first idle worker of a kind stays until the agent stops, so that the next night's first
  * backup finds its code compiled (about 25 MB of memory per worker, figures in
- * docs/benchmarks.md); a second one goes after IDLE_MS. Jobs reach a pooled worker as a `job`
- * message (archive-protocol.ts).
+ * docs/benchmarks.md); a second one goes after IDLE_MS. The agent fills it with a warmed-up
+ * "floe" pair soon after it starts (warm-up.ts). Jobs reach a pooled worker as a `job` message
+ * (archive-protocol.ts).
  */
 import type { Worker } from 'node:worker_threads';
 import { startEngineWorker, type EngineWorker } from './worker-start.js';
@@ -59,6 +60,11 @@ export function releaseWorker(name: EngineWorker, worker: Worker): void {
   worker.unref();
   list.push(entry);
   idle.set(name, list);
+}
+
+/** How many workers of this kind are idle. */
+export function idleWorkers(name: EngineWorker): number {
+  return idle.get(name)?.length ?? 0;
 }
 
 /** Terminates every idle worker (the agent's shutdown). */

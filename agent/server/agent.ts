@@ -51,7 +51,11 @@ export interface AgentOptions {
   readonly jobRetryMs?: number;
   /** How often the license status is recomputed (default hourly). */
   readonly licenseCheckIntervalMs?: number;
+  /** How long after the start the backup workers are warmed up for the first backup (default 3 s; agent/engine/warm-up.ts). */
+  readonly warmUpAfterMs?: number;
 }
+
+const WARM_UP_DELAY_MS = 3000;
 
 export interface RunningAgent {
   readonly host: string;
@@ -136,6 +140,21 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   writeRunFile(paths.runFile, { pid: process.pid, host: listen.host, port, fingerprint, startedAt: clock().toISOString() });
   scheduling.start();
   logger.info({ host: listen.host, port, fingerprint, name: config.name }, 'agent listening');
+  // The backup workers are booted and warmed up a few seconds after the start (consoles
+  // reconnecting come first), not when the first backup needs them.
+  const warmUp = new AbortController();
+  let warming: Promise<void> = Promise.resolve();
+  const warmUpTimer = setTimeout(() => {
+    warming = engine.warmUp(warmUp.signal).then(
+      (done) => {
+        if (done) logger.info(done, 'backup workers warmed up');
+      },
+      (error: unknown) => {
+        if (!warmUp.signal.aborted) logger.warn({ err: error }, 'the backup workers could not be warmed up; the first backup starts its own');
+      },
+    );
+  }, options.warmUpAfterMs ?? WARM_UP_DELAY_MS);
+  warmUpTimer.unref();
 
   let closing: Promise<void> | undefined;
   return {
@@ -150,6 +169,9 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
         usageWatch();
         scheduling.dispose();
         await engine.jobs.stopAll();
+        clearTimeout(warmUpTimer);
+        warmUp.abort();
+        await warming;
         await closeIdleWorkers();
         await new Promise<void>((resolve) => {
           io.close(() => resolve());
