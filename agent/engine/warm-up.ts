@@ -33,12 +33,12 @@ export interface WarmUp {
 
 /** Runs the dry backups in `scratch` (emptied before and removed after); null when backups do not use Floe's writer here. */
 export async function warmUpBackupWorkers(store: EngineStore, scratch: string, signal: AbortSignal, env: NodeJS.ProcessEnv = process.env): Promise<WarmUp | null> {
+  await rm(scratch, { recursive: true, force: true }); // what an agent killed while warming up left
   const reader = nativeIoLocation(env);
   if (chooseDataPath('none', env, () => reader.path !== null) !== 'floe') return null;
   const started = performance.now();
   const saveset = `warm-up-${randomUUID()}`;
   const tree = join(scratch, 'tree');
-  await rm(scratch, { recursive: true, force: true });
   try {
     await makeTree(tree);
     let files = 0;

@@ -8,6 +8,7 @@ import { chmodSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } f
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Saveset } from '../../shared/engine.js';
+import { DEFAULT_TAR, tarFeatures } from '../../agent/engine/tar/gnu-tar.js';
 import { initAgent, startInProcess, tempDir } from '../helpers/agents.js';
 import { call, connectAdmin, prepareLibrary, runJob, type Raw } from '../helpers/engine.js';
 
@@ -22,6 +23,16 @@ function python(code: string, ...args: string[]): { ok: boolean; out: string } {
 }
 const setXattr = (path: string, name: string, value: string) => python('import os,sys; os.setxattr(sys.argv[1], sys.argv[2], sys.argv[3].encode())', path, name, value);
 const getXattr = (path: string, name: string) => python('import os,sys; print(os.getxattr(sys.argv[1], sys.argv[2]).decode())', path, name);
+const setXattrHex = (path: string, name: string, hex: string) => python('import os,sys; os.setxattr(sys.argv[1], sys.argv[2], bytes.fromhex(sys.argv[3]))', path, name, hex);
+const getXattrHex = (path: string, name: string) => python('import os,sys; print(os.getxattr(sys.argv[1], sys.argv[2]).hex())', path, name);
+
+/**
+ * POSIX ACLs in the kernel's xattr form (version 2, then tag, permissions and id per entry): the
+ * owner rw, user 1000 r, the group r, mask rw, others r; and, for a directory's default ACL, the
+ * same with user 1000 rwx and mask rwx.
+ */
+const FILE_ACL = '02000000' + '01000600ffffffff' + '02000400e8030000' + '04000400ffffffff' + '10000600ffffffff' + '20000400ffffffff';
+const DEFAULT_ACL = '02000000' + '01000700ffffffff' + '02000700e8030000' + '04000500ffffffff' + '10000700ffffffff' + '20000500ffffffff';
 
 const probe = tempDir('xattr-probe');
 writeFileSync(join(probe, 'f'), '');
@@ -41,6 +52,7 @@ if (XATTRS) {
   }
 }
 const ROOT = process.getuid?.() === 0;
+const ACLS = setXattrHex(join(probe, 'f'), 'system.posix_acl_access', FILE_ACL).ok && tarFeatures(DEFAULT_TAR).acls;
 
 async function setup(source: string): Promise<{ socket: Raw; work: string }> {
   const init = await initAgent('restore-safety');
@@ -122,6 +134,24 @@ describe('extended attributes', () => {
     expect(getXattr(join(target, source.slice(1), 'tagged.txt'), 'user.floe.origin')).toEqual({ ok: true, out: 'berlin' });
     expect(getXattr(join(target, source.slice(1), 'dir'), 'user.floe.dir')).toEqual({ ok: true, out: 'yes' });
     expect(readFileSync(join(target, source.slice(1), 'dir', 'inside.txt'), 'utf8')).toBe('in a directory with attributes\n');
+  });
+
+  it.skipIf(!ACLS)('restores POSIX ACLs, a file\'s and a directory\'s default one, as GNU tar saved them', async () => {
+    const source = join(tempDir('acl-src'), 'tree');
+    mkdirSync(join(source, 'shared'), { recursive: true });
+    writeFileSync(join(source, 'granted.txt'), 'user 1000 may read this\n');
+    writeFileSync(join(source, 'plain.txt'), 'no ACL\n');
+    expect(setXattrHex(join(source, 'granted.txt'), 'system.posix_acl_access', FILE_ACL).ok).toBe(true);
+    expect(setXattrHex(join(source, 'shared'), 'system.posix_acl_default', DEFAULT_ACL).ok).toBe(true);
+    const { socket, work } = await setup(source);
+    const target = join(work, 'restored');
+    const { restore } = await backupAndRestore(socket, target);
+    expect(restore.state, restore.message ?? '').toBe('successful');
+    const restored = join(target, source.slice(1));
+    expect(getXattrHex(join(restored, 'granted.txt'), 'system.posix_acl_access')).toEqual({ ok: true, out: FILE_ACL });
+    expect(getXattrHex(join(restored, 'shared'), 'system.posix_acl_default')).toEqual({ ok: true, out: DEFAULT_ACL });
+    expect(statSync(join(restored, 'granted.txt')).mode & 0o777).toBe(statSync(join(source, 'granted.txt')).mode & 0o777); // the mask is the group bits
+    expect(getXattrHex(join(restored, 'plain.txt'), 'system.posix_acl_access').ok).toBe(false); // none where there was none
   });
 
   it.skipIf(!bigOk)('an attribute the target filesystem refuses is a warning in the protocol; the data is restored', async () => {

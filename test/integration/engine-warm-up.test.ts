@@ -1,5 +1,5 @@
 /** The backup workers' warm-up after the agent's start (agent/engine/warm-up.ts), with real workers and a real catalog. */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -99,10 +99,13 @@ describe('backup worker warm-up', () => {
     expect(existsSync(join(root, 'scratch'))).toBe(false);
   });
 
-  it('does nothing where backups use GNU tar', async () => {
+  it('does nothing where backups use GNU tar but remove what a killed agent left', async () => {
     const root = tempDir('warm-up');
     const store = new EngineStore(openCatalog(join(root, 'catalog.db')));
+    mkdirSync(join(root, 'scratch', 'tree', 'd0'), { recursive: true });
+    writeFileSync(join(root, 'scratch', 'tree', 'd0', 'f0'), 'left by a killed agent');
     await expect(warmUpBackupWorkers(store, join(root, 'scratch'), new AbortController().signal, { FLOE_DATA_PATH: 'gnu-tar' })).resolves.toBeNull();
     expect(idlePair()).toEqual([0, 0]);
+    expect(existsSync(join(root, 'scratch'))).toBe(false);
   });
 });

@@ -33,6 +33,9 @@
  *                                             trusted.*, which carry privileges such as file
  *                                             capabilities); a filesystem that refuses one is a warning
  *                                             line (exit 0), never a failed restore
+ *   --acls                                   POSIX ACLs saved as pax SCHILY.acl.* come back (where
+ *                                             this tar has ACL support; like the mode bits, which
+ *                                             they extend)
  * Setuid, setgid and sticky bits are cleared in each member's header before tar sees it unless the
  * caller passes keepSpecialBits (special-bits.ts).
  * On any failure tar is stopped; what it had already written under TARGET stays there, and the
@@ -83,7 +86,8 @@ const MAX_LISTED_SKIPS = 10_000;
 export function tarExtractArgs(target: string, options: { keepSpecialBits?: boolean; tarCommand?: string } = {}): string[] {
   const root = typeof process.getuid === 'function' && process.getuid() === 0;
   const namespaces = options.keepSpecialBits ? ['user.*', 'security.*', 'trusted.*'] : ['user.*'];
-  const xattrs = tarFeatures(options.tarCommand ?? DEFAULT_TAR).xattrs ? ['--xattrs', ...namespaces.map((pattern) => `--xattrs-include=${pattern}`), '--warning=xattr-write'] : [];
+  const features = tarFeatures(options.tarCommand ?? DEFAULT_TAR);
+  const xattrs = features.xattrs ? ['--xattrs', ...namespaces.map((pattern) => `--xattrs-include=${pattern}`), '--warning=xattr-write'] : [];
   return [
     '--extract',
     '--file=-',
@@ -95,6 +99,7 @@ export function tarExtractArgs(target: string, options: { keepSpecialBits?: bool
     '--read-full-records',
     '--blocking-factor=128',
     ...xattrs,
+    ...(features.acls ? ['--acls'] : []),
   ];
 }
 
