@@ -9,6 +9,8 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
+import { nativeIoLocation } from './native-io-location.js';
+import { loadNativeIo } from './native-io.js';
 
 export type ChecksumAlgorithm = 'sha256' | 'crc32';
 
@@ -25,10 +27,34 @@ export interface Checksum {
   digest(): string;
 }
 
+let crc32Of: ((data: Uint8Array, crc: number) => number) | undefined;
+
+/**
+ * The CRC-32 of `data` continued from `crc` (0 to start): the native reader's (carry-less
+ * multiplication, about three times node:zlib's speed: 16 against 49 ms per 128 MB) where it loads,
+ * node:zlib's otherwise (the same values). Chosen once per thread; a worker bundled from the
+ * TypeScript sources (tests) cannot locate the reader and uses node:zlib's.
+ */
+export function fastCrc32(data: Uint8Array, crc: number): number {
+  crc32Of ??= nativeCrc32() ?? ((bytes, value) => crc32(bytes, value));
+  return crc32Of(data, crc);
+}
+
+function nativeCrc32(): ((data: Uint8Array, crc: number) => number) | null {
+  try {
+    const location = nativeIoLocation();
+    if (location.path === null) return null;
+    const io = loadNativeIo(location.path);
+    return (bytes, value) => io.crc32(bytes, 0, bytes.length, value);
+  } catch {
+    return null;
+  }
+}
+
 class Crc32Checksum implements Checksum {
   private value = 0;
   update(data: Buffer): void {
-    this.value = crc32(data, this.value);
+    this.value = fastCrc32(data, this.value);
   }
   digest(): string {
     return crc32Hex(this.value);

@@ -10,8 +10,7 @@
  * CRC); the bytes the medium did not take, and everything batched after them, go to the next medium
  * (`spill`); a medium full before its first byte records no chunk.
  */
-import { crc32 } from 'node:zlib';
-import { crc32Combine, crc32Hex } from './checksum.js';
+import { crc32Combine, crc32Hex, fastCrc32 } from './checksum.js';
 import type { Mount } from '../devices/device-service.js';
 import { isEndOfMedium, type DataFileWriter } from '../devices/adapters.js';
 import type { ChunkRecord } from './engine-store.js';
@@ -71,7 +70,7 @@ export class ChunkWriter {
       const slice = data.subarray(offset, offset + take);
       open.pending.push(slice);
       open.pendingBytes += take;
-      open.pendingCrc = crc !== undefined && take === data.length ? crc32Combine(open.pendingCrc, crc, take) : crc32(slice, open.pendingCrc);
+      open.pendingCrc = crc !== undefined && take === data.length ? crc32Combine(open.pendingCrc, crc, take) : fastCrc32(slice, open.pendingCrc);
       open.room -= take;
       offset += take;
       if (open.pendingBytes >= WRITE_BATCH) await this.flush(open);
@@ -173,7 +172,7 @@ export class ChunkWriter {
       (error: unknown) => {
         if (!isEndOfMedium(error)) throw error;
         const accepted = Math.max(0, Math.min(error.accepted, data.length));
-        open.crc = crc32(data.subarray(0, accepted), open.crc);
+        open.crc = fastCrc32(data.subarray(0, accepted), open.crc);
         open.bytes += accepted;
         open.overflow = data.subarray(accepted);
       },

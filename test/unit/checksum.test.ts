@@ -5,13 +5,26 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createChecksum, crc32Combine, crc32Hex } from '../../agent/engine/checksum.js';
+import { createChecksum, crc32Combine, crc32Hex, fastCrc32 } from '../../agent/engine/checksum.js';
 import type { TarEntry } from '../../agent/engine/tar/entry.js';
 import { TarParser } from '../../agent/engine/tar/tar-parser.js';
 import { tempDir } from '../helpers/agents.js';
 
 const root = tempDir('checksum');
 afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('fastCrc32', () => {
+  it('gives node:zlib\'s CRC-32 for views at any offset and length, continued from any CRC', () => {
+    const data = randomBytes(3 * 1024 * 1024 + 77);
+    for (const [offset, length] of [[0, 0], [0, 1], [1, 15], [3, 64], [7, 4096 + 3], [13, 1024 * 1024 + 1], [0, data.length]] as const) {
+      const view = data.subarray(offset, offset + length);
+      for (const start of [0, 0xdeadbeef, crc32(data.subarray(0, 100))]) expect(fastCrc32(view, start), `${offset}+${length} from ${start}`).toBe(crc32(view, start));
+    }
+    const checksum = createChecksum('crc32'); // the restore's chunk check: piece by piece
+    for (let at = 0; at < data.length; at += 100_003) checksum.update(data.subarray(at, at + 100_003));
+    expect(checksum.digest()).toBe(crc32Hex(crc32(data)));
+  });
+});
 
 describe('crc32Combine', () => {
   it('gives the CRC-32 of the concatenation, for empty, tiny, odd and multi-megabyte pieces', () => {

@@ -6,8 +6,7 @@
  * byte-exact (safe-extract does).
  */
 import { createHash, type Hash } from 'node:crypto';
-import { crc32 } from 'node:zlib';
-import { crc32Hex, type ChecksumAlgorithm } from '../checksum.js';
+import { crc32Hex, fastCrc32, type ChecksumAlgorithm } from '../checksum.js';
 import { TarFormatError, type TarEntry, type TarEntryType } from './entry.js';
 import { BLOCK, ZERO_BLOCK, padded, parseHeader, parsePaxRecords, verifyChecksum, type HeaderBlock } from './tar-header.js';
 
@@ -95,7 +94,7 @@ export class TarParser {
         const slice = chunk.subarray(index, index + take);
         const padding = this.state === 'padding';
         if (!padding) {
-          if (this.crc >= 0) this.crc = crc32(slice, this.crc);
+          if (this.crc >= 0) this.crc = fastCrc32(slice, this.crc);
           else this.hash?.update(slice);
         }
         this.sink.data?.(slice, padding);
