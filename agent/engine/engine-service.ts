@@ -54,7 +54,7 @@ export class EngineService {
 
   /** A dry backup that leaves the backup workers booted and compiled in the pool (warm-up.ts); the agent runs it after its start. */
   warmUp(signal: AbortSignal): Promise<WarmUp | null> {
-    return warmUpBackupWorkers(this.store, join(this.deps.ctx.paths.root, 'warm-up'), signal);
+    return warmUpBackupWorkers(this.store, { scratch: join(this.deps.ctx.paths.root, 'warm-up'), signal, busy: () => this.jobs.runningOrQueued('backup') });
   }
 
   addTask(args: TaskInput): Task {

@@ -27,12 +27,23 @@ const PASSES = 10;
 const LARGEST = 2048;
 
 export interface WarmUp {
+  /** Members written over all passes (fewer when a backup started meanwhile). */
   readonly files: number;
   readonly ms: number;
 }
 
-/** Runs the dry backups in `scratch` (emptied before and removed after); null when backups do not use Floe's writer here. */
-export async function warmUpBackupWorkers(store: EngineStore, scratch: string, signal: AbortSignal, env: NodeJS.ProcessEnv = process.env): Promise<WarmUp | null> {
+/** What a warm-up needs besides the catalog: where to write its tree, when to stop, and whether a backup wants the machine. */
+export interface WarmUpOptions {
+  /** Emptied before and removed after. */
+  readonly scratch: string;
+  readonly signal: AbortSignal;
+  /** True while a backup runs or waits: the warm-up stops before its next pass (that backup warms its own workers). */
+  readonly busy: () => boolean;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** Runs the dry backups; null when backups do not use Floe's writer here. */
+export async function warmUpBackupWorkers(store: EngineStore, { scratch, signal, busy, env = process.env }: WarmUpOptions): Promise<WarmUp | null> {
   await rm(scratch, { recursive: true, force: true }); // what an agent killed while warming up left
   const reader = nativeIoLocation(env);
   if (chooseDataPath('none', env, () => reader.path !== null) !== 'floe') return null;
@@ -42,7 +53,7 @@ export async function warmUpBackupWorkers(store: EngineStore, scratch: string, s
   try {
     await makeTree(tree);
     let files = 0;
-    for (let pass = 0; pass < PASSES; pass++) {
+    for (let pass = 0; pass < PASSES && !busy(); pass++) {
       signal.throwIfAborted();
       store.beginIndex(saveset);
       const archived = await runArchive(

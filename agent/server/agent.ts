@@ -147,7 +147,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const warmUpTimer = setTimeout(() => {
     warming = engine.warmUp(warmUp.signal).then(
       (done) => {
-        if (done) logger.info(done, 'backup workers warmed up');
+        if (done) logger.info(done, done.files > 0 ? 'backup workers warmed up' : 'backup workers not warmed up: a backup came first and starts its own');
       },
       (error: unknown) => {
         if (!warmUp.signal.aborted) logger.warn({ err: error }, 'the backup workers could not be warmed up; the first backup starts its own');

@@ -76,9 +76,22 @@ describe('backup worker warm-up', () => {
     const root = tempDir('warm-up');
     const catalog = join(root, 'catalog.db');
     const store = new EngineStore(openCatalog(catalog));
-    const done = await warmUpBackupWorkers(store, join(root, 'scratch'), new AbortController().signal);
+    const done = await warmUpBackupWorkers(store, { scratch: join(root, 'scratch'), signal: new AbortController().signal, busy: () => false });
     expect(done?.files).toBe(2110);
     expect(idlePair()).toEqual([1, 1]);
+    expect(traces(catalog)).toEqual({ files: 0, pending: 0, savesets: 0 });
+    expect(existsSync(join(root, 'scratch'))).toBe(false);
+  });
+
+  it('stops before its next pass once a backup runs or waits', async () => {
+    const root = tempDir('warm-up');
+    const catalog = join(root, 'catalog.db');
+    const store = new EngineStore(openCatalog(catalog));
+    let passes = 0;
+    const done = await warmUpBackupWorkers(store, { scratch: join(root, 'scratch'), signal: new AbortController().signal, busy: () => passes++ >= 3 });
+    expect(done?.files).toBe(3 * 211); // three passes over 200 files, 10 directories and the tree itself
+    const none = await warmUpBackupWorkers(store, { scratch: join(root, 'scratch'), signal: new AbortController().signal, busy: () => true });
+    expect(none?.files).toBe(0);
     expect(traces(catalog)).toEqual({ files: 0, pending: 0, savesets: 0 });
     expect(existsSync(join(root, 'scratch'))).toBe(false);
   });
@@ -90,7 +103,7 @@ describe('backup worker warm-up', () => {
     const abort = new AbortController();
     if (ms === 0) abort.abort(new Error('agent stopping'));
     else setTimeout(() => abort.abort(new Error('agent stopping')), ms);
-    const outcome = await warmUpBackupWorkers(store, join(root, 'scratch'), abort.signal).then(
+    const outcome = await warmUpBackupWorkers(store, { scratch: join(root, 'scratch'), signal: abort.signal, busy: () => false }).then(
       () => 'done',
       () => 'aborted',
     );
@@ -104,7 +117,7 @@ describe('backup worker warm-up', () => {
     const store = new EngineStore(openCatalog(join(root, 'catalog.db')));
     mkdirSync(join(root, 'scratch', 'tree', 'd0'), { recursive: true });
     writeFileSync(join(root, 'scratch', 'tree', 'd0', 'f0'), 'left by a killed agent');
-    await expect(warmUpBackupWorkers(store, join(root, 'scratch'), new AbortController().signal, { FLOE_DATA_PATH: 'gnu-tar' })).resolves.toBeNull();
+    await expect(warmUpBackupWorkers(store, { scratch: join(root, 'scratch'), signal: new AbortController().signal, busy: () => false, env: { FLOE_DATA_PATH: 'gnu-tar' } })).resolves.toBeNull();
     expect(idlePair()).toEqual([0, 0]);
     expect(existsSync(join(root, 'scratch'))).toBe(false);
   });
