@@ -52,7 +52,7 @@ export class EngineService {
     this.deps = { ctx, store: this.store, devices, hooksDir: join(ctx.paths.root, 'hooks'), ...(options.retryMs === undefined ? {} : { retryMs: options.retryMs }) };
   }
 
-  /** A dry backup that leaves the backup workers booted and compiled in the pool (warm-up.ts); the agent runs it after its start. */
+  /** Dry backups that leave the backup workers booted and compiled in the pool (warm-up.ts); the agent runs them after its start. */
   warmUp(signal: AbortSignal): Promise<WarmUp | null> {
     return warmUpBackupWorkers(this.store, { scratch: join(this.deps.ctx.paths.root, 'warm-up'), signal, busy: () => this.jobs.runningOrQueued('backup') });
   }
