@@ -81,11 +81,13 @@ async function main() {
   /** Restarts the agent and resolves once it has warmed up its backup workers. */
   const restartWarm = async () => {
     await agent.close();
-    let warmed;
-    const done = new Promise((resolve) => (warmed = resolve));
-    const logger = pino({ level: 'info' }, { write: (line) => (JSON.parse(line).msg === 'backup workers warmed up' ? warmed() : undefined) });
+    let ended;
+    const done = new Promise((resolve) => (ended = resolve));
+    // The warm-up's one line: warmed up, not warmed up (a backup came first) or could not be.
+    const logger = pino({ level: 'info' }, { write: (line) => ((JSON.parse(line).msg ?? '').includes('backup workers') ? ended(JSON.parse(line).msg) : undefined) });
     agent = await startAgent({ dataDir: init.dataDir, logger, listen: { host: '127.0.0.1', port: 0 }, warmUpAfterMs: 0 });
-    await done;
+    const said = await done;
+    if (said !== 'backup workers warmed up') throw new Error(`the restarted agent said: ${said}`);
   };
   let socket = await connectAdmin(init, agent.port);
   try {
