@@ -17,9 +17,9 @@ import { nativeIoLocation } from './native-io-location.js';
 import { tarFeatures } from './tar/gnu-tar.js';
 
 /**
- * 200 files backed up 10 times: enough passes for V8 to compile the walk and the packing (one pass
- * over 1000 files gave about half the gain), and few files to create (a slow disk creates 1000 a
- * second).
+ * 200 files backed up 10 times: enough passes for V8 to compile the walk and the packing (as much
+ * gain as one pass over 1000 files, docs/benchmarks.md), and few files to create (a slow disk
+ * creates 1000 a second).
  */
 const FILES = 200;
 const DIRECTORIES = 10;
