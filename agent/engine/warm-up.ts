@@ -53,15 +53,14 @@ export async function warmUpBackupWorkers(store: EngineStore, { scratch, signal,
   try {
     await makeTree(tree);
     let files = 0;
+    store.beginIndex(saveset); // each pass writes the same rows again; they go once, at the end
     for (let pass = 0; pass < PASSES && !busy(); pass++) {
       signal.throwIfAborted();
-      store.beginIndex(saveset);
       const archived = await runArchive(
         { dataPath: 'floe', saveset, catalogPath: store.path, sources: [tree], excludes: [], reference: null, compress: 'none', tarFeatures: tarFeatures(), ...STREAM_PACING, nativeIo: reader.path },
         { onData: async () => undefined, onProgress: () => undefined, onWarning: () => undefined, onScanned: () => undefined },
         signal,
       );
-      store.discardIndex(saveset);
       files += archived.files;
     }
     return { files, ms: Math.round(performance.now() - started) };
