@@ -22,7 +22,7 @@ test.afterAll(async () => {
 
 const row = treeItem;
 
-test('add two locations through the dialog, see both Online, stop one and see Offline', async ({ page }) => {
+test('add two locations through the dialog, see both Online, stop one and see Offline (in place while the pointer is on the tree)', async ({ page }) => {
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   page.on('console', (message) => {
@@ -38,26 +38,33 @@ test('add two locations through the dialog, see both Online, stop one and see Of
   await expect(row(page, 'branch-lyon').getByText('Online', { exact: true })).toBeVisible();
   await expect(page.getByText('2 locations · 2 online')).toBeVisible();
 
-  await stopProcess(lyon.process, 'SIGKILL');
-  await expect(row(page, 'branch-lyon').getByText('Offline', { exact: true })).toBeVisible();
-  await expect(page.getByRole('article', { name: 'branch-lyon' })).toContainText('last seen');
-  await expect(row(page, 'hq-berlin').getByText('Online', { exact: true })).toBeVisible();
+  // With the pointer on the tree, hq-berlin (second by name) turns Offline in its row; it moves first when the pointer leaves.
+  const locationRows = page.getByRole('tree').getByRole('treeitem', { name: /^(hq-berlin|branch-lyon)$/ });
+  await row(page, 'branch-lyon').hover();
+  await stopProcess(berlin.process, 'SIGKILL');
+  await expect(row(page, 'hq-berlin').getByText('Offline', { exact: true })).toBeVisible();
+  const order = () => locationRows.evaluateAll((items) => items.map((item) => item.getAttribute('aria-label')));
+  expect(await order()).toEqual(['branch-lyon', 'hq-berlin']);
+  await page.getByRole('heading', { name: 'Fleet overview' }).hover();
+  await expect.poll(order).toEqual(['hq-berlin', 'branch-lyon']);
+  await expect(page.getByRole('article', { name: 'hq-berlin' })).toContainText('last seen');
+  await expect(row(page, 'branch-lyon').getByText('Online', { exact: true })).toBeVisible();
   await page.screenshot({ path: join(ROOT, 'test-results/e2e/fleet-one-offline.png'), fullPage: true });
   expect(errors).toEqual([]);
 });
 
 test('a second location with the same certificate is refused with the name of the first', async ({ page }) => {
   await page.goto(host.url);
-  const [berlin] = agents as [E2eAgent];
-  await expect(row(page, 'hq-berlin')).toBeVisible();
+  const lyon = agents[1] as E2eAgent;
+  await expect(row(page, 'branch-lyon')).toBeVisible();
   await page.getByRole('button', { name: 'Add location' }).click();
   const dialog = page.getByRole('dialog', { name: 'Add location' });
-  await dialog.getByLabel('Name').fill('berlin-again');
+  await dialog.getByLabel('Name').fill('lyon-again');
   await dialog.getByLabel('Host').fill('127.0.0.1');
-  await dialog.getByLabel('Port').fill(String(berlin.port));
-  await dialog.getByLabel('Token').fill(berlin.token);
+  await dialog.getByLabel('Port').fill(String(lyon.port));
+  await dialog.getByLabel('Token').fill(lyon.token);
   await dialog.getByRole('button', { name: 'Connect' }).click();
-  await expect(dialog.getByText('already registered as “hq-berlin”')).toBeVisible();
+  await expect(dialog.getByText('already registered as “branch-lyon”')).toBeVisible();
   await expect(dialog.getByRole('button', { name: 'Trust and add' })).toBeDisabled();
 });
 

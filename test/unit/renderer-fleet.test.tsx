@@ -184,6 +184,26 @@ describe('frame', () => {
     expect(within(tree).getAllByRole('treeitem').map((item) => item.getAttribute('aria-label'))).toEqual(['Overview', 'Calendar', 'Alarms', 'branch-lyon']);
   });
 
+  it('holds the tree order while the pointer is over it (a click never lands on a row that moved under it), and sorts when it leaves', async () => {
+    const a = location('alpha');
+    const b = location('bravo');
+    const c = location('charlie');
+    fake.handlers.set('getLocationDetail', async (args) => detail((args as { id: string }).id, null, null));
+    await pushFleet([a, b, c]);
+    render(<App />);
+    const tree = screen.getByRole('tree');
+    const names = () => within(tree).getAllByRole('treeitem').map((item) => item.getAttribute('aria-label'));
+    expect(names()).toEqual(['Overview', 'Calendar', 'Alarms', 'alpha', 'bravo', 'charlie']);
+    fireEvent.pointerEnter(tree);
+    // charlie goes offline (first in the health order), delta joins (in the order, after the held rows), alpha leaves.
+    const d = location('delta');
+    await pushFleet([b, { ...c, status: 'offline' }, d]);
+    expect(names()).toEqual(['Overview', 'Calendar', 'Alarms', 'bravo', 'charlie', 'delta']);
+    expect(within(within(tree).getByRole('treeitem', { name: 'charlie' })).getByText('Offline')).toBeTruthy();
+    fireEvent.pointerLeave(tree);
+    expect(names()).toEqual(['Overview', 'Calendar', 'Alarms', 'charlie', 'bravo', 'delta']);
+  });
+
   it('switches the theme system → light → dark and keeps it in localStorage', () => {
     render(<App />);
     const button = screen.getByRole('button', { name: /System theme/ });

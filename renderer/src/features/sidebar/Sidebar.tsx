@@ -8,6 +8,7 @@ import { isLicenseWarning } from '../../health';
 import { SEARCH_INPUT_ID } from '../../keyboard';
 import { sameRows, useActions, useHealthOrder, useLocation, useLocationDetail, useLocationsById, useOpenAlarmCount, useSelection, useTreeDetails } from '../../store/store';
 import { useNow } from '../../use-now';
+import { holdOrder } from './held-order';
 import { treeRows, type TreeRow } from './tree-rows';
 
 export interface SidebarProps {
@@ -63,8 +64,17 @@ function isFilterKey(event: KeyboardEvent<HTMLElement>): boolean {
   return [...event.key].length === 1 && event.key !== '/' && event.key !== ' ' && !event.ctrlKey && !event.metaKey && !event.altKey;
 }
 
-export function Sidebar({ onAdd }: Readonly<SidebarProps>) {
+/** The health order, held while the pointer is over the tree (holdOrder): rows move when the pointer leaves. */
+function useTreeOrder(pointerInside: boolean): readonly string[] {
   const order = useHealthOrder();
+  const shown = useRef(order);
+  shown.current = pointerInside ? holdOrder(shown.current, order) : order;
+  return shown.current;
+}
+
+export function Sidebar({ onAdd }: Readonly<SidebarProps>) {
+  const [pointerInside, setPointerInside] = useState(false);
+  const order = useTreeOrder(pointerInside);
   const locations = useLocationsById();
   const selection = useSelection();
   const actions = useActions();
@@ -192,6 +202,8 @@ export function Sidebar({ onAdd }: Readonly<SidebarProps>) {
         ref={treeRef}
         aria-activedescendant={activeRow && activeRow.kind !== 'group' ? `tree-${activeIndex}` : undefined}
         onKeyDown={onKeyDown}
+        onPointerEnter={() => setPointerInside(true)}
+        onPointerLeave={() => setPointerInside(false)}
       >
         <div className="tree-scroll" ref={scrollRef}>
           <div className="virtual-inner" style={{ height: virtualizer.getTotalSize() }}>
