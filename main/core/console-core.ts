@@ -11,8 +11,9 @@ import { FORWARDED_CALLS, type ConsoleService, type ConsoleTopicName, type Forwa
 import { FloeError } from '../../shared/errors.js';
 import { agentProtocol, type ClientCommandName } from '../../shared/protocol/catalog.js';
 import type { CommandArgs, CommandResult } from '../../shared/protocol/ack.js';
-import { AgentLink } from './agent-link.js';
+import { AgentLink, type AgentLinkOptions } from './agent-link.js';
 import { ConnectGate } from './connect-gate.js';
+import { LinkThreadHost, type LocationLink } from './link-thread-host.js';
 import type { BackoffOptions } from './backoff.js';
 import { DisposableStore, type Disposable } from './disposable.js';
 import { FleetState } from './fleet-state.js';
@@ -58,6 +59,11 @@ export interface ConsoleCoreOptions {
   readonly searchTimeoutMs?: number;
   /** How long the fleet calendar waits for the agents' calendars (default 5 s). */
   readonly fleetCalendarTimeoutMs?: number;
+  /**
+   * Where the agent links run: in the core's link thread (default; main/core/link-thread.ts), or on
+   * the core's own event loop (`'core'`: what benchmarks compare it with).
+   */
+  readonly linkThread?: 'thread' | 'core';
 }
 
 export interface ConsoleCore extends Disposable {
@@ -77,8 +83,9 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
   const registry = new LocationRegistry(join(options.configDir, 'locations.json'));
   const secrets = options.secrets ?? new FileSecretStore(join(options.configDir, 'tokens.json'));
   const fleet = new FleetState();
-  const links = new Map<string, AgentLink>();
-  // Paces the links' handshakes, so a start with many locations or a fleet coming back does not stall the loop.
+  const links = new Map<string, LocationLink>();
+  const linkHost = options.linkThread === 'core' ? undefined : new LinkThreadHost();
+  // Paces the links' handshakes when they run here, so a start with many locations or a fleet coming back does not stall the loop (the link thread has its own).
   const gate = new ConnectGate();
   const replicas = new Map<string, LocationReplica>();
   const lifetime = new DisposableStore();
@@ -186,17 +193,18 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     fleet.add(registration, ...(lastSeen === undefined ? [] : [lastSeen]));
     const replica = new LocationReplica();
     replicas.set(registration.id, replica);
-    const link = new AgentLink({
+    const settings = {
       host: registration.host,
       port: registration.port,
       fingerprint: registration.fingerprint,
       token,
-      // Only a given clock: without one the link reads Date.now() per delta instead of building a Date.
-      ...(options.clock ? { clock: options.clock } : {}),
-      gate,
       ...(options.backoff ? { backoff: options.backoff } : {}),
       ...(options.connectTimeoutMs ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
       ...(options.protocol === undefined ? {} : { protocol: options.protocol }),
+    };
+    const callbacks: Pick<AgentLinkOptions, 'onEvent' | 'onSnapshot' | 'onDelta' | 'clock'> = {
+      // Only a given clock: without one the link reads Date.now() per delta instead of building a Date.
+      ...(options.clock ? { clock: options.clock } : {}),
       onEvent: (event) => {
         fleet.apply(registration.id, event);
         provisioner.linkEvent(registration.id, event);
@@ -223,7 +231,8 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
         }
         return outcome !== 'gap';
       },
-    });
+    };
+    const link = linkHost ? linkHost.link(settings, callbacks) : new AgentLink({ ...settings, ...callbacks, gate });
     links.set(registration.id, link);
     link.start();
   };
@@ -279,7 +288,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     }
   }
 
-  const linkOf = (id: string): AgentLink => {
+  const linkOf = (id: string): LocationLink => {
     const link = links.get(id);
     if (!link) throw new FloeError('NOT_FOUND', 'no such location; it may have been removed');
     return link;
@@ -386,6 +395,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
       lifetime.dispose();
       for (const link of links.values()) link.dispose();
       links.clear();
+      linkHost?.dispose();
       gate.dispose();
     },
   };

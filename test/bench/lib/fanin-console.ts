@@ -148,10 +148,15 @@ async function runFloe(command: RunCommand): Promise<void> {
   });
   send({ type: 'result', ...result, corePush: corePush.figures(...window) });
 
+  let restartWindow: ReturnType<typeof startWindow> | undefined;
   process.on('message', (message: { cmd: string; restartAt?: number }) => {
+    if (message.cmd === 'storm-restart') restartWindow = startWindow();
     if (message.cmd === 'storm-begin') {
       // The farm is about to stop every agent: report all offline, then time the way back.
       const window = startWindow();
+      // The stop alone: from the farm's stop until the console shows every location offline.
+      const stopWindow = startWindow();
+      let stopFigures: WindowFigures | undefined;
       const offline = new Promise<void>((resolve) => (allOfflineWaiter = resolve));
       watchingFleet = true;
       fleetFollower.reset();
@@ -159,12 +164,13 @@ async function runFloe(command: RunCommand): Promise<void> {
       void offline
         .then(() => {
           allOfflineWaiter = undefined;
+          stopFigures = stopWindow.stop();
           send({ type: 'all-offline', at: Date.now() });
           return new Promise<number>((resolve) => (allOnlineWaiter = resolve));
         })
         .then((at) => {
           allOnlineWaiter = undefined;
-          send({ type: 'storm-result', allOnlineAt: at, figures: window.stop() });
+          send({ type: 'storm-result', allOnlineAt: at, figures: window.stop(), stop: stopFigures, restart: restartWindow?.stop() });
         });
     }
     if (message.cmd === 'exit') {

@@ -1,0 +1,231 @@
+/**
+ * The core's side of the link thread (link-thread.ts): one ThreadLink per location stands in for its
+ * AgentLink. The thread's reports reach the links' callbacks in order, a few milliseconds of them per
+ * turn of the core's event loop, so 1000 snapshots arriving together do not stall it either. When the
+ * thread dies, every link is reported lost and opened again in a new thread.
+ */
+import type { Worker } from 'node:worker_threads';
+import type { Delta, Snapshot, ClientCommandName } from '../../shared/protocol/catalog.js';
+import type { CommandArgs, CommandResult } from '../../shared/protocol/ack.js';
+import type { Role } from '../../shared/protocol/role.js';
+import { FloeError } from '../../shared/errors.js';
+import type { Disposable } from './disposable.js';
+import type { LinkEvent } from './link-status.js';
+import type { FromLinkThread, LinkReport, LinkSettings, ToLinkThread } from './link-thread-protocol.js';
+import { startCoreThread } from './thread-start.js';
+
+/** What the core holds per location: an AgentLink, or a ThreadLink standing in for one. */
+export interface LocationLink extends Disposable {
+  readonly role: Role | null;
+  start(): void;
+  command<K extends ClientCommandName>(name: K, args: CommandArgs<K>, timeoutMs?: number): Promise<CommandResult<K>>;
+}
+
+export interface ThreadLinkCallbacks {
+  readonly onEvent: (event: LinkEvent) => void;
+  readonly onSnapshot?: (snapshot: Snapshot) => void;
+  /** A delta; return false when it does not follow the last state, and the link fetches a snapshot. */
+  readonly onDelta?: (delta: Delta) => boolean;
+  /** Stamps the events' times on arrival (the core's clock); without it they keep the thread's. */
+  readonly clock?: () => Date;
+}
+
+/** How long the thread may take to close its connections when the core stops. */
+const STOP_GRACE_MS = 2000;
+
+/** How long one turn of the core's event loop delivers reports before it lets other work run. */
+const DELIVERY_SLICE_MS = 4;
+
+interface PendingCall {
+  readonly link: number;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: Error) => void;
+}
+
+export class LinkThreadHost implements Disposable {
+  private worker: Worker | undefined;
+  private starting: Promise<Worker> | undefined;
+  private readonly links = new Map<number, ThreadLink>();
+  private readonly calls = new Map<number, PendingCall>();
+  private readonly queue: LinkReport[] = [];
+  private queueHead = 0;
+  private delivery: ReturnType<typeof setImmediate> | undefined;
+  private nextLink = 1;
+  private nextCall = 1;
+  private disposed = false;
+
+  /** A link for one location; it connects on start(). */
+  link(settings: LinkSettings, callbacks: ThreadLinkCallbacks): LocationLink {
+    const link = new ThreadLink(this, this.nextLink++, settings, callbacks);
+    this.links.set(link.id, link);
+    return link;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.delivery) clearImmediate(this.delivery);
+    this.delivery = undefined;
+    this.queue.length = 0;
+    this.links.clear();
+    this.failCalls(() => true, 'the console is shutting down');
+    const worker = this.worker;
+    this.worker = undefined;
+    if (!worker) return;
+    // The links close their connections as they would on their own; a thread that does not end soon is ended.
+    worker.postMessage({ type: 'stop' } satisfies ToLinkThread);
+    setTimeout(() => void worker.terminate(), STOP_GRACE_MS).unref();
+  }
+
+  /** @internal ThreadLink's way to the thread; messages sent before the thread runs wait for it, in order. */
+  send(message: ToLinkThread): void {
+    if (this.disposed) return;
+    if (this.worker) {
+      this.worker.postMessage(message);
+      return;
+    }
+    void this.thread().then((worker) => worker.postMessage(message), () => undefined);
+  }
+
+  /** @internal */
+  call(link: number, name: string, args: unknown, timeoutMs: number): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const call = this.nextCall++;
+      this.calls.set(call, { link, resolve, reject });
+      this.send({ type: 'command', link, call, name, args, timeoutMs });
+    });
+  }
+
+  /** @internal */
+  forget(link: number): void {
+    this.links.delete(link);
+    this.send({ type: 'close', link });
+  }
+
+  private thread(): Promise<Worker> {
+    this.starting ??= startCoreThread('link-thread').then((worker) => {
+      if (this.disposed) {
+        void worker.terminate();
+        throw new FloeError('UNREACHABLE', 'the console is shutting down');
+      }
+      this.worker = worker;
+      // The thread keeps no process alive on its own: the core's dispose() ends it.
+      worker.unref();
+      worker.on('message', (message: FromLinkThread) => this.received(message));
+      worker.on('error', (error) => this.lost(worker, `the console's link thread failed (${error.message})`));
+      worker.on('exit', (code) => this.lost(worker, `the console's link thread stopped (exit code ${code})`));
+      return worker;
+    });
+    return this.starting;
+  }
+
+  private received(message: FromLinkThread): void {
+    if (message.type === 'reports') {
+      for (const report of message.reports) this.queue.push(report);
+      this.deliver();
+      return;
+    }
+    const call = this.calls.get(message.call);
+    if (!call) return;
+    this.calls.delete(message.call);
+    if (message.ok) call.resolve(message.value);
+    else call.reject(new FloeError(message.code, message.message));
+  }
+
+  /** Hands queued reports to their links, for at most DELIVERY_SLICE_MS per turn. */
+  private deliver(): void {
+    if (this.delivery) return;
+    const started = performance.now();
+    while (this.queueHead < this.queue.length) {
+      const report = this.queue[this.queueHead++] as LinkReport;
+      this.links.get(report.link)?.report(report);
+      if ((this.queueHead & 15) === 0 && performance.now() - started > DELIVERY_SLICE_MS) break;
+    }
+    if (this.queueHead < this.queue.length) {
+      this.delivery = setImmediate(() => {
+        this.delivery = undefined;
+        this.deliver();
+      });
+      return;
+    }
+    this.queue.length = 0;
+    this.queueHead = 0;
+  }
+
+  /** The thread died (it should not): the links report the loss, and a new thread opens them again. */
+  private lost(worker: Worker, detail: string): void {
+    if (this.worker !== worker || this.disposed) return;
+    this.worker = undefined;
+    this.starting = undefined;
+    this.failCalls(() => true, `${detail}; try again when the location is Online`);
+    for (const link of this.links.values()) link.threadLost(detail);
+  }
+
+  private failCalls(which: (call: PendingCall) => boolean, message: string): void {
+    for (const [id, call] of this.calls) {
+      if (!which(call)) continue;
+      this.calls.delete(id);
+      call.reject(new FloeError('UNREACHABLE', message));
+    }
+  }
+}
+
+/** One location's link, living in the link thread. */
+class ThreadLink implements LocationLink {
+  private helloRole: Role | null = null;
+  private started = false;
+  private disposed = false;
+
+  constructor(
+    private readonly host: LinkThreadHost,
+    readonly id: number,
+    private readonly settings: LinkSettings,
+    private readonly callbacks: ThreadLinkCallbacks,
+  ) {}
+
+  get role(): Role | null {
+    return this.helloRole;
+  }
+
+  start(): void {
+    if (this.started || this.disposed) return;
+    this.started = true;
+    this.host.send({ type: 'open', link: this.id, settings: this.settings });
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.host.forget(this.id);
+  }
+
+  async command<K extends ClientCommandName>(name: K, args: CommandArgs<K>, timeoutMs = 120_000): Promise<CommandResult<K>> {
+    return (await this.host.call(this.id, name, args, timeoutMs)) as CommandResult<K>;
+  }
+
+  /** @internal A report from the thread, in order. */
+  report(report: LinkReport): void {
+    if (this.disposed) return;
+    if (report.kind === 'event') {
+      const event = this.stamped(report.event);
+      if (event.type === 'online') this.helloRole = event.hello.role;
+      this.callbacks.onEvent(event);
+    } else if (report.kind === 'snapshot') {
+      this.callbacks.onSnapshot?.(report.snapshot);
+    } else if (this.callbacks.onDelta && !this.callbacks.onDelta(report.delta)) {
+      this.host.send({ type: 'request-snapshot', link: this.id });
+    }
+  }
+
+  /** @internal The thread died: lost (as a dropped connection is), then opened again in the next thread. */
+  threadLost(detail: string): void {
+    if (this.disposed) return;
+    this.callbacks.onEvent(this.stamped({ type: 'lost', at: new Date().toISOString(), detail }));
+    if (this.started) this.host.send({ type: 'open', link: this.id, settings: this.settings });
+  }
+
+  private stamped(event: LinkEvent): LinkEvent {
+    const clock = this.callbacks.clock;
+    if (!clock || !('at' in event)) return event;
+    return { ...event, at: clock().toISOString() };
+  }
+}

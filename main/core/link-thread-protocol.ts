@@ -1,0 +1,41 @@
+/**
+ * The messages between the console core and its link thread (main/core/link-thread.ts), which holds
+ * every AgentLink: the agents' TLS sockets, socket.io and the parsing of what they send live there, so
+ * a fleet of 1000 agents dropping or coming back at once does not stall the core's event loop.
+ * Both sides are this console's own code; the payloads were checked by the link before they cross.
+ */
+import type { Delta, Snapshot } from '../../shared/protocol/catalog.js';
+import type { ErrorCode } from '../../shared/errors.js';
+import type { BackoffOptions } from './backoff.js';
+import type { LinkEvent } from './link-status.js';
+
+/** What a link needs to connect (AgentLinkOptions without its callbacks, clock and randomness). */
+export interface LinkSettings {
+  readonly host: string;
+  readonly port: number;
+  readonly fingerprint: string;
+  readonly token: string;
+  readonly backoff?: BackoffOptions;
+  readonly connectTimeoutMs?: number;
+  readonly protocol?: number;
+}
+
+export type ToLinkThread =
+  | { readonly type: 'open'; readonly link: number; readonly settings: LinkSettings }
+  | { readonly type: 'close'; readonly link: number }
+  | { readonly type: 'command'; readonly link: number; readonly call: number; readonly name: string; readonly args: unknown; readonly timeoutMs: number }
+  | { readonly type: 'request-snapshot'; readonly link: number }
+  /** The core is done: every link closes its connection the way it does on its own, then the thread ends. */
+  | { readonly type: 'stop' };
+
+/** What one link reported, in the order it happened. */
+export type LinkReport =
+  | { readonly link: number; readonly kind: 'event'; readonly event: LinkEvent }
+  | { readonly link: number; readonly kind: 'snapshot'; readonly snapshot: Snapshot }
+  | { readonly link: number; readonly kind: 'delta'; readonly delta: Delta };
+
+export type FromLinkThread =
+  /** Reports of every link, gathered over one turn of the thread's event loop. */
+  | { readonly type: 'reports'; readonly reports: readonly LinkReport[] }
+  | { readonly type: 'answer'; readonly call: number; readonly ok: true; readonly value: unknown }
+  | { readonly type: 'answer'; readonly call: number; readonly ok: false; readonly code: ErrorCode; readonly message: string };

@@ -1,0 +1,82 @@
+/**
+ * The console's link thread: every AgentLink runs here (see link-thread-protocol.ts for why), behind
+ * one ConnectGate. What the links report is gathered for one turn of this thread's event loop and
+ * posted as one message; commands are answered one message each.
+ */
+import { parentPort } from 'node:worker_threads';
+import { FloeError, isFloeError } from '../../shared/errors.js';
+import type { ClientCommandName } from '../../shared/protocol/catalog.js';
+import { AgentLink } from './agent-link.js';
+import { ConnectGate } from './connect-gate.js';
+import type { FromLinkThread, LinkReport, ToLinkThread } from './link-thread-protocol.js';
+
+const port = parentPort;
+if (!port) throw new Error('link-thread.ts runs as a worker thread of the console core');
+
+const links = new Map<number, AgentLink>();
+const gate = new ConnectGate();
+let reports: LinkReport[] = [];
+let flush: ReturnType<typeof setImmediate> | undefined;
+
+const post = (message: FromLinkThread): void => port.postMessage(message);
+
+function report(entry: LinkReport): void {
+  reports.push(entry);
+  flush ??= setImmediate(() => {
+    flush = undefined;
+    const batch = reports;
+    reports = [];
+    post({ type: 'reports', reports: batch });
+  });
+}
+
+async function answer(link: AgentLink | undefined, call: number, name: string, args: unknown, timeoutMs: number): Promise<void> {
+  try {
+    if (!link) throw new FloeError('NOT_FOUND', 'no such location; it may have been removed');
+    const value = await link.command(name as ClientCommandName, args as never, timeoutMs);
+    post({ type: 'answer', call, ok: true, value });
+  } catch (error) {
+    const known = isFloeError(error);
+    post({ type: 'answer', call, ok: false, code: known ? error.code : 'INTERNAL', message: known ? error.message : `the link failed: ${String(error)}` });
+  }
+}
+
+port.on('message', (message: ToLinkThread) => {
+  switch (message.type) {
+    case 'open': {
+      const id = message.link;
+      const link = new AgentLink({
+        ...message.settings,
+        gate,
+        onEvent: (event) => report({ link: id, kind: 'event', event }),
+        onSnapshot: (snapshot) => report({ link: id, kind: 'snapshot', snapshot }),
+        // The core applies it and asks for a snapshot when it does not follow (request-snapshot).
+        onDelta: (delta) => {
+          report({ link: id, kind: 'delta', delta });
+          return true;
+        },
+      });
+      links.set(id, link);
+      link.start();
+      break;
+    }
+    case 'close':
+      links.get(message.link)?.dispose();
+      links.delete(message.link);
+      break;
+    case 'command':
+      void answer(links.get(message.link), message.call, message.name, message.args, message.timeoutMs);
+      break;
+    case 'request-snapshot':
+      links.get(message.link)?.requestSnapshot();
+      break;
+    case 'stop':
+      for (const link of links.values()) link.dispose();
+      links.clear();
+      gate.dispose();
+      if (flush) clearImmediate(flush);
+      // With its sockets closed and the port closed, nothing keeps the thread alive: it ends.
+      port.close();
+      break;
+  }
+});
