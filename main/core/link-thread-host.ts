@@ -12,6 +12,7 @@ import { FloeError } from '../../shared/errors.js';
 import type { Disposable } from './disposable.js';
 import type { LinkEvent } from './link-status.js';
 import type { FromLinkThread, LinkReport, LinkSettings, ToLinkThread } from './link-thread-protocol.js';
+import { ProgressReceiver, type ProgressReport } from './progress-report.js';
 import { startCoreThread } from './thread-start.js';
 
 /** What the core holds per location: an AgentLink, or a ThreadLink standing in for one. */
@@ -47,7 +48,8 @@ export class LinkThreadHost implements Disposable {
   private starting: Promise<Worker> | undefined;
   private readonly links = new Map<number, ThreadLink>();
   private readonly calls = new Map<number, PendingCall>();
-  private readonly queue: LinkReport[] = [];
+  private readonly queue: (LinkReport | ProgressReport)[] = [];
+  private readonly progress = new ProgressReceiver();
   private queueHead = 0;
   private delivery: ReturnType<typeof setImmediate> | undefined;
   private nextLink = 1;
@@ -98,6 +100,7 @@ export class LinkThreadHost implements Disposable {
   /** @internal */
   forget(link: number): void {
     this.links.delete(link);
+    this.progress.forget(link);
     this.send({ type: 'close', link });
   }
 
@@ -136,8 +139,7 @@ export class LinkThreadHost implements Disposable {
     if (this.delivery) return;
     const started = performance.now();
     while (this.queueHead < this.queue.length) {
-      const report = this.queue[this.queueHead++] as LinkReport;
-      this.links.get(report.link)?.report(report);
+      this.handOver(this.queue[this.queueHead++] as LinkReport | ProgressReport);
       if ((this.queueHead & 15) === 0 && performance.now() - started > DELIVERY_SLICE_MS) break;
     }
     if (this.queueHead < this.queue.length) {
@@ -151,11 +153,36 @@ export class LinkThreadHost implements Disposable {
     this.queueHead = 0;
   }
 
+  /** One report to its link, a short progress form expanded first. */
+  private handOver(report: LinkReport | ProgressReport): void {
+    // A link closed meanwhile: nothing to hand over, nothing to remember.
+    if (!this.links.has(Array.isArray(report) ? (report as ProgressReport)[0] : (report as LinkReport).link)) return;
+    if (Array.isArray(report)) {
+      const short = report as ProgressReport;
+      const delta = this.progress.expand(short);
+      // Not remembered here: the two ends disagree (a bug); a snapshot sets the location right.
+      if (delta) this.links.get(short[0])?.report({ link: short[0], kind: 'delta', delta });
+      else this.send({ type: 'request-snapshot', link: short[0] });
+      return;
+    }
+    const whole = report as LinkReport;
+    if (whole.kind === 'snapshot') this.progress.forget(whole.link);
+    else if (whole.kind === 'delta') this.progress.whole(whole.link, whole.delta);
+    this.links.get(whole.link)?.report(whole);
+  }
+
   /** The thread died (it should not): the links report the loss, and a new thread opens them again. */
   private lost(worker: Worker, detail: string): void {
     if (this.worker !== worker || this.disposed) return;
     this.worker = undefined;
     this.starting = undefined;
+    // What the thread sent before it died comes first; the next thread starts with no jobs remembered.
+    if (this.delivery) clearImmediate(this.delivery);
+    this.delivery = undefined;
+    while (this.queueHead < this.queue.length) this.handOver(this.queue[this.queueHead++] as LinkReport | ProgressReport);
+    this.queue.length = 0;
+    this.queueHead = 0;
+    for (const id of this.links.keys()) this.progress.forget(id);
     this.failCalls(() => true, `${detail}; try again when the location is Online`);
     for (const link of this.links.values()) link.threadLost(detail);
   }

@@ -8,6 +8,7 @@ import type { Delta, Snapshot } from '../../shared/protocol/catalog.js';
 import type { ErrorCode } from '../../shared/errors.js';
 import type { BackoffOptions } from './backoff.js';
 import type { LinkEvent } from './link-status.js';
+import type { ProgressReport } from './progress-report.js';
 
 /** What a link needs to connect (AgentLinkOptions without its callbacks, clock and randomness). */
 export interface LinkSettings {
@@ -35,7 +36,7 @@ export type LinkReport =
   | { readonly link: number; readonly kind: 'delta'; readonly delta: Delta };
 
 export type FromLinkThread =
-  /** Reports of every link, gathered over one turn of the thread's event loop. */
-  | { readonly type: 'reports'; readonly reports: readonly LinkReport[] }
+  /** Reports of every link, gathered over one turn of the thread's event loop; a job's progress in its short form. */
+  | { readonly type: 'reports'; readonly reports: readonly (LinkReport | ProgressReport)[] }
   | { readonly type: 'answer'; readonly call: number; readonly ok: true; readonly value: unknown }
   | { readonly type: 'answer'; readonly call: number; readonly ok: false; readonly code: ErrorCode; readonly message: string };

@@ -9,18 +9,20 @@ import type { ClientCommandName } from '../../shared/protocol/catalog.js';
 import { AgentLink } from './agent-link.js';
 import { ConnectGate } from './connect-gate.js';
 import type { FromLinkThread, LinkReport, ToLinkThread } from './link-thread-protocol.js';
+import { ProgressSender, type ProgressReport } from './progress-report.js';
 
 const port = parentPort;
 if (!port) throw new Error('link-thread.ts runs as a worker thread of the console core');
 
 const links = new Map<number, AgentLink>();
 const gate = new ConnectGate();
-let reports: LinkReport[] = [];
+const progress = new ProgressSender();
+let reports: (LinkReport | ProgressReport)[] = [];
 let flush: ReturnType<typeof setImmediate> | undefined;
 
 const post = (message: FromLinkThread): void => port.postMessage(message);
 
-function report(entry: LinkReport): void {
+function report(entry: LinkReport | ProgressReport): void {
   reports.push(entry);
   flush ??= setImmediate(() => {
     flush = undefined;
@@ -49,10 +51,13 @@ port.on('message', (message: ToLinkThread) => {
         ...message.settings,
         gate,
         onEvent: (event) => report({ link: id, kind: 'event', event }),
-        onSnapshot: (snapshot) => report({ link: id, kind: 'snapshot', snapshot }),
+        onSnapshot: (snapshot) => {
+          progress.forget(id);
+          report({ link: id, kind: 'snapshot', snapshot });
+        },
         // The core applies it and asks for a snapshot when it does not follow (request-snapshot).
         onDelta: (delta) => {
-          report({ link: id, kind: 'delta', delta });
+          report(progress.compact(id, delta) ?? { link: id, kind: 'delta', delta });
           return true;
         },
       });
@@ -63,6 +68,7 @@ port.on('message', (message: ToLinkThread) => {
     case 'close':
       links.get(message.link)?.dispose();
       links.delete(message.link);
+      progress.forget(message.link);
       break;
     case 'command':
       void answer(links.get(message.link), message.call, message.name, message.args, message.timeoutMs);

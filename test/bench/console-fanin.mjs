@@ -22,7 +22,7 @@ const STORM_N = Number(process.env.FLOE_BENCH_STORM_N ?? Math.max(0, ...FANIN_N)
 const STORM_DOWN_S = Number(process.env.FLOE_BENCH_STORM_DOWN_SECONDS ?? 2);
 
 const lib = new URL('./lib/', import.meta.url);
-const childOptions = { execArgv: ['--import', 'tsx'], env: { ...process.env, FLOE_BENCH_RATE: String(RATE) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] };
+const childOptions = { execArgv: ['--import', 'tsx', ...(process.env.CPUPROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.CPUPROF] : [])], env: { ...process.env, FLOE_BENCH_RATE: String(RATE) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] };
 
 function nextMessage(child, type) {
   return new Promise((resolve, reject) => {
