@@ -36,7 +36,7 @@ export type LinkReport =
   | { readonly link: number; readonly kind: 'delta'; readonly delta: Delta };
 
 export type FromLinkThread =
-  /** Reports of every link, gathered over one turn of the thread's event loop; a job's progress in its short form. */
+  /** Reports of every link, gathered for a few milliseconds (link-thread.ts); a job's progress in its short form. */
   | { readonly type: 'reports'; readonly reports: readonly (LinkReport | ProgressReport)[] }
   | { readonly type: 'answer'; readonly call: number; readonly ok: true; readonly value: unknown }
   | { readonly type: 'answer'; readonly call: number; readonly ok: false; readonly code: ErrorCode; readonly message: string };

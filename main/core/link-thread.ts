@@ -1,7 +1,7 @@
 /**
  * The console's link thread: every AgentLink runs here (see link-thread-protocol.ts for why), behind
- * one ConnectGate. What the links report is gathered for one turn of this thread's event loop and
- * posted as one message; commands are answered one message each.
+ * one ConnectGate. What the links report is gathered for GATHER_MS and posted as one message;
+ * commands are answered one message each, after the reports that came before the answer.
  */
 import { parentPort } from 'node:worker_threads';
 import { FloeError, isFloeError } from '../../shared/errors.js';
@@ -18,27 +18,40 @@ const links = new Map<number, AgentLink>();
 const gate = new ConnectGate();
 const progress = new ProgressSender();
 let reports: (LinkReport | ProgressReport)[] = [];
-let flush: ReturnType<typeof setImmediate> | undefined;
+let flush: ReturnType<typeof setTimeout> | undefined;
+
+/**
+ * Reports wait this long to go as one message: each message costs both threads a wake-up, which
+ * per turn (at a few reports each) doubled the core's CPU per event with 100 agents (docs/benchmarks.md).
+ */
+const GATHER_MS = 10;
 
 const post = (message: FromLinkThread): void => port.postMessage(message);
 
+function sendReports(): void {
+  if (flush) clearTimeout(flush);
+  flush = undefined;
+  if (reports.length === 0) return;
+  const batch = reports;
+  reports = [];
+  post({ type: 'reports', reports: batch });
+}
+
 function report(entry: LinkReport | ProgressReport): void {
   reports.push(entry);
-  flush ??= setImmediate(() => {
-    flush = undefined;
-    const batch = reports;
-    reports = [];
-    post({ type: 'reports', reports: batch });
-  });
+  flush ??= setTimeout(sendReports, GATHER_MS);
 }
 
 async function answer(link: AgentLink | undefined, call: number, name: string, args: unknown, timeoutMs: number): Promise<void> {
   try {
     if (!link) throw new FloeError('NOT_FOUND', 'no such location; it may have been removed');
     const value = await link.command(name as ClientCommandName, args as never, timeoutMs);
+    // What the agent sent before its answer reaches the core before the answer, as on one connection.
+    sendReports();
     post({ type: 'answer', call, ok: true, value });
   } catch (error) {
     const known = isFloeError(error);
+    sendReports();
     post({ type: 'answer', call, ok: false, code: known ? error.code : 'INTERNAL', message: known ? error.message : `the link failed: ${String(error)}` });
   }
 }
@@ -80,7 +93,7 @@ port.on('message', (message: ToLinkThread) => {
       for (const link of links.values()) link.dispose();
       links.clear();
       gate.dispose();
-      if (flush) clearImmediate(flush);
+      if (flush) clearTimeout(flush);
       // With its sockets closed and the port closed, nothing keeps the thread alive: it ends.
       port.close();
       break;

@@ -1,0 +1,118 @@
+/** The core's link thread against a real agent: the links run there, their reports reach the core in order, and neither a dead thread nor a burst stalls or loses a location. */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Worker } from 'node:worker_threads';
+import { createConsoleCore } from '../../main/core/console-core.js';
+import { LinkThreadHost } from '../../main/core/link-thread-host.js';
+import type { LinkEvent } from '../../main/core/link-status.js';
+import type { LinkReport } from '../../main/core/link-thread-protocol.js';
+import type { Snapshot } from '../../shared/protocol/catalog.js';
+import { initAgent, startInProcess, tempDir, waitFor } from '../helpers/agents.js';
+
+const FAST = { minMs: 20, maxMs: 100, jitter: 0.5 };
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function agent(name: string) {
+  const init = await initAgent(name);
+  const running = await startInProcess(init);
+  cleanups.push(() => running.close());
+  return { init, running, settings: { host: '127.0.0.1', port: running.port, fingerprint: init.fingerprint, token: init.token, backoff: FAST } };
+}
+
+function host(): LinkThreadHost {
+  const created = new LinkThreadHost();
+  cleanups.push(() => created.dispose());
+  return created;
+}
+
+const threadOf = (linkHost: LinkThreadHost): Worker | undefined => (linkHost as unknown as { worker: Worker | undefined }).worker;
+
+describe('the link thread', () => {
+  it('carries a location: online with the token role, the snapshot, commands and the agent refusals with their codes', async () => {
+    const { settings, init } = await agent('hq-berlin');
+    const events: LinkEvent[] = [];
+    const snapshots: Snapshot[] = [];
+    const link = host().link(settings, { onEvent: (event) => events.push(event), onSnapshot: (snapshot) => snapshots.push(snapshot) });
+    link.start();
+    await waitFor('online and a snapshot', () => events.some((event) => event.type === 'online') && snapshots.length > 0);
+    expect(events[0]).toMatchObject({ type: 'online', hello: { identity: { name: 'hq-berlin' } } });
+    expect(link.role).toBe('admin');
+    expect(snapshots[0]?.license).toBeTruthy();
+    expect(init.token).toBeTruthy();
+    const pools = await link.command('pool:list', {});
+    expect(Array.isArray(pools)).toBe(true);
+    await expect(link.command('loader:inventory', { name: 'nope' })).rejects.toMatchObject({ name: 'FloeError', code: 'NOT_FOUND' });
+  });
+
+  it('when the thread dies, each link is reported lost with the reason, a waiting command is refused UNREACHABLE, and a new thread brings the location back', async () => {
+    const { settings } = await agent('hq-berlin');
+    const linkHost = host();
+    const events: LinkEvent[] = [];
+    const link = linkHost.link(settings, { onEvent: (event) => events.push(event) });
+    link.start();
+    await waitFor('online', () => events.some((event) => event.type === 'online'));
+    const first = threadOf(linkHost);
+    expect(first).toBeDefined();
+    // A command that the agent answers late (a 5 s wait of the thread would be the cause otherwise): the thread dies first.
+    const waiting = link.command('pool:list', {});
+    await first?.terminate();
+    await expect(waiting).rejects.toMatchObject({ code: 'UNREACHABLE', message: expect.stringMatching(/link thread stopped/) });
+    await waitFor('lost', () => events.find((event) => event.type === 'lost'));
+    expect(events.find((event) => event.type === 'lost')).toMatchObject({ detail: expect.stringMatching(/^the console's link thread stopped/) });
+    await waitFor('online again', () => events.filter((event) => event.type === 'online').length === 2);
+    expect(threadOf(linkHost)).not.toBe(first);
+    expect(Array.isArray(await link.command('pool:list', {}))).toBe(true);
+  });
+
+  it('the core disposed: the thread closes its connections (the agent sees the console leave) and ends', async () => {
+    const { settings, running } = await agent('hq-berlin');
+    const linkHost = new LinkThreadHost();
+    const events: LinkEvent[] = [];
+    linkHost.link(settings, { onEvent: (event) => events.push(event) }).start();
+    await waitFor('online', () => events.some((event) => event.type === 'online'));
+    expect(running.connectionCount()).toBe(1);
+    const thread = threadOf(linkHost) as Worker;
+    const ended = new Promise<number>((resolve) => thread.once('exit', resolve));
+    linkHost.dispose();
+    await waitFor('agent sees no console', () => running.connectionCount() === 0);
+    // It ends on its own (exit code 0), well before the grace after which it would be terminated (exit code 1).
+    expect(await ended).toBe(0);
+  });
+
+  it('hands a burst over a few milliseconds per turn, in order, so the core keeps turning', async () => {
+    const linkHost = host();
+    const seen: number[] = [];
+    const link = linkHost.link({ host: '127.0.0.1', port: 1, fingerprint: 'x', token: 'y' }, {
+      onEvent: (event) => {
+        if (event.type !== 'unreachable') return;
+        seen.push(Number(event.detail));
+        const until = performance.now() + 0.1;
+        while (performance.now() < until);
+      },
+    });
+    // Not started: the burst is handed over as the thread would send it, and nothing connects.
+    const reports: LinkReport[] = Array.from({ length: 3000 }, (_, i) => ({ link: (link as unknown as { id: number }).id, kind: 'event', event: { type: 'unreachable', detail: String(i) } }));
+    let turns = 0;
+    const counting = setInterval(() => (turns += 1), 0);
+    (linkHost as unknown as { received(message: unknown): void }).received({ type: 'reports', reports });
+    const firstTurn = seen.length;
+    await waitFor('all handed over', () => seen.length === 3000);
+    clearInterval(counting);
+    expect(firstTurn).toBeLessThan(200);
+    expect(turns).toBeGreaterThan(20);
+    expect(seen).toEqual(reports.map((_, i) => i));
+  });
+});
+
+describe('the core with its links on its own loop', () => {
+  it("linkThread 'core' still connects and runs commands (what the benchmark compares with)", async () => {
+    const { init, running } = await agent('hq-berlin');
+    const core = createConsoleCore({ configDir: tempDir('console'), backoff: FAST, pushIntervalMs: 10, linkThread: 'core' });
+    cleanups.push(() => core.dispose());
+    const view = await core.service.addLocation({ name: 'hq-berlin', host: '127.0.0.1', port: running.port, token: init.token, fingerprint: init.fingerprint });
+    await waitFor('online', () => core.fleet.location(view.id)?.status === 'online');
+    expect(await core.service.poolAdd({ id: view.id, args: { name: 'WEEKLY' } })).toMatchObject({ name: 'WEEKLY' });
+  });
+});
