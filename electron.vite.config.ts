@@ -9,7 +9,8 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       externalizeDeps: false,
-      rollupOptions: { input: { index: resolve(import.meta.dirname, 'main/shell/index.ts') } },
+      // The core's link thread is a second entry: out/main/link-thread.js, beside index.js (main/core/thread-start.ts).
+      rollupOptions: { input: { index: resolve(import.meta.dirname, 'main/shell/index.ts'), 'link-thread': resolve(import.meta.dirname, 'main/core/link-thread.ts') } },
     },
   },
   preload: {

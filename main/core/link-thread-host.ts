@@ -10,6 +10,7 @@ import type { CommandArgs, CommandResult } from '../../shared/protocol/ack.js';
 import type { Role } from '../../shared/protocol/role.js';
 import { FloeError } from '../../shared/errors.js';
 import type { Disposable } from './disposable.js';
+import { HEARD_INTERVAL_MS } from './agent-link.js';
 import type { LinkEvent } from './link-status.js';
 import type { FromLinkThread, LinkReport, LinkSettings, ToLinkThread } from './link-thread-protocol.js';
 import { ProgressReceiver, type ProgressReport } from './progress-report.js';
@@ -199,6 +200,8 @@ export class LinkThreadHost implements Disposable {
 /** One location's link, living in the link thread. */
 class ThreadLink implements LocationLink {
   private helloRole: Role | null = null;
+  /** When `heard` was last reported (ms); the thread does not send it, a snapshot or delta is the sign. */
+  private heardAt = Number.NEGATIVE_INFINITY;
   private started = false;
   private disposed = false;
 
@@ -237,10 +240,21 @@ class ThreadLink implements LocationLink {
       if (event.type === 'online') this.helloRole = event.hello.role;
       this.callbacks.onEvent(event);
     } else if (report.kind === 'snapshot') {
+      this.heard(true);
       this.callbacks.onSnapshot?.(report.snapshot);
-    } else if (this.callbacks.onDelta && !this.callbacks.onDelta(report.delta)) {
-      this.host.send({ type: 'request-snapshot', link: this.id });
+    } else {
+      this.heard(false);
+      if (this.callbacks.onDelta && !this.callbacks.onDelta(report.delta)) this.host.send({ type: 'request-snapshot', link: this.id });
     }
+  }
+
+  /** As AgentLink reports it: at most once per HEARD_INTERVAL_MS while deltas stream, always with a snapshot. */
+  private heard(force: boolean): void {
+    const clock = this.callbacks.clock;
+    const ms = clock ? clock().getTime() : Date.now();
+    if (!force && ms - this.heardAt < HEARD_INTERVAL_MS) return;
+    this.heardAt = ms;
+    this.callbacks.onEvent({ type: 'heard', at: new Date(ms).toISOString() });
   }
 
   /** @internal The thread died: lost (as a dropped connection is), then opened again in the next thread. */

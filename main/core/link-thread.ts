@@ -63,7 +63,10 @@ port.on('message', (message: ToLinkThread) => {
       const link = new AgentLink({
         ...message.settings,
         gate,
-        onEvent: (event) => report({ link: id, kind: 'event', event }),
+        // `heard` stays here: the core marks a location heard from the reports themselves (link-thread-host.ts).
+        onEvent: (event) => {
+          if (event.type !== 'heard') report({ link: id, kind: 'event', event });
+        },
         onSnapshot: (snapshot) => {
           progress.forget(id);
           report({ link: id, kind: 'snapshot', snapshot });

@@ -115,7 +115,25 @@ export class ProgressReceiver {
     const [link, seq, at, id, bytes, files, rate, currentFile] = report;
     const before = this.memory.get(link, id);
     if (!before) return undefined;
-    const job: Job = { ...before, bytes, files, rate, currentFile };
+    // Named fields, not a spread: the same shape every time, several times faster on the core's loop.
+    const job: Job = {
+      id: before.id,
+      kind: before.kind,
+      task: before.task,
+      type: before.type,
+      state: before.state,
+      queuedAt: before.queuedAt,
+      startedAt: before.startedAt,
+      endedAt: before.endedAt,
+      backupDay: before.backupDay,
+      bytes,
+      files,
+      rate,
+      currentFile,
+      saveset: before.saveset,
+      drive: before.drive,
+      message: before.message,
+    } satisfies Record<keyof Job, unknown>;
     this.memory.remember(link, job);
     return { seq, at, change: { domain: 'jobs', change: { job } } };
   }

@@ -55,7 +55,7 @@ describe('the link thread', () => {
     await waitFor('online', () => events.some((event) => event.type === 'online'));
     const first = threadOf(linkHost);
     expect(first).toBeDefined();
-    // A command that the agent answers late (a 5 s wait of the thread would be the cause otherwise): the thread dies first.
+    // The thread is ended in the same turn: the agent (on this test's event loop) cannot have answered yet.
     const waiting = link.command('pool:list', {});
     await first?.terminate();
     await expect(waiting).rejects.toMatchObject({ code: 'UNREACHABLE', message: expect.stringMatching(/link thread stopped/) });
@@ -103,6 +103,31 @@ describe('the link thread', () => {
     expect(firstTurn).toBeLessThan(200);
     expect(turns).toBeGreaterThan(20);
     expect(seen).toEqual(reports.map((_, i) => i));
+  });
+});
+
+describe('last seen', () => {
+  it('is reported with a snapshot and at most once a second while deltas stream (the thread does not send it)', async () => {
+    const linkHost = host();
+    const heard: string[] = [];
+    const link = linkHost.link({ host: '127.0.0.1', port: 1, fingerprint: 'x', token: 'y' }, {
+      onEvent: (event) => {
+        if (event.type === 'heard') heard.push(event.at);
+      },
+      onSnapshot: () => undefined,
+      onDelta: () => true,
+    });
+    const id = (link as unknown as { id: number }).id;
+    const deltas = (count: number, from: number): LinkReport[] =>
+      Array.from({ length: count }, (_, i) => ({ link: id, kind: 'delta', delta: { seq: from + i, at: new Date().toISOString(), change: { domain: 'pools', change: { pools: [] } } } as never }));
+    const receive = (reports: LinkReport[]): void => (linkHost as unknown as { received(message: unknown): void }).received({ type: 'reports', reports });
+    receive([{ link: id, kind: 'snapshot', snapshot: {} as Snapshot }, ...deltas(50, 1)]);
+    expect(heard).toHaveLength(1);
+    receive([{ link: id, kind: 'snapshot', snapshot: {} as Snapshot }]);
+    expect(heard).toHaveLength(2);
+    await new Promise((resolve) => setTimeout(resolve, 1050));
+    receive(deltas(20, 51));
+    expect(heard).toHaveLength(3);
   });
 });
 

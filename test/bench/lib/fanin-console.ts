@@ -102,7 +102,8 @@ async function runFloe(command: RunCommand): Promise<void> {
   };
   const start = Date.now();
   const onlineAt = new Promise<number>((resolve) => (allOnlineWaiter = resolve));
-  const core = createConsoleCore({ configDir });
+  // FLOE_BENCH_LINK_THREAD=core: the links on the core's own event loop, as before the link thread (A/B runs).
+  const core = createConsoleCore({ configDir, ...(process.env.FLOE_BENCH_LINK_THREAD === 'core' ? { linkThread: 'core' as const } : {}) });
   const toRendererFleet = toRenderer('fleet');
   // The bench follows the fleet topic (to see all Online / all offline) only while it waits for
   // that, not in the measured window; it resyncs from a snapshot when it starts waiting again.
