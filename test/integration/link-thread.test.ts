@@ -1,10 +1,12 @@
 /** The core's link thread against a real agent: the links run there, their reports reach the core in order, and neither a dead thread nor a burst stalls or loses a location. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Worker } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import { createConsoleCore } from '../../main/core/console-core.js';
 import { LinkThreadHost } from '../../main/core/link-thread-host.js';
 import type { LinkEvent } from '../../main/core/link-status.js';
-import type { LinkReport } from '../../main/core/link-thread-protocol.js';
+import type { FromLinkThread, LinkReport, ToLinkThread } from '../../main/core/link-thread-protocol.js';
 import type { Snapshot } from '../../shared/protocol/catalog.js';
 import { initAgent, startInProcess, tempDir, waitFor } from '../helpers/agents.js';
 
@@ -103,6 +105,27 @@ describe('the link thread', () => {
     expect(firstTurn).toBeLessThan(200);
     expect(turns).toBeGreaterThan(20);
     expect(seen).toEqual(reports.map((_, i) => i));
+  });
+});
+
+describe('the built link thread', () => {
+  it('the Electron bundle carries it beside index.js (out/main/link-thread.js), and it connects a real agent', async () => {
+    const built = join(import.meta.dirname, '../../out/main/link-thread.js');
+    expect(existsSync(built), `${built} is missing: run npm run build first`).toBe(true);
+    const { settings } = await agent('hq-berlin');
+    const thread = new Worker(built);
+    const ended = new Promise<number>((resolve) => thread.once('exit', resolve));
+    const online = new Promise<LinkReport>((resolve) =>
+      thread.on('message', (message: FromLinkThread) => {
+        if (message.type !== 'reports') return;
+        const found = message.reports.find((report) => !Array.isArray(report) && (report as LinkReport).kind === 'event' && (report as { event: LinkEvent }).event.type === 'online');
+        if (found) resolve(found as LinkReport);
+      }),
+    );
+    thread.postMessage({ type: 'open', link: 7, settings } satisfies ToLinkThread);
+    expect(await online).toMatchObject({ link: 7, event: { type: 'online', hello: { identity: { name: 'hq-berlin' } } } });
+    thread.postMessage({ type: 'stop' } satisfies ToLinkThread);
+    expect(await ended).toBe(0);
   });
 });
 
