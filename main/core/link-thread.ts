@@ -21,10 +21,12 @@ let reports: (LinkReport | ProgressReport)[] = [];
 let flush: ReturnType<typeof setTimeout> | undefined;
 
 /**
- * Reports wait this long to go as one message: each message costs both threads a wake-up, which
- * per turn (at a few reports each) doubled the core's CPU per event with 100 agents (docs/benchmarks.md).
+ * Reports wait this long to go as one message: each message costs both threads a wake-up (about
+ * 250 µs of CPU here), which per turn doubled the core's CPU per event with 100 agents and at 10 ms
+ * still cost a third more (docs/benchmarks.md). A burst goes at once when GATHER_MAX are waiting.
  */
-const GATHER_MS = 10;
+const GATHER_MS = 40;
+const GATHER_MAX = 2000;
 
 const post = (message: FromLinkThread): void => port.postMessage(message);
 
@@ -39,7 +41,8 @@ function sendReports(): void {
 
 function report(entry: LinkReport | ProgressReport): void {
   reports.push(entry);
-  flush ??= setTimeout(sendReports, GATHER_MS);
+  if (reports.length >= GATHER_MAX) sendReports();
+  else flush ??= setTimeout(sendReports, GATHER_MS);
 }
 
 async function answer(link: AgentLink | undefined, call: number, name: string, args: unknown, timeoutMs: number): Promise<void> {
