@@ -32,6 +32,9 @@ export interface ThreadLinkCallbacks {
   readonly clock?: () => Date;
 }
 
+/** How long after a failed start the thread is tried again. */
+const START_RETRY_MS = 5000;
+
 /** How long the thread may take to close its connections when the core stops. */
 const STOP_GRACE_MS = 2000;
 
@@ -56,6 +59,16 @@ export class LinkThreadHost implements Disposable {
   private nextLink = 1;
   private nextCall = 1;
   private disposed = false;
+  private retry: ReturnType<typeof setTimeout> | undefined;
+
+  private readonly start: () => Promise<Worker>;
+  private readonly startRetryMs: number;
+
+  /** `start` starts the thread and `startRetryMs` paces its retries (tests give a start that fails). */
+  constructor(options: { readonly start?: () => Promise<Worker>; readonly startRetryMs?: number } = {}) {
+    this.start = options.start ?? (() => startCoreThread('link-thread'));
+    this.startRetryMs = options.startRetryMs ?? START_RETRY_MS;
+  }
 
   /** A link for one location; it connects on start(). */
   link(settings: LinkSettings, callbacks: ThreadLinkCallbacks): LocationLink {
@@ -66,6 +79,7 @@ export class LinkThreadHost implements Disposable {
 
   dispose(): void {
     this.disposed = true;
+    if (this.retry) clearTimeout(this.retry);
     if (this.delivery) clearImmediate(this.delivery);
     this.delivery = undefined;
     this.queue.length = 0;
@@ -106,7 +120,8 @@ export class LinkThreadHost implements Disposable {
   }
 
   private thread(): Promise<Worker> {
-    this.starting ??= startCoreThread('link-thread').then((worker) => {
+    if (this.starting) return this.starting;
+    this.starting = this.start().then((worker) => {
       if (this.disposed) {
         void worker.terminate();
         throw new FloeError('UNREACHABLE', 'the console is shutting down');
@@ -119,7 +134,22 @@ export class LinkThreadHost implements Disposable {
       worker.on('exit', (code) => this.lost(worker, `the console's link thread stopped (exit code ${code})`));
       return worker;
     });
+    this.starting.catch((error: unknown) => this.startFailed(error));
     return this.starting;
+  }
+
+  /** The thread did not start: the links say so (Offline with the reason), and it is tried again in a while. */
+  private startFailed(error: unknown): void {
+    if (this.disposed) return;
+    this.starting = undefined;
+    const detail = `the console's link thread did not start (${error instanceof Error ? error.message : String(error)}); it tries again every ${Math.round(this.startRetryMs / 1000)} s`;
+    this.failCalls(() => true, detail);
+    for (const link of this.links.values()) link.threadUnavailable(detail);
+    this.retry ??= setTimeout(() => {
+      this.retry = undefined;
+      for (const link of this.links.values()) link.reopen();
+    }, this.startRetryMs);
+    this.retry.unref();
   }
 
   private received(message: FromLinkThread): void {
@@ -261,7 +291,17 @@ class ThreadLink implements LocationLink {
   threadLost(detail: string): void {
     if (this.disposed) return;
     this.callbacks.onEvent(this.stamped({ type: 'lost', at: new Date().toISOString(), detail }));
-    if (this.started) this.host.send({ type: 'open', link: this.id, settings: this.settings });
+    this.reopen();
+  }
+
+  /** @internal The thread could not start: unreachable, with the reason. */
+  threadUnavailable(detail: string): void {
+    if (!this.disposed) this.callbacks.onEvent({ type: 'unreachable', detail });
+  }
+
+  /** @internal Opens this link again in the next thread. */
+  reopen(): void {
+    if (this.started && !this.disposed) this.host.send({ type: 'open', link: this.id, settings: this.settings });
   }
 
   private stamped(event: LinkEvent): LinkEvent {

@@ -68,6 +68,29 @@ describe('the link thread', () => {
     expect(Array.isArray(await link.command('pool:list', {}))).toBe(true);
   });
 
+  it('a thread that does not start: each link is Offline with the reason, commands are refused, and the next try connects', async () => {
+    const { settings } = await agent('hq-berlin');
+    let tries = 0;
+    const linkHost = new LinkThreadHost({
+      startRetryMs: 50,
+      start: async () => {
+        tries += 1;
+        if (tries === 1) throw new Error('no esbuild here');
+        return new Worker(join(import.meta.dirname, '../../out/main/link-thread.js'));
+      },
+    });
+    cleanups.push(() => linkHost.dispose());
+    const events: LinkEvent[] = [];
+    const link = linkHost.link(settings, { onEvent: (event) => events.push(event) });
+    link.start();
+    const refused = link.command('pool:list', {});
+    await expect(refused).rejects.toMatchObject({ code: 'UNREACHABLE', message: expect.stringMatching(/link thread did not start \(no esbuild here\)/) });
+    await waitFor('unreachable', () => events.find((event) => event.type === 'unreachable'));
+    expect(events[0]).toMatchObject({ type: 'unreachable', detail: expect.stringMatching(/^the console's link thread did not start \(no esbuild here\); it tries again/) });
+    await waitFor('online on the second try', () => events.some((event) => event.type === 'online'));
+    expect(tries).toBe(2);
+  });
+
   it('the core disposed: the thread closes its connections (the agent sees the console leave) and ends', async () => {
     const { settings, running } = await agent('hq-berlin');
     const linkHost = new LinkThreadHost();
