@@ -8,7 +8,11 @@
 // cost; agent event → renderer store p99 ≤ 250 ms.
 // Storm: every agent stops and restarts on the same port after FLOE_BENCH_STORM_DOWN_SECONDS;
 // time from the restart until the console's fleet push lists all of them Online, and the console's
-// event-loop p99 meanwhile. Targets: ≤ 10 s, p99 ≤ 50 ms.
+// event-loop p99 meanwhile, over the whole storm and split into the stop and the restart.
+// Targets: ≤ 10 s, p99 ≤ 50 ms.
+// FLOE_BENCH_LINK_THREAD=core runs the console's links on the core's own event loop instead of its
+// link thread (for comparison); FLOE_BENCH_CPU_PROF_DIR=dir writes a --cpu-prof profile of every
+// thread of every child process there (FLOE_BENCH_PROFILE_DIR: the main threads only, see lib/measure.ts).
 // Prints numbers only; it never passes or fails.
 import { fork } from 'node:child_process';
 import { machineLine } from './lib/measure.ts';
@@ -22,7 +26,7 @@ const STORM_N = Number(process.env.FLOE_BENCH_STORM_N ?? Math.max(0, ...FANIN_N)
 const STORM_DOWN_S = Number(process.env.FLOE_BENCH_STORM_DOWN_SECONDS ?? 2);
 
 const lib = new URL('./lib/', import.meta.url);
-const childOptions = { execArgv: ['--import', 'tsx', ...(process.env.CPUPROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.CPUPROF] : [])], env: { ...process.env, FLOE_BENCH_RATE: String(RATE) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] };
+const childOptions = { execArgv: ['--import', 'tsx', ...(process.env.FLOE_BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.FLOE_BENCH_CPU_PROF_DIR}`] : [])], env: { ...process.env, FLOE_BENCH_RATE: String(RATE) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] };
 
 function nextMessage(child, type) {
   return new Promise((resolve, reject) => {
