@@ -6,6 +6,7 @@
  * from the source folder. The agent starts its engine workers the same way (agent/engine/worker-start.ts);
  * the two folders may not import each other.
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -16,8 +17,17 @@ const bundles = new Map<CoreThread, Promise<string>>();
 
 export async function startCoreThread(name: CoreThread): Promise<Worker> {
   const here = import.meta.url;
-  if (!here.endsWith('.ts')) return new Worker(new URL(`./${name}.js`, here));
+  if (!here.endsWith('.ts')) return new Worker(unpackedPath(fileURLToPath(new URL(`./${name}.js`, here)), existsSync));
   return new Worker(await sourceBundle(here, name), { eval: true });
+}
+
+/**
+ * In a packaged console the thread's script sits in app.asar, whose files a worker's module loader
+ * cannot read: electron-builder.yml unpacks it (and its chunks) beside, into app.asar.unpacked.
+ */
+export function unpackedPath(path: string, exists: (path: string) => boolean): string {
+  const unpacked = path.replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2');
+  return unpacked !== path && exists(unpacked) ? unpacked : path;
 }
 
 function sourceBundle(here: string, name: CoreThread): Promise<string> {

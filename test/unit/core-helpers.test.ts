@@ -137,3 +137,16 @@ describe('dispatchCall', () => {
     expect(await dispatchCall(service, 'getFleet', undefined)).toEqual({ ok: true, data: { locations: [] } });
   });
 });
+
+describe('unpackedPath (the link thread in a packaged console)', () => {
+  it('reads the thread from app.asar.unpacked where it was unpacked, and leaves any other path alone', async () => {
+    const { unpackedPath } = await import('../../main/core/thread-start.js');
+    const unpacked = new Set(['/opt/Floe/resources/app.asar.unpacked/out/main/link-thread.js', 'C:\\Floe\\resources\\app.asar.unpacked\\out\\main\\link-thread.js']);
+    const exists = (path: string): boolean => unpacked.has(path);
+    expect(unpackedPath('/opt/Floe/resources/app.asar/out/main/link-thread.js', exists)).toBe('/opt/Floe/resources/app.asar.unpacked/out/main/link-thread.js');
+    expect(unpackedPath('C:\\Floe\\resources\\app.asar\\out\\main\\link-thread.js', exists)).toBe('C:\\Floe\\resources\\app.asar.unpacked\\out\\main\\link-thread.js');
+    // Not unpacked (an older package): the path as it is; not packaged at all: untouched.
+    expect(unpackedPath('/opt/Old/resources/app.asar/out/main/link-thread.js', exists)).toBe('/opt/Old/resources/app.asar/out/main/link-thread.js');
+    expect(unpackedPath('/work/floe/out/main/link-thread.js', () => true)).toBe('/work/floe/out/main/link-thread.js');
+  });
+});

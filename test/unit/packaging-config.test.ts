@@ -40,6 +40,11 @@ describe('electron-builder.yml', () => {
     expect(text).toMatch(/^directories:\n {2}output: release\n {2}buildResources: assets$/m);
   });
 
+  it('unpacks the link thread and the chunks it imports from the asar archive', () => {
+    expect(text).toMatch(/^asar: true$/m);
+    expect(block('asarUnpack').trim().split('\n').map((line) => line.trim())).toEqual(['- out/main/link-thread.js', '- out/main/chunks/**']);
+  });
+
   it('matches package.json: the Electron entry it packages is what electron-vite builds', () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { main: string };
     expect(pkg.main).toBe('out/main/index.js');
