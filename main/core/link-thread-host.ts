@@ -42,7 +42,6 @@ const STOP_GRACE_MS = 2000;
 const DELIVERY_SLICE_MS = 4;
 
 interface PendingCall {
-  readonly link: number;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: Error) => void;
 }
@@ -84,7 +83,7 @@ export class LinkThreadHost implements Disposable {
     this.delivery = undefined;
     this.queue.length = 0;
     this.links.clear();
-    this.failCalls(() => true, 'the console is shutting down');
+    this.failCalls('the console is shutting down');
     const worker = this.worker;
     this.worker = undefined;
     if (!worker) return;
@@ -107,7 +106,7 @@ export class LinkThreadHost implements Disposable {
   call(link: number, name: string, args: unknown, timeoutMs: number): Promise<unknown> {
     return new Promise((resolve, reject) => {
       const call = this.nextCall++;
-      this.calls.set(call, { link, resolve, reject });
+      this.calls.set(call, { resolve, reject });
       this.send({ type: 'command', link, call, name, args, timeoutMs });
     });
   }
@@ -143,7 +142,7 @@ export class LinkThreadHost implements Disposable {
     if (this.disposed) return;
     this.starting = undefined;
     const detail = `the console's link thread did not start (${error instanceof Error ? error.message : String(error)}); it tries again every ${Math.round(this.startRetryMs / 1000)} s`;
-    this.failCalls(() => true, detail);
+    this.failCalls(detail);
     for (const link of this.links.values()) link.threadUnavailable(detail);
     this.retry ??= setTimeout(() => {
       this.retry = undefined;
@@ -214,16 +213,14 @@ export class LinkThreadHost implements Disposable {
     this.queue.length = 0;
     this.queueHead = 0;
     for (const id of this.links.keys()) this.progress.forget(id);
-    this.failCalls(() => true, `${detail}; try again when the location is Online`);
+    this.failCalls(`${detail}; try again when the location is Online`);
     for (const link of this.links.values()) link.threadLost(detail);
   }
 
-  private failCalls(which: (call: PendingCall) => boolean, message: string): void {
-    for (const [id, call] of this.calls) {
-      if (!which(call)) continue;
-      this.calls.delete(id);
-      call.reject(new FloeError('UNREACHABLE', message));
-    }
+  /** Every call waiting for an answer is refused: its answer can no longer come. */
+  private failCalls(message: string): void {
+    for (const call of this.calls.values()) call.reject(new FloeError('UNREACHABLE', message));
+    this.calls.clear();
   }
 }
 
