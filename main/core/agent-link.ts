@@ -44,6 +44,23 @@ type AgentSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 /** A location's "last seen" moves at most this often while deltas stream (1 s: what a card shows). */
 export const HEARD_INTERVAL_MS = 1000;
 
+/** Paces a link's `heard` events: at most one per HEARD_INTERVAL_MS while deltas stream, always when forced (a snapshot). */
+export class HeardPacer {
+  /** When `heard` was last reported (ms): at most one a second, so a busy agent costs no object per delta. */
+  private heardAt = Number.NEGATIVE_INFINITY;
+
+  constructor(private readonly clock: (() => Date) | undefined) {}
+
+  /** The event to report now, or undefined while the last one is recent. */
+  next(force: boolean): LinkEvent | undefined {
+    // Without a clock, Date.now() per delta instead of building a Date.
+    const ms = this.clock ? this.clock().getTime() : Date.now();
+    if (!force && ms - this.heardAt < HEARD_INTERVAL_MS) return undefined;
+    this.heardAt = ms;
+    return { type: 'heard', at: new Date(ms).toISOString() };
+  }
+}
+
 export class AgentLink implements Disposable {
   private socket: AgentSocket | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -53,8 +70,7 @@ export class AgentLink implements Disposable {
   private disposed = false;
   private helloRole: Role | null = null;
   private readonly pinned: PinnedAgent;
-  /** When `heard` was last reported (ms): at most one a second, so a busy agent costs no object per delta. */
-  private heardAt = Number.NEGATIVE_INFINITY;
+  private readonly pacer: HeardPacer;
   /** Checks this link's deltas; cheaply for a job's progress (main/core/delta-parse.ts). */
   private readonly deltas = new DeltaParser();
   /** This link's place in the gate, from asking to connect until the handshake ended. */
@@ -64,6 +80,7 @@ export class AgentLink implements Disposable {
 
   constructor(private readonly options: AgentLinkOptions) {
     this.pinned = new PinnedAgent(options.fingerprint);
+    this.pacer = new HeardPacer(options.clock);
   }
 
   /** The role of this link's token, as the agent said in its hello (null before the first hello). */
@@ -135,11 +152,10 @@ export class AgentLink implements Disposable {
 
   /** Reports `heard` (refreshes last seen) at most once per HEARD_INTERVAL_MS; always after a snapshot. */
   private heard(force: boolean): void {
-    const ms = this.options.clock ? this.options.clock().getTime() : Date.now();
-    if (!force && ms - this.heardAt < HEARD_INTERVAL_MS) return;
-    this.heardAt = ms;
-    this.emit({ type: 'heard', at: new Date(ms).toISOString() });
+    const event = this.pacer.next(force);
+    if (event) this.emit(event);
   }
+
 
   private connect(): void {
     const { host, port, token } = this.options;

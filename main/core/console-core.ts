@@ -86,7 +86,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
   const links = new Map<string, LocationLink>();
   const linkHost = options.linkThread === 'core' ? undefined : new LinkThreadHost();
   // Paces the links' handshakes when they run here, so a start with many locations or a fleet coming back does not stall the loop (the link thread has its own).
-  const gate = new ConnectGate();
+  const gate = linkHost ? undefined : new ConnectGate();
   const replicas = new Map<string, LocationReplica>();
   const lifetime = new DisposableStore();
   const detailOf = (id: string): LocationDetail => {
@@ -232,7 +232,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
         return outcome !== 'gap';
       },
     };
-    const link = linkHost ? linkHost.link(settings, callbacks) : new AgentLink({ ...settings, ...callbacks, gate });
+    const link = linkHost ? linkHost.link(settings, callbacks) : new AgentLink({ ...settings, ...callbacks, ...(gate ? { gate } : {}) });
     links.set(registration.id, link);
     link.start();
   };
@@ -396,7 +396,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
       for (const link of links.values()) link.dispose();
       links.clear();
       linkHost?.dispose();
-      gate.dispose();
+      gate?.dispose();
     },
   };
 }

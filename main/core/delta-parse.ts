@@ -84,9 +84,33 @@ function accepted(job: Record<string, unknown>, previous: Job, key: JobKey): unk
   return field.success ? field.data : REFUSED;
 }
 
+/** One link's running jobs by id, as last accepted: a finished job is forgotten, and past REMEMBERED_JOBS the first remembered. */
+export class RememberedJobs {
+  private readonly jobs = new Map<string, Job>();
+
+  get(id: string): Job | undefined {
+    return this.jobs.get(id);
+  }
+
+  remember(job: Job): void {
+    if (FINAL_JOB_STATES.includes(job.state)) {
+      this.jobs.delete(job.id);
+      return;
+    }
+    // A job already remembered keeps its place (the order only picks which job to forget first).
+    const known = this.jobs.has(job.id);
+    this.jobs.set(job.id, job);
+    if (!known && this.jobs.size > REMEMBERED_JOBS) this.jobs.delete(this.jobs.keys().next().value as string);
+  }
+
+  clear(): void {
+    this.jobs.clear();
+  }
+}
+
 /** Parses one link's deltas; remembers the jobs it accepted to check the next progress of each cheaply. */
 export class DeltaParser {
-  private readonly jobs = new Map<string, Job>();
+  private readonly jobs = new RememberedJobs();
 
   parse(payload: unknown): DeltaParseResult {
     const fast = this.jobProgress(payload);
@@ -102,15 +126,9 @@ export class DeltaParser {
   }
 
   private remember(job: Job): void {
-    if (FINAL_JOB_STATES.includes(job.state)) {
-      this.jobs.delete(job.id);
-      return;
-    }
-    // A job already remembered keeps its place (the order only picks which job to forget first).
-    const known = this.jobs.has(job.id);
-    this.jobs.set(job.id, job);
-    if (!known && this.jobs.size > REMEMBERED_JOBS) this.jobs.delete(this.jobs.keys().next().value as string);
+    this.jobs.remember(job);
   }
+
 
   /** The delta, when it is a jobs delta for a remembered job that the cheap checks accept; otherwise undefined. */
   private jobProgress(payload: unknown): Delta | undefined {

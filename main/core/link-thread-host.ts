@@ -5,12 +5,12 @@
  * thread dies, every link is reported lost and opened again in a new thread.
  */
 import type { Worker } from 'node:worker_threads';
-import type { Delta, Snapshot, ClientCommandName } from '../../shared/protocol/catalog.js';
+import type { ClientCommandName } from '../../shared/protocol/catalog.js';
 import type { CommandArgs, CommandResult } from '../../shared/protocol/ack.js';
 import type { Role } from '../../shared/protocol/role.js';
 import { FloeError } from '../../shared/errors.js';
 import type { Disposable } from './disposable.js';
-import { HEARD_INTERVAL_MS } from './agent-link.js';
+import { HeardPacer, type AgentLinkOptions } from './agent-link.js';
 import type { LinkEvent } from './link-status.js';
 import type { FromLinkThread, LinkReport, LinkSettings, ToLinkThread } from './link-thread-protocol.js';
 import { ProgressReceiver, type ProgressReport } from './progress-report.js';
@@ -23,14 +23,10 @@ export interface LocationLink extends Disposable {
   command<K extends ClientCommandName>(name: K, args: CommandArgs<K>, timeoutMs?: number): Promise<CommandResult<K>>;
 }
 
-export interface ThreadLinkCallbacks {
-  readonly onEvent: (event: LinkEvent) => void;
-  readonly onSnapshot?: (snapshot: Snapshot) => void;
-  /** A delta; return false when it does not follow the last state, and the link fetches a snapshot. */
-  readonly onDelta?: (delta: Delta) => boolean;
-  /** Stamps the events' times on arrival (the core's clock); without it they keep the thread's. */
-  readonly clock?: () => Date;
-}
+/** What a location's link reports to the core, as an AgentLink's options name it; `clock` stamps the events' times on arrival. */
+export type ThreadLinkCallbacks = Pick<AgentLinkOptions, 'onEvent' | 'onSnapshot' | 'onDelta' | 'clock'>;
+
+const isProgressReport = (report: LinkReport | ProgressReport): report is ProgressReport => Array.isArray(report);
 
 /** How long after a failed start the thread is tried again. */
 const START_RETRY_MS = 5000;
@@ -185,20 +181,21 @@ export class LinkThreadHost implements Disposable {
 
   /** One report to its link, a short progress form expanded first. */
   private handOver(report: LinkReport | ProgressReport): void {
-    // A link closed meanwhile: nothing to hand over, nothing to remember.
-    if (!this.links.has(Array.isArray(report) ? (report as ProgressReport)[0] : (report as LinkReport).link)) return;
-    if (Array.isArray(report)) {
-      const short = report as ProgressReport;
-      const delta = this.progress.expand(short);
+    if (isProgressReport(report)) {
+      const id = report[0];
+      // A link closed meanwhile: nothing to hand over, nothing to remember.
+      if (!this.links.has(id)) return;
+      const delta = this.progress.expand(report);
       // Not remembered here: the two ends disagree (a bug); a snapshot sets the location right.
-      if (delta) this.links.get(short[0])?.report({ link: short[0], kind: 'delta', delta });
-      else this.send({ type: 'request-snapshot', link: short[0] });
+      if (delta) this.links.get(id)?.report({ link: id, kind: 'delta', delta });
+      else this.send({ type: 'request-snapshot', link: id });
       return;
     }
-    const whole = report as LinkReport;
-    if (whole.kind === 'snapshot') this.progress.forget(whole.link);
-    else if (whole.kind === 'delta') this.progress.whole(whole.link, whole.delta);
-    this.links.get(whole.link)?.report(whole);
+    const link = this.links.get(report.link);
+    if (!link) return;
+    if (report.kind === 'snapshot') this.progress.forget(report.link);
+    else if (report.kind === 'delta') this.progress.whole(report.link, report.delta);
+    link.report(report);
   }
 
   /** The thread died (it should not): the links report the loss, and a new thread opens them again. */
@@ -227,8 +224,8 @@ export class LinkThreadHost implements Disposable {
 /** One location's link, living in the link thread. */
 class ThreadLink implements LocationLink {
   private helloRole: Role | null = null;
-  /** When `heard` was last reported (ms); the thread does not send it, a snapshot or delta is the sign. */
-  private heardAt = Number.NEGATIVE_INFINITY;
+  /** The thread does not send `heard`: a snapshot or a delta is the sign, paced as AgentLink paces it. */
+  private readonly pacer: HeardPacer;
   private started = false;
   private disposed = false;
 
@@ -237,7 +234,9 @@ class ThreadLink implements LocationLink {
     readonly id: number,
     private readonly settings: LinkSettings,
     private readonly callbacks: ThreadLinkCallbacks,
-  ) {}
+  ) {
+    this.pacer = new HeardPacer(callbacks.clock);
+  }
 
   get role(): Role | null {
     return this.helloRole;
@@ -275,14 +274,11 @@ class ThreadLink implements LocationLink {
     }
   }
 
-  /** As AgentLink reports it: at most once per HEARD_INTERVAL_MS while deltas stream, always with a snapshot. */
   private heard(force: boolean): void {
-    const clock = this.callbacks.clock;
-    const ms = clock ? clock().getTime() : Date.now();
-    if (!force && ms - this.heardAt < HEARD_INTERVAL_MS) return;
-    this.heardAt = ms;
-    this.callbacks.onEvent({ type: 'heard', at: new Date(ms).toISOString() });
+    const event = this.pacer.next(force);
+    if (event) this.callbacks.onEvent(event);
   }
+
 
   /** @internal The thread died: lost (as a dropped connection is), then opened again in the next thread. */
   threadLost(detail: string): void {

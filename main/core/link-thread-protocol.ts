@@ -6,20 +6,12 @@
  */
 import type { Delta, Snapshot } from '../../shared/protocol/catalog.js';
 import type { ErrorCode } from '../../shared/errors.js';
-import type { BackoffOptions } from './backoff.js';
+import type { AgentLinkOptions } from './agent-link.js';
 import type { LinkEvent } from './link-status.js';
 import type { ProgressReport } from './progress-report.js';
 
-/** What a link needs to connect (AgentLinkOptions without its callbacks, clock and randomness). */
-export interface LinkSettings {
-  readonly host: string;
-  readonly port: number;
-  readonly fingerprint: string;
-  readonly token: string;
-  readonly backoff?: BackoffOptions;
-  readonly connectTimeoutMs?: number;
-  readonly protocol?: number;
-}
+/** What a link needs to connect: AgentLinkOptions without its callbacks, gate, clock and randomness. */
+export type LinkSettings = Pick<AgentLinkOptions, 'host' | 'port' | 'fingerprint' | 'token' | 'backoff' | 'connectTimeoutMs' | 'protocol'>;
 
 export type ToLinkThread =
   | { readonly type: 'open'; readonly link: number; readonly settings: LinkSettings }

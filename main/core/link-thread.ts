@@ -46,17 +46,17 @@ function report(entry: LinkReport | ProgressReport): void {
 }
 
 async function answer(link: AgentLink | undefined, call: number, name: string, args: unknown, timeoutMs: number): Promise<void> {
+  let message: FromLinkThread;
   try {
     if (!link) throw new FloeError('NOT_FOUND', 'no such location; it may have been removed');
-    const value = await link.command(name as ClientCommandName, args as never, timeoutMs);
-    // What the agent sent before its answer reaches the core before the answer, as on one connection.
-    sendReports();
-    post({ type: 'answer', call, ok: true, value });
+    message = { type: 'answer', call, ok: true, value: await link.command(name as ClientCommandName, args as never, timeoutMs) };
   } catch (error) {
     const known = isFloeError(error);
-    sendReports();
-    post({ type: 'answer', call, ok: false, code: known ? error.code : 'INTERNAL', message: known ? error.message : `the link failed: ${String(error)}` });
+    message = { type: 'answer', call, ok: false, code: known ? error.code : 'INTERNAL', message: known ? error.message : `the link failed: ${String(error)}` };
   }
+  // What the agent sent before its answer reaches the core before the answer, as on one connection.
+  sendReports();
+  post(message);
 }
 
 port.on('message', (message: ToLinkThread) => {

@@ -4,18 +4,16 @@
  * delta, the array under 1 µs (docs/benchmarks.md). Both sides keep the same memory of each link's
  * jobs, fed the same deltas in the same order, so the core rebuilds exactly the job the link accepted.
  */
-import { FINAL_JOB_STATES, type Job } from '../../shared/engine.js';
+import type { Job } from '../../shared/engine.js';
 import type { Delta } from '../../shared/protocol/catalog.js';
+import { RememberedJobs } from './delta-parse.js';
 
 /** What moved in a progress delta: [link, seq, at, job id, bytes, files, rate, current file]. */
 export type ProgressReport = readonly [link: number, seq: number, at: string, jobId: string, bytes: number, files: number, rate: number, currentFile: string | null];
 
-/** Jobs remembered per link, as the link's DeltaParser remembers them: more than ever run at once on one agent. */
-const REMEMBERED_JOBS = 256;
-
-/** The last job of each id a link delivered; both ends of the thread keep one per link. */
+/** The last job of each id a link delivered, remembered as the link's DeltaParser does; both ends of the thread keep one per link. */
 class JobMemory {
-  private readonly links = new Map<number, Map<string, Job>>();
+  private readonly links = new Map<number, RememberedJobs>();
 
   get(link: number, id: string): Job | undefined {
     return this.links.get(link)?.get(id);
@@ -23,14 +21,8 @@ class JobMemory {
 
   remember(link: number, job: Job): void {
     let jobs = this.links.get(link);
-    if (!jobs) this.links.set(link, (jobs = new Map()));
-    if (FINAL_JOB_STATES.includes(job.state)) {
-      jobs.delete(job.id);
-      return;
-    }
-    const known = jobs.has(job.id);
-    jobs.set(job.id, job);
-    if (!known && jobs.size > REMEMBERED_JOBS) jobs.delete(jobs.keys().next().value as string);
+    if (!jobs) this.links.set(link, (jobs = new RememberedJobs()));
+    jobs.remember(job);
   }
 
   /** A snapshot, or the link closed: its jobs start over. */
