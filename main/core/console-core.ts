@@ -84,11 +84,14 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
   const secrets = options.secrets ?? new FileSecretStore(join(options.configDir, 'tokens.json'));
   const fleet = new FleetState();
   const links = new Map<string, LocationLink>();
-  const linkHost = options.linkThread === 'core' ? undefined : new LinkThreadHost();
+  const lifetime = new DisposableStore();
+  // The topics' pushes take turns of the event loop instead of running back to back when they fall due together.
+  const turns = lifetime.add(new TurnQueue());
+  // The link thread sends its reports once per push interval, and a push waits for the whole message.
+  const linkHost = options.linkThread === 'core' ? undefined : new LinkThreadHost({ gatherMs: pushIntervalMs, holdPushes: () => turns.hold() });
   // Paces the links' handshakes when they run here, so a start with many locations or a fleet coming back does not stall the loop (the link thread has its own).
   const gate = linkHost ? undefined : new ConnectGate();
   const replicas = new Map<string, LocationReplica>();
-  const lifetime = new DisposableStore();
   const detailOf = (id: string): LocationDetail => {
     const state = replicas.get(id)?.state ?? null;
     return { id, seq: state?.seq ?? null, devices: state?.devices ?? null, license: state?.license ?? null, jobs: state?.jobs ?? null, schedules: state?.schedules ?? null };
@@ -125,8 +128,6 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     return { alarms: sortAlarms(alarms) };
   };
 
-  // The topics' pushes take turns of the event loop instead of running back to back when they fall due together.
-  const turns = lifetime.add(new TurnQueue());
   const fleetTopic = lifetime.add(new PublishedTopic(() => fleet.view(), pushIntervalMs, { turns }));
   const alarmsTopic = lifetime.add(new PublishedTopic(alarmsView, pushIntervalMs, { turns }));
   const summaryTopic = lifetime.add(

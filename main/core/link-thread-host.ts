@@ -37,6 +37,27 @@ const STOP_GRACE_MS = 2000;
 /** How long one turn of the core's event loop delivers reports before it lets other work run. */
 const DELIVERY_SLICE_MS = 4;
 
+/** How long the thread gathers reports into one message unless told otherwise: the core's push interval. */
+const DEFAULT_GATHER_MS = 100;
+
+export interface LinkThreadHostOptions {
+  /** Starts the thread (tests give one that fails). */
+  readonly start?: () => Promise<Worker>;
+  /** How long after a failed start the thread is tried again. */
+  readonly startRetryMs?: number;
+  /**
+   * How long the thread gathers reports into one message. Each message costs both threads a
+   * wake-up (about 250 µs of CPU here); the core pushes to the renderer once per push interval
+   * anyway, so the core passes that interval (docs/benchmarks.md).
+   */
+  readonly gatherMs?: number;
+  /**
+   * Holds the core's pushes while a message's reports are handed over a slice per turn, so a push
+   * carries the whole message (TurnQueue.hold); returns the release.
+   */
+  readonly holdPushes?: () => () => void;
+}
+
 interface PendingCall {
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: Error) => void;
@@ -56,13 +77,18 @@ export class LinkThreadHost implements Disposable {
   private disposed = false;
   private retry: ReturnType<typeof setTimeout> | undefined;
 
+  private releasePushes: (() => void) | undefined;
+
   private readonly start: () => Promise<Worker>;
   private readonly startRetryMs: number;
+  private readonly gatherMs: number;
+  private readonly holdPushes: (() => () => void) | undefined;
 
-  /** `start` starts the thread and `startRetryMs` paces its retries (tests give a start that fails). */
-  constructor(options: { readonly start?: () => Promise<Worker>; readonly startRetryMs?: number } = {}) {
+  constructor(options: LinkThreadHostOptions = {}) {
     this.start = options.start ?? (() => startCoreThread('link-thread'));
     this.startRetryMs = options.startRetryMs ?? START_RETRY_MS;
+    this.gatherMs = options.gatherMs ?? DEFAULT_GATHER_MS;
+    this.holdPushes = options.holdPushes;
   }
 
   /** A link for one location; it connects on start(). */
@@ -78,6 +104,7 @@ export class LinkThreadHost implements Disposable {
     if (this.delivery) clearImmediate(this.delivery);
     this.delivery = undefined;
     this.queue.length = 0;
+    this.pushesMayGo();
     this.links.clear();
     this.failCalls('the console is shutting down');
     const worker = this.worker;
@@ -122,6 +149,7 @@ export class LinkThreadHost implements Disposable {
         throw new FloeError('UNREACHABLE', 'the console is shutting down');
       }
       this.worker = worker;
+      worker.postMessage({ type: 'pace', gatherMs: this.gatherMs } satisfies ToLinkThread);
       // The thread keeps no process alive on its own: the core's dispose() ends it.
       worker.unref();
       worker.on('message', (message: FromLinkThread) => this.received(message));
@@ -150,6 +178,7 @@ export class LinkThreadHost implements Disposable {
   private received(message: FromLinkThread): void {
     if (message.type === 'reports') {
       for (const report of message.reports) this.queue.push(report);
+      this.releasePushes ??= this.holdPushes?.();
       this.deliver();
       return;
     }
@@ -177,6 +206,12 @@ export class LinkThreadHost implements Disposable {
     }
     this.queue.length = 0;
     this.queueHead = 0;
+    this.pushesMayGo();
+  }
+
+  private pushesMayGo(): void {
+    this.releasePushes?.();
+    this.releasePushes = undefined;
   }
 
   /** One report to its link, a short progress form expanded first. */
@@ -209,6 +244,7 @@ export class LinkThreadHost implements Disposable {
     while (this.queueHead < this.queue.length) this.handOver(this.queue[this.queueHead++] as LinkReport | ProgressReport);
     this.queue.length = 0;
     this.queueHead = 0;
+    this.pushesMayGo();
     for (const id of this.links.keys()) this.progress.forget(id);
     this.failCalls(`${detail}; try again when the location is Online`);
     for (const link of this.links.values()) link.threadLost(detail);

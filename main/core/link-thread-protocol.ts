@@ -14,6 +14,8 @@ import type { ProgressReport } from './progress-report.js';
 export type LinkSettings = Pick<AgentLinkOptions, 'host' | 'port' | 'fingerprint' | 'token' | 'backoff' | 'connectTimeoutMs' | 'protocol'>;
 
 export type ToLinkThread =
+  /** Sent first: how long reports are gathered into one message (LinkThreadHostOptions.gatherMs). */
+  | { readonly type: 'pace'; readonly gatherMs: number }
   | { readonly type: 'open'; readonly link: number; readonly settings: LinkSettings }
   | { readonly type: 'close'; readonly link: number }
   | { readonly type: 'command'; readonly link: number; readonly call: number; readonly name: string; readonly args: unknown; readonly timeoutMs: number }
@@ -28,7 +30,7 @@ export type LinkReport =
   | { readonly link: number; readonly kind: 'delta'; readonly delta: Delta };
 
 export type FromLinkThread =
-  /** Reports of every link, gathered for a few milliseconds (link-thread.ts); a job's progress in its short form. */
+  /** Reports of every link, gathered for up to the core's push interval (link-thread.ts); a job's progress in its short form. */
   | { readonly type: 'reports'; readonly reports: readonly (LinkReport | ProgressReport)[] }
   | { readonly type: 'answer'; readonly call: number; readonly ok: true; readonly value: unknown }
   | { readonly type: 'answer'; readonly call: number; readonly ok: false; readonly code: ErrorCode; readonly message: string };

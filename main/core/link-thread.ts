@@ -1,6 +1,6 @@
 /**
  * The console's link thread: every AgentLink runs here (see link-thread-protocol.ts for why), behind
- * one ConnectGate. What the links report is gathered for GATHER_MS and posted as one message;
+ * one ConnectGate. What the links report is gathered for `gatherMs` and posted as one message;
  * commands are answered one message each, after the reports that came before the answer.
  */
 import { parentPort } from 'node:worker_threads';
@@ -21,11 +21,12 @@ let reports: (LinkReport | ProgressReport)[] = [];
 let flush: ReturnType<typeof setTimeout> | undefined;
 
 /**
- * Reports wait this long to go as one message: each message costs both threads a wake-up (about
- * 250 µs of CPU here), which per turn doubled the core's CPU per event with 100 agents and at 10 ms
- * still cost a third more (docs/benchmarks.md). A burst goes at once when GATHER_MAX are waiting.
+ * Reports wait `gatherMs` to go as one message (the host sends it first: the core's push interval):
+ * each message costs both threads a wake-up (about 250 µs of CPU here), which per turn doubled the
+ * core's CPU per event with 100 agents (docs/benchmarks.md). A burst goes at once when GATHER_MAX
+ * are waiting.
  */
-const GATHER_MS = 40;
+let gatherMs = 100;
 const GATHER_MAX = 2000;
 
 const post = (message: FromLinkThread): void => port.postMessage(message);
@@ -42,7 +43,7 @@ function sendReports(): void {
 function report(entry: LinkReport | ProgressReport): void {
   reports.push(entry);
   if (reports.length >= GATHER_MAX) sendReports();
-  else flush ??= setTimeout(sendReports, GATHER_MS);
+  else flush ??= setTimeout(sendReports, gatherMs);
 }
 
 async function answer(link: AgentLink | undefined, call: number, name: string, args: unknown, timeoutMs: number): Promise<void> {
@@ -61,6 +62,9 @@ async function answer(link: AgentLink | undefined, call: number, name: string, a
 
 port.on('message', (message: ToLinkThread) => {
   switch (message.type) {
+    case 'pace':
+      gatherMs = message.gatherMs;
+      break;
     case 'open': {
       const id = message.link;
       const link = new AgentLink({

@@ -13,6 +13,11 @@
 // FLOE_BENCH_LINK_THREAD=core runs the console's links on the core's own event loop instead of its
 // link thread (for comparison); FLOE_BENCH_CPU_PROF_DIR=dir writes a --cpu-prof profile of every
 // thread of every child process there (FLOE_BENCH_PROFILE_DIR: the main threads only, see lib/measure.ts).
+// Each N runs FLOE_BENCH_FANIN_PAIRS pairs (bare, then Floe, alternating) after a warm-up of
+// FLOE_BENCH_WARMUP_SECONDS: this machine's speed drifts by ±15 % from one 10-s window to the next
+// (the same bare run gave 89–128 µs per event within minutes), so the ratio is judged on the median
+// of the pairs, every pair printed; the warm-up is long enough for the JIT to settle (3 s after
+// connecting, the console's compiler threads still took 2–5 % of a core).
 // Prints numbers only; it never passes or fails.
 import { fork } from 'node:child_process';
 import { machineLine } from './lib/measure.ts';
@@ -21,7 +26,8 @@ const list = (name, fallback) => (process.env[name] ?? fallback).split(',').map(
 const FANIN_N = list('FLOE_BENCH_FANIN_N', '100,500,1000');
 const RATE = Number(process.env.FLOE_BENCH_RATE ?? 10);
 const MEASURE_S = Number(process.env.FLOE_BENCH_FANIN_SECONDS ?? 10);
-const WARMUP_S = Number(process.env.FLOE_BENCH_WARMUP_SECONDS ?? 3);
+const WARMUP_S = Number(process.env.FLOE_BENCH_WARMUP_SECONDS ?? 15);
+const PAIRS = Math.max(1, Number(process.env.FLOE_BENCH_FANIN_PAIRS ?? 3));
 const STORM_N = Number(process.env.FLOE_BENCH_STORM_N ?? Math.max(0, ...FANIN_N));
 const STORM_DOWN_S = Number(process.env.FLOE_BENCH_STORM_DOWN_SECONDS ?? 2);
 
@@ -56,15 +62,22 @@ async function consoleRun(side, farm, measureS) {
 const f = (value, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
 const pad = (text, width) => String(text).padStart(width);
 
-function row(label, { online, result }) {
+const perEvent = ({ result: { figures, latency } }) => (latency.events > 0 ? ((figures.cpuPercent / 100) * figures.seconds * 1e6) / latency.events : Number.NaN);
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length / 2;
+  return Number.isInteger(middle) ? (sorted[middle - 1] + sorted[middle]) / 2 : sorted[Math.floor(middle)];
+};
+
+function row(label, run) {
+  const { online, result } = run;
   const { figures, latency, corePush } = result;
   const core = corePush ? `   (core push ${f(corePush.p50Ms, 0)} / ${f(corePush.p99Ms, 0)} ms)` : '';
-  const perEvent = latency.events > 0 ? (figures.cpuPercent / 100) * figures.seconds * 1e6 / latency.events : Number.NaN;
-  return `${label.padEnd(14)} ${pad(f(online.ms / 1000, 2), 7)} ${pad(f(figures.cpuPercent), 7)} ${pad(f(perEvent, 0), 8)} ${pad(f(figures.rssPeakMiB, 0), 8)} ${pad(f(figures.eventLoopP99Ms), 9)} ${pad(`${f(latency.p50Ms, 0)} / ${f(latency.p99Ms, 0)}`, 14)} ${pad(latency.events, 8)}${core}`;
+  return `${label.padEnd(14)} ${pad(f(online.ms / 1000, 2), 7)} ${pad(f(figures.cpuPercent), 7)} ${pad(f(perEvent(run), 0), 8)} ${pad(f(figures.rssPeakMiB, 0), 8)} ${pad(f(figures.eventLoopP99Ms), 9)} ${pad(`${f(latency.p50Ms, 0)} / ${f(latency.p99Ms, 0)}`, 14)} ${pad(latency.events, 8)}${core}`;
 }
 
 console.log(`# Floe console fan-in and reconnect storm — ${new Date().toISOString()}`);
-console.log(`# command: node --import tsx test/bench/console-fanin.mjs   (FLOE_BENCH_FANIN_N=${FANIN_N.join(',')} FLOE_BENCH_RATE=${RATE} FLOE_BENCH_FANIN_SECONDS=${MEASURE_S} FLOE_BENCH_WARMUP_SECONDS=${WARMUP_S} FLOE_BENCH_STORM_N=${STORM_N} FLOE_BENCH_STORM_DOWN_SECONDS=${STORM_DOWN_S})`);
+console.log(`# command: node --import tsx test/bench/console-fanin.mjs   (FLOE_BENCH_FANIN_N=${FANIN_N.join(',')} FLOE_BENCH_FANIN_PAIRS=${PAIRS} FLOE_BENCH_RATE=${RATE} FLOE_BENCH_FANIN_SECONDS=${MEASURE_S} FLOE_BENCH_WARMUP_SECONDS=${WARMUP_S} FLOE_BENCH_STORM_N=${STORM_N} FLOE_BENCH_STORM_DOWN_SECONDS=${STORM_DOWN_S})`);
 console.log(`# machine: ${machineLine()}`);
 console.log(`# agents: one farm process, one HTTPS+socket.io server per agent on 127.0.0.1, ${RATE} job-progress deltas/s each`);
 console.log('# anchor: bare socket.io-client per agent (same TLS, same deltas, no processing); Floe: console core + pushes to the real renderer store in a separate process');
@@ -77,15 +90,27 @@ for (const n of rounds) {
   farmProcess.send({ cmd: 'start', count: n, rate: RATE });
   const farm = await nextMessage(farmProcess, 'ready');
   const measured = FANIN_N.includes(n);
-  if (measured) {
-    const bare = await consoleRun('bare', farm, MEASURE_S);
-    bare.child.kill();
-    await stopped(bare.child);
-    console.log(row(`${n} bare`, bare));
+  const ratios = [];
+  const latencies = [];
+  let floe;
+  for (let pair = 1; pair <= (measured ? PAIRS : 1); pair += 1) {
+    if (floe) {
+      floe.child.send({ cmd: 'exit' });
+      await stopped(floe.child);
+    }
+    if (measured) {
+      const bare = await consoleRun('bare', farm, MEASURE_S);
+      bare.child.kill();
+      await stopped(bare.child);
+      console.log(row(`${n} bare`, bare));
+      floe = await consoleRun('floe', farm, MEASURE_S);
+      console.log(row(`${n} Floe`, floe));
+      ratios.push(perEvent(floe) / perEvent(bare));
+      latencies.push(floe.result.latency.p99Ms);
+    } else floe = await consoleRun('floe', farm, 1);
   }
-  const floe = await consoleRun('floe', farm, measured ? MEASURE_S : 1);
   if (measured) {
-    console.log(row(`${n} Floe`, floe));
+    console.log(`fan-in N=${n}: Floe / bare µs per event ${ratios.map((ratio) => `${f(ratio, 2)}×`).join(', ')} → median ${f(median(ratios), 2)}× (target ≤ 1.3×); latency p99 ${latencies.map((ms) => f(ms, 0)).join(', ')} ms → median ${f(median(latencies), 0)} ms (target ≤ 250 ms)`);
   }
   if (n === STORM_N) {
     floe.child.send({ cmd: 'storm-begin' });

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Worker } from 'node:worker_threads';
 import { createConsoleCore } from '../../main/core/console-core.js';
 import { LinkThreadHost } from '../../main/core/link-thread-host.js';
+import { TurnQueue } from '../../main/core/turn-queue.js';
 import type { LinkEvent } from '../../main/core/link-status.js';
 import type { FromLinkThread, LinkReport, ToLinkThread } from '../../main/core/link-thread-protocol.js';
 import type { Snapshot } from '../../shared/protocol/catalog.js';
@@ -127,6 +128,61 @@ describe('the link thread', () => {
     expect(firstTurn).toBeLessThan(200);
     expect(turns).toBeGreaterThan(20);
     expect(seen).toEqual(reports.map((_, i) => i));
+  });
+
+  it("holds the core's pushes while a message is handed over: a push waits for the whole of it, or for the queue's longest hold", async () => {
+    const queue = new TurnQueue(60);
+    cleanups.push(() => queue.dispose());
+    const linkHost = new LinkThreadHost({ holdPushes: () => queue.hold() });
+    cleanups.push(() => linkHost.dispose());
+    const seen: number[] = [];
+    const link = linkHost.link({ host: '127.0.0.1', port: 1, fingerprint: 'x', token: 'y' }, {
+      onEvent: (event) => {
+        if (event.type !== 'unreachable') return;
+        seen.push(Number(event.detail));
+        const until = performance.now() + 0.1;
+        while (performance.now() < until);
+      },
+    });
+    const id = (link as unknown as { id: number }).id;
+    const burst = (count: number): LinkReport[] => Array.from({ length: count }, (_, i) => ({ link: id, kind: 'event', event: { type: 'unreachable', detail: String(i) } }));
+    const receive = (reports: LinkReport[]) => (linkHost as unknown as { received(message: unknown): void }).received({ type: 'reports', reports });
+
+    // 200 reports of 0.1 ms: several turns of 4 ms. The push falls due after the first slice and goes after the last.
+    receive(burst(200));
+    let pushedAfter = -1;
+    queue.run(() => (pushedAfter = seen.length));
+    await waitFor('pushed', () => pushedAfter >= 0);
+    expect(pushedAfter).toBe(200);
+
+    // 3000 of them take about 300 ms: the push does not wait past the queue's 60 ms.
+    seen.length = 0;
+    receive(burst(3000));
+    pushedAfter = -1;
+    queue.run(() => (pushedAfter = seen.length));
+    await waitFor('pushed', () => pushedAfter >= 0);
+    expect(pushedAfter).toBeGreaterThan(0);
+    expect(pushedAfter).toBeLessThan(3000);
+    await waitFor('all handed over', () => seen.length === 3000);
+  });
+
+  it('gathers reports for the time the core gives it (its push interval) before it sends them', async () => {
+    const { settings } = await agent('hq-berlin');
+    const linkHost = new LinkThreadHost({ gatherMs: 1500 });
+    cleanups.push(() => linkHost.dispose());
+    const events: LinkEvent[] = [];
+    const startedAt = performance.now();
+    let onlineAfter = 0;
+    const link = linkHost.link(settings, {
+      onEvent: (event) => {
+        events.push(event);
+        if (event.type === 'online') onlineAfter = performance.now() - startedAt;
+      },
+    });
+    link.start();
+    await waitFor('online', () => onlineAfter > 0, 10_000);
+    // Connecting takes a fraction of that here; the report waited for the gathering.
+    expect(onlineAfter).toBeGreaterThanOrEqual(1500);
   });
 });
 

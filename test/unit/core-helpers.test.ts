@@ -77,6 +77,59 @@ describe('coalesce', () => {
   });
 });
 
+describe('TurnQueue holds', () => {
+  const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('jobs wait while held and run, one per turn, once every hold is released (a release counts once)', async () => {
+    const turns = new TurnQueue(10_000);
+    const seen: string[] = [];
+    const first = turns.hold();
+    const second = turns.hold();
+    turns.run(() => seen.push('a'));
+    turns.run(() => seen.push('b'));
+    await turn();
+    await turn();
+    first();
+    first(); // released twice: the second hold still holds
+    await turn();
+    expect(seen).toEqual([]);
+    second();
+    await turn();
+    expect(seen).toEqual(['a']);
+    await turn();
+    expect(seen).toEqual(['a', 'b']);
+    turns.dispose();
+  });
+
+  it('a hold that lasts keeps jobs waiting maxHoldMs after the first waited, no longer', async () => {
+    const turns = new TurnQueue(40);
+    const seen: number[] = [];
+    turns.hold(); // never released
+    const queuedAt = performance.now();
+    turns.run(() => seen.push(performance.now() - queuedAt));
+    turns.run(() => seen.push(performance.now() - queuedAt));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(seen).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    // Both ran after the wait; the second did not wait again.
+    expect(seen).toHaveLength(2);
+    expect(seen[0]).toBeGreaterThanOrEqual(35);
+    expect((seen[1] as number) - (seen[0] as number)).toBeLessThan(30);
+    turns.dispose();
+  });
+
+  it('without holds, a job queued runs in the next turn', async () => {
+    const turns = new TurnQueue(10_000);
+    const release = turns.hold();
+    release();
+    const seen: string[] = [];
+    turns.run(() => seen.push('a'));
+    await turn();
+    expect(seen).toEqual(['a']);
+    turns.dispose();
+  });
+});
+
 describe('ConnectGate', () => {
   const turn = () => new Promise((resolve) => setImmediate(resolve));
   it('starts at most perTurn attempts a turn and at most maxInFlight at once, in order; a release lets the next one in', async () => {
