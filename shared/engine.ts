@@ -28,6 +28,11 @@ export const jobStateSchema = z.enum(['queued', 'waiting-media', 'running', 'suc
 export type JobState = z.infer<typeof jobStateSchema>;
 export const FINAL_JOB_STATES: readonly JobState[] = ['successful', 'warning', 'error', 'cancelled'];
 
+/** Whether a job in this state has ended (one of FINAL_JOB_STATES), written out: it runs for every progress delta. */
+export function isFinalJobState(state: JobState): boolean {
+  return state === 'successful' || state === 'warning' || state === 'error' || state === 'cancelled';
+}
+
 export const jobSchema = z.object({
   id: z.string().min(1).max(128),
   kind: jobKindSchema,
@@ -107,15 +112,21 @@ function withoutJob(jobs: Job[], id: string): Job[] {
   return jobs.some((candidate) => candidate.id === id) ? jobs.filter((candidate) => candidate.id !== id) : jobs;
 }
 
-/** Applies a job change: active while not final, then first among the recent ones (bounded). */
+/**
+ * Applies a job change: active while not final (a job already active keeps its place, so lists
+ * and the console's diffs stay in order while jobs progress), then first among the recent ones (bounded).
+ */
 export function applyJobsChange(state: JobsState, change: JobsChange): JobsState {
   const { job } = change;
   // A list the job is not in stays the same array, so a progress change leaves `recent` as it was
   // (consumers compare by identity: the console's diffs, alarms and summary).
-  const active = withoutJob(state.active, job.id);
   const recent = withoutJob(state.recent, job.id);
-  if (FINAL_JOB_STATES.includes(job.state)) return { active, recent: [job, ...recent].slice(0, RECENT_JOBS) };
-  return { active: [...active, job], recent };
+  if (isFinalJobState(job.state)) return { active: withoutJob(state.active, job.id), recent: [job, ...recent].slice(0, RECENT_JOBS) };
+  const at = state.active.findIndex((candidate) => candidate.id === job.id);
+  if (at < 0) return { active: [...state.active, job], recent };
+  const active = state.active.slice();
+  active[at] = job;
+  return { active, recent };
 }
 
 export const indexPageSchema = z.object({

@@ -43,17 +43,22 @@ function isObject(value: unknown): value is Obj {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Arrays up to this long have their ids read again at each diff: cheaper than a set and a WeakMap entry (a location's running jobs). */
+const SHORT_ARRAY = 8;
+
 /** The `id` of every element when all are objects with distinct string ids; otherwise null. */
 function idsOf(items: readonly unknown[]): string[] | null {
   const ids: string[] = [];
-  const seen = new Set<string>();
   for (const item of items) {
     const id = isObject(item) ? item.id : undefined;
-    if (typeof id !== 'string' || seen.has(id)) return null;
-    seen.add(id);
+    if (typeof id !== 'string') return null;
     ids.push(id);
   }
-  return ids;
+  if (ids.length <= SHORT_ARRAY) {
+    for (let index = 1; index < ids.length; index += 1) if (ids.indexOf(ids[index] as string) < index) return null;
+    return ids;
+  }
+  return new Set(ids).size === ids.length ? ids : null;
 }
 
 /**
@@ -105,6 +110,7 @@ export function diffJson(before: unknown, after: unknown): Patch | undefined {
 const knownIds = new WeakMap<readonly unknown[], string[] | null>();
 
 function idsOfCached(items: readonly unknown[]): string[] | null {
+  if (items.length <= SHORT_ARRAY) return idsOf(items);
   let ids = knownIds.get(items);
   if (ids === undefined) {
     ids = idsOf(items);
@@ -132,7 +138,7 @@ function diffSameOrder(before: readonly unknown[], after: readonly unknown[], be
       changed = true;
     }
   }
-  knownIds.set(after, beforeIds as string[]);
+  if (after.length > SHORT_ARRAY) knownIds.set(after, beforeIds as string[]);
   return { patch: changed ? { k } : undefined };
 }
 

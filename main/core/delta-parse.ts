@@ -13,7 +13,7 @@
  */
 import { z } from 'zod';
 import { changeSchema, deltaSchema, type Delta } from '../../shared/protocol/catalog.js';
-import { jobSchema, FINAL_JOB_STATES, type Job } from '../../shared/engine.js';
+import { jobSchema, isFinalJobState, type Job } from '../../shared/engine.js';
 
 type DeltaParseResult = ReturnType<typeof deltaSchema.safeParse>;
 
@@ -93,7 +93,7 @@ export class RememberedJobs {
   }
 
   remember(job: Job): void {
-    if (FINAL_JOB_STATES.includes(job.state)) {
+    if (isFinalJobState(job.state)) {
       this.jobs.delete(job.id);
       return;
     }

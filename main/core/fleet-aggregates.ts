@@ -38,9 +38,9 @@ export class FleetAggregates {
     const index = old.running.findIndex((entry) => entry.id === job.id);
     const entry = old.running[index];
     if (!entry) return false;
-    // Running jobs follow the active list, where a changed job moves to the end (applyJobsChange).
-    const running = old.running.filter((_, at) => at !== index);
-    running.push(runningJob(job, entry.locationId, entry.location));
+    // Running jobs follow the active list, where a job keeps its place as it progresses (applyJobsChange).
+    const running = old.running.slice();
+    running[index] = runningJob(job, entry.locationId, entry.location);
     this.contributions.set(id, { summary: old.summary, jobsByState: old.jobsByState, running, license: old.license });
     return true;
   }

@@ -156,7 +156,7 @@ describe('incremental fleet aggregates', () => {
     expect(progress).toBeGreaterThan(30);
   });
 
-  it('progress of the first of two running jobs moves it last among the running jobs, as a recount does', () => {
+  it('progress of the first of two running jobs keeps it first among the running jobs, as a recount does', () => {
     const location = { id: '00000000-0000-4000-8000-000000000002', name: 'x', host: 'h', port: 1, fingerprint: 'SHA256:AA', status: 'online' as const, detail: null, lastSeen: null, agent: null };
     const replica = new LocationReplica();
     const first = job({ id: 'a', state: 'running' });
@@ -170,7 +170,7 @@ describe('incremental fleet aggregates', () => {
     const recounted = new FleetAggregates();
     recounted.set(location, replica.state);
     expect(patched.summary([location.id])).toEqual(recounted.summary([location.id]));
-    expect(patched.summary([location.id]).running.map((running) => running.id)).toEqual(['b', 'a']);
+    expect(patched.summary([location.id]).running.map((running) => running.id)).toEqual(['a', 'b']);
   });
 
   it('totals add up over the locations and nothing is left behind when every location is removed', () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { rerunCommand } from '../../main/core/rerun.js';
 import { calendarRelevant } from '../../main/core/calendar-relevance.js';
 import { alarmsMayChange, alarmsOf } from '../../main/core/alarms.js';
-import { applyJobsChange, type JobState } from '../../shared/engine.js';
+import { applyJobsChange, FINAL_JOB_STATES, isFinalJobState, jobStateSchema, type JobState } from '../../shared/engine.js';
 import { seededRandom } from '../helpers/fuzz.js';
 import type { ReplicaState } from '../../main/core/location-replica.js';
 import type { Job } from '../../shared/engine.js';
@@ -27,6 +27,31 @@ describe('rerunCommand', () => {
     ['gone', 'NOT_FOUND', /aged out/],
   ])('refuses %s with %s and a next step', (id, code, message) => {
     expect(() => rerunCommand(jobs, id)).toThrow(expect.objectContaining({ code, message: expect.stringMatching(message) }));
+  });
+});
+
+describe('applyJobsChange', () => {
+  const second = job({ id: 'x2', kind: 'backup', state: 'running', endedAt: null });
+  const third = job({ id: 'x3', kind: 'restore', task: null, type: null, state: 'running', endedAt: null });
+  const state = { active: [running, second, third], recent: [backup] };
+
+  it('a running job that progresses keeps its place among the active ones; a new one comes last', () => {
+    const next = applyJobsChange(state, { job: { ...second, bytes: 99 } });
+    expect(next.active.map((each) => each.id)).toEqual(['x1', 'x2', 'x3']);
+    expect(next.active[1]?.bytes).toBe(99);
+    expect(state.active[1]).toBe(second); // the state it was given is not changed
+    expect(next.recent).toBe(state.recent);
+    expect(applyJobsChange(state, { job: job({ id: 'x4', kind: 'verify', state: 'queued' }) }).active.map((each) => each.id)).toEqual(['x1', 'x2', 'x3', 'x4']);
+  });
+
+  it('a job that ends leaves the active ones and comes first among the recent ones', () => {
+    const next = applyJobsChange(state, { job: { ...second, state: 'warning' } });
+    expect(next.active.map((each) => each.id)).toEqual(['x1', 'x3']);
+    expect(next.recent.map((each) => each.id)).toEqual(['x2', 'b1']);
+  });
+
+  it('isFinalJobState names exactly FINAL_JOB_STATES', () => {
+    for (const state of jobStateSchema.options) expect(isFinalJobState(state)).toBe(FINAL_JOB_STATES.includes(state));
   });
 });
 
