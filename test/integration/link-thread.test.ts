@@ -30,6 +30,26 @@ function host(): LinkThreadHost {
   return created;
 }
 
+/**
+ * A link of `linkHost` that never starts, whose 'unreachable' events take 0.1 ms each to handle;
+ * `receive` hands the host a burst of them as the thread would send it.
+ */
+function slowLink(linkHost: LinkThreadHost) {
+  const seen: number[] = [];
+  const link = linkHost.link({ host: '127.0.0.1', port: 1, fingerprint: 'x', token: 'y' }, {
+    onEvent: (event) => {
+      if (event.type !== 'unreachable') return;
+      seen.push(Number(event.detail));
+      const until = performance.now() + 0.1;
+      while (performance.now() < until);
+    },
+  });
+  const id = (link as unknown as { id: number }).id;
+  const burst = (count: number): LinkReport[] => Array.from({ length: count }, (_, i) => ({ link: id, kind: 'event', event: { type: 'unreachable', detail: String(i) } }));
+  const receive = (reports: LinkReport[]): void => (linkHost as unknown as { received(message: unknown): void }).received({ type: 'reports', reports });
+  return { seen, burst, receive };
+}
+
 const threadOf = (linkHost: LinkThreadHost): Worker | undefined => (linkHost as unknown as { worker: Worker | undefined }).worker;
 
 describe('the link thread', () => {
@@ -107,21 +127,11 @@ describe('the link thread', () => {
   });
 
   it('hands a burst over a few milliseconds per turn, in order, so the core keeps turning', async () => {
-    const linkHost = host();
-    const seen: number[] = [];
-    const link = linkHost.link({ host: '127.0.0.1', port: 1, fingerprint: 'x', token: 'y' }, {
-      onEvent: (event) => {
-        if (event.type !== 'unreachable') return;
-        seen.push(Number(event.detail));
-        const until = performance.now() + 0.1;
-        while (performance.now() < until);
-      },
-    });
-    // Not started: the burst is handed over as the thread would send it, and nothing connects.
-    const reports: LinkReport[] = Array.from({ length: 3000 }, (_, i) => ({ link: (link as unknown as { id: number }).id, kind: 'event', event: { type: 'unreachable', detail: String(i) } }));
+    const { seen, burst, receive } = slowLink(host());
+    const reports = burst(3000);
     let turns = 0;
     const counting = setInterval(() => (turns += 1), 0);
-    (linkHost as unknown as { received(message: unknown): void }).received({ type: 'reports', reports });
+    receive(reports);
     const firstTurn = seen.length;
     await waitFor('all handed over', () => seen.length === 3000);
     clearInterval(counting);
@@ -135,18 +145,7 @@ describe('the link thread', () => {
     cleanups.push(() => queue.dispose());
     const linkHost = new LinkThreadHost({ holdPushes: () => queue.hold() });
     cleanups.push(() => linkHost.dispose());
-    const seen: number[] = [];
-    const link = linkHost.link({ host: '127.0.0.1', port: 1, fingerprint: 'x', token: 'y' }, {
-      onEvent: (event) => {
-        if (event.type !== 'unreachable') return;
-        seen.push(Number(event.detail));
-        const until = performance.now() + 0.1;
-        while (performance.now() < until);
-      },
-    });
-    const id = (link as unknown as { id: number }).id;
-    const burst = (count: number): LinkReport[] => Array.from({ length: count }, (_, i) => ({ link: id, kind: 'event', event: { type: 'unreachable', detail: String(i) } }));
-    const receive = (reports: LinkReport[]) => (linkHost as unknown as { received(message: unknown): void }).received({ type: 'reports', reports });
+    const { seen, burst, receive } = slowLink(linkHost);
 
     // 200 reports of 0.1 ms: several turns of 4 ms. The push falls due after the first slice and goes after the last.
     receive(burst(200));
