@@ -14,10 +14,11 @@
 // link thread (for comparison); FLOE_BENCH_CPU_PROF_DIR=dir writes a --cpu-prof profile of every
 // thread of every child process there (FLOE_BENCH_PROFILE_DIR: the main threads only, see lib/measure.ts).
 // Each N runs FLOE_BENCH_FANIN_PAIRS pairs (bare, then Floe, alternating) after a warm-up of
-// FLOE_BENCH_WARMUP_SECONDS: this machine's speed drifts by ±15 % from one 10-s window to the next
-// (the same bare run gave 89–128 µs per event within minutes), so the ratio is judged on the median
-// of the pairs, every pair printed; the warm-up is long enough for the JIT to settle (3 s after
-// connecting, the console's compiler threads still took 2–5 % of a core).
+// FLOE_BENCH_WARMUP_SECONDS: on this machine the same process's CPU per event differs by up to
+// ±15 % from one run to the next (bare: 89–128 µs per event within minutes, the link thread alike),
+// so the ratio is judged on the median of the pairs, every pair printed; the warm-up is long enough
+// for the JIT to settle (3 s after connecting, the console's compiler threads still took 2–5 % of a
+// core). The event-loop delay is sampled after the CPU window, in a window of its own (lib/measure.ts).
 // Prints numbers only; it never passes or fails.
 import { fork } from 'node:child_process';
 import { machineLine } from './lib/measure.ts';
@@ -27,7 +28,7 @@ const FANIN_N = list('FLOE_BENCH_FANIN_N', '100,500,1000');
 const RATE = Number(process.env.FLOE_BENCH_RATE ?? 10);
 const MEASURE_S = Number(process.env.FLOE_BENCH_FANIN_SECONDS ?? 10);
 const WARMUP_S = Number(process.env.FLOE_BENCH_WARMUP_SECONDS ?? 15);
-const PAIRS = Math.max(1, Number(process.env.FLOE_BENCH_FANIN_PAIRS ?? 3));
+const PAIRS = Math.max(1, Number(process.env.FLOE_BENCH_FANIN_PAIRS ?? 5));
 const STORM_N = Number(process.env.FLOE_BENCH_STORM_N ?? Math.max(0, ...FANIN_N));
 const STORM_DOWN_S = Number(process.env.FLOE_BENCH_STORM_DOWN_SECONDS ?? 2);
 
@@ -81,7 +82,7 @@ console.log(`# command: node --import tsx test/bench/console-fanin.mjs   (FLOE_B
 console.log(`# machine: ${machineLine()}`);
 console.log(`# agents: one farm process, one HTTPS+socket.io server per agent on 127.0.0.1, ${RATE} job-progress deltas/s each`);
 console.log('# anchor: bare socket.io-client per agent (same TLS, same deltas, no processing); Floe: console core + pushes to the real renderer store in a separate process');
-console.log('# columns: connect = until all connected/Online; CPU = % of one core; µs/event = CPU time per event delivered in the window (fair when the machine starves a process); RSS = peak; loop = event-loop delay p99; latency = agent send → bare receive / renderer store applied (core push = as the core emits it, before IPC)');
+console.log('# columns: connect = until all connected/Online; CPU = % of one core; µs/event = CPU time per event delivered in the window (fair when the machine starves a process); RSS = peak; loop = event-loop delay p99 (sampled in 5 s of its own after the CPU window: its 10-ms timer would wake the core’s idle loop); latency = agent send → bare receive / renderer store applied (core push = as the core emits it, before IPC)');
 console.log(`${'N / side'.padEnd(14)} ${pad('connect s', 7)} ${pad('CPU %', 7)} ${pad('µs/event', 8)} ${pad('RSS MiB', 8)} ${pad('loop p99', 9)} ${pad('lat p50/p99 ms', 14)} ${pad('events', 8)}`);
 
 const rounds = [...new Set([...FANIN_N, ...(STORM_N > 0 ? [STORM_N] : [])])].sort((a, b) => a - b);

@@ -20,7 +20,7 @@ import { writePrivateFile } from '../../../main/core/secret-store.js';
 import { PROTOCOL_VERSION } from '../../../shared/protocol/version.js';
 import type { FleetView } from '../../../shared/fleet.js';
 import type { FarmAgentInfo, FarmCredentials } from './agent-farm.js';
-import { percentile, profileIfAsked, startWindow, type WindowFigures } from './measure.js';
+import { percentile, profileIfAsked, SampleLog, startWindow, type WindowFigures } from './measure.js';
 import { benchJobOfPatch, LatencyBook, type LatencyFigures } from './latency-book.js';
 
 interface RunCommand {
@@ -38,18 +38,25 @@ const send = (message: unknown): void => {
   process.send?.(message);
 };
 
+/** How long the event-loop delay is sampled, after the CPU window (see startWindow). */
+const LOOP_WINDOW_MS = 5000;
+
+/** After the warm-up: CPU, RSS and the events' latency over `measureMs`, then the event-loop delay over a window of its own. */
 async function measure(warmupMs: number, measureMs: number, latency: (t0: number, t1: number) => Promise<LatencyFigures>): Promise<{ figures: WindowFigures; latency: LatencyFigures }> {
   await sleep(warmupMs);
   const t0 = Date.now();
-  const window = startWindow();
+  const window = startWindow({ loopDelay: false });
   await sleep(measureMs);
   const figures = window.stop();
   const t1 = Date.now();
-  return { figures, latency: await latency(t0, t1) };
+  const loopWindow = startWindow();
+  await sleep(LOOP_WINDOW_MS);
+  const loop = loopWindow.stop();
+  return { figures: { ...figures, eventLoopP99Ms: loop.eventLoopP99Ms, eventLoopMaxMs: loop.eventLoopMaxMs }, latency: await latency(t0, t1) };
 }
 
 async function runBare(command: RunCommand): Promise<void> {
-  const samples: Array<[number, number]> = [];
+  const samples = new SampleLog();
   let connected = 0;
   const sockets: Socket[] = command.agents.map(({ port }) => {
     const socket = connectClient(`https://127.0.0.1:${port}`, {
@@ -62,7 +69,7 @@ async function runBare(command: RunCommand): Promise<void> {
     socket.on('connect', () => (connected += 1));
     socket.on('delta', (delta: { at: string }) => {
       const sentAt = Date.parse(delta.at);
-      samples.push([sentAt, Date.now() - sentAt]);
+      samples.push(sentAt, Date.now() - sentAt);
     });
     return socket;
   });
@@ -70,7 +77,7 @@ async function runBare(command: RunCommand): Promise<void> {
   while (connected < sockets.length) await sleep(50);
   send({ type: 'online', ms: Date.now() - start });
   const result = await measure(command.warmupMs, command.measureMs, async (t0, t1) => {
-    const inWindow = samples.filter(([sentAt]) => sentAt >= t0 && sentAt < t1).map(([, ms]) => ms);
+    const inWindow = samples.valuesBetween(t0, t1);
     return { events: inWindow.length, p50Ms: percentile(inWindow, 50), p99Ms: percentile(inWindow, 99) };
   });
   send({ type: 'result', ...result });

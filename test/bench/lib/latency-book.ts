@@ -6,7 +6,7 @@
  */
 import type { LocationDetail } from '../../../shared/console-api.js';
 import { SENT_AT_PREFIX } from './agent-farm.js';
-import { percentile } from './measure.js';
+import { percentile, SampleLog } from './measure.js';
 
 export interface LatencyFigures {
   readonly events: number;
@@ -16,7 +16,7 @@ export interface LatencyFigures {
 
 export class LatencyBook {
   private readonly lastCount = new Map<string, number>();
-  private readonly samples: Array<[number, number]> = [];
+  private readonly samples = new SampleLog();
 
   constructor(private readonly periodMs: number) {}
 
@@ -34,13 +34,13 @@ export class LatencyBook {
     if (previous === undefined) return;
     for (let count = previous + 1; count <= files; count += 1) {
       const sentAt = newestSentAt - (files - count) * this.periodMs;
-      this.samples.push([sentAt, now - sentAt]);
+      this.samples.push(sentAt, now - sentAt);
     }
   }
 
   /** Events sent in [t0, t1). */
   figures(t0: number, t1: number): LatencyFigures {
-    const inWindow = this.samples.filter(([sentAt]) => sentAt >= t0 && sentAt < t1).map(([, ms]) => ms);
+    const inWindow = this.samples.valuesBetween(t0, t1);
     return { events: inWindow.length, p50Ms: percentile(inWindow, 50), p99Ms: percentile(inWindow, 99) };
   }
 }

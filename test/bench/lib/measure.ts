@@ -18,12 +18,18 @@ export interface Window {
   stop(): WindowFigures;
 }
 
-/** Starts measuring this process: CPU over the window, RSS sampled every 200 ms, event-loop delay at 10 ms resolution. */
-export function startWindow(): Window {
+/**
+ * Starts measuring this process: CPU over the window, RSS sampled every 200 ms, and (unless
+ * `loopDelay` is false) event-loop delay at 10 ms resolution. That sampling is a timer waking the
+ * loop 100 times a second: on a loop that is otherwise mostly idle (the console core's, whose
+ * sockets are on its link thread) it cost more CPU than on a busy one, so the fan-in bench takes
+ * CPU and loop delay in windows of their own.
+ */
+export function startWindow(options: { readonly loopDelay?: boolean } = {}): Window {
   const startCpu = process.cpuUsage();
   const startWall = performance.now();
-  const histogram = monitorEventLoopDelay({ resolution: 10 });
-  histogram.enable();
+  const histogram = options.loopDelay === false ? undefined : monitorEventLoopDelay({ resolution: 10 });
+  histogram?.enable();
   let rssPeak = process.memoryUsage.rss();
   const sampler = setInterval(() => {
     rssPeak = Math.max(rssPeak, process.memoryUsage.rss());
@@ -31,7 +37,7 @@ export function startWindow(): Window {
   return {
     stop() {
       clearInterval(sampler);
-      histogram.disable();
+      histogram?.disable();
       const cpu = process.cpuUsage(startCpu);
       const wallMs = performance.now() - startWall;
       rssPeak = Math.max(rssPeak, process.memoryUsage.rss());
@@ -39,11 +45,42 @@ export function startWindow(): Window {
         seconds: wallMs / 1000,
         cpuPercent: ((cpu.user + cpu.system) / 1000 / wallMs) * 100,
         rssPeakMiB: rssPeak / 1024 / 1024,
-        eventLoopP99Ms: histogram.percentile(99) / 1e6,
-        eventLoopMaxMs: histogram.max / 1e6,
+        eventLoopP99Ms: histogram ? histogram.percentile(99) / 1e6 : Number.NaN,
+        eventLoopMaxMs: histogram ? histogram.max / 1e6 : Number.NaN,
       };
     },
   };
+}
+
+/**
+ * Timed samples (a time and a value each) in one growing Float64Array: booking one allocates
+ * nothing, so the instrument leaves no garbage for the collector of the process it measures (an
+ * array per sample did, and the collector's threads then took a varying share of the CPU measured).
+ */
+export class SampleLog {
+  private data = new Float64Array(1 << 17);
+  private length = 0;
+
+  push(at: number, value: number): void {
+    if (this.length + 2 > this.data.length) {
+      const grown = new Float64Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length] = at;
+    this.data[this.length + 1] = value;
+    this.length += 2;
+  }
+
+  /** The values of the samples timed in [t0, t1). */
+  valuesBetween(t0: number, t1: number): number[] {
+    const values: number[] = [];
+    for (let index = 0; index < this.length; index += 2) {
+      const at = this.data[index] as number;
+      if (at >= t0 && at < t1) values.push(this.data[index + 1] as number);
+    }
+    return values;
+  }
 }
 
 /** The p-th percentile (0..100) of unsorted samples; NaN when there are none. */
