@@ -156,7 +156,6 @@ export class AgentLink implements Disposable {
     if (event) this.emit(event);
   }
 
-
   private connect(): void {
     const { host, port, token } = this.options;
     const urlHost = host.includes(':') ? `[${host}]` : host;

@@ -116,7 +116,7 @@ export class DeltaParser {
     const fast = this.jobProgress(payload);
     if (fast) return { success: true, data: fast } as DeltaParseResult;
     const result = parseDelta(payload);
-    if (result.success && result.data.change.domain === 'jobs') this.remember(result.data.change.change.job);
+    if (result.success && result.data.change.domain === 'jobs') this.jobs.remember(result.data.change.change.job);
     return result;
   }
 
@@ -124,11 +124,6 @@ export class DeltaParser {
   reset(): void {
     this.jobs.clear();
   }
-
-  private remember(job: Job): void {
-    this.jobs.remember(job);
-  }
-
 
   /** The delta, when it is a jobs delta for a remembered job that the cheap checks accept; otherwise undefined. */
   private jobProgress(payload: unknown): Delta | undefined {
@@ -164,7 +159,7 @@ export class DeltaParser {
     } satisfies Record<JobKey, unknown>;
     for (const key in out) if (out[key as JobKey] === REFUSED) return undefined;
     const next = out as Job;
-    this.remember(next);
+    this.jobs.remember(next);
     return { seq, at, change: { domain: 'jobs', change: { job: next } } };
   }
 }

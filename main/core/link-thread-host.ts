@@ -315,7 +315,6 @@ class ThreadLink implements LocationLink {
     if (event) this.callbacks.onEvent(event);
   }
 
-
   /** @internal The thread died: lost (as a dropped connection is), then opened again in the next thread. */
   threadLost(detail: string): void {
     if (this.disposed) return;
